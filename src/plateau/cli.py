@@ -1,0 +1,63 @@
+"""The ``plateau`` command.
+
+``plateau run``      embedded mode: migrate, load the demo programmes, serve web (+ in-process services).
+``plateau web``      one web process (production: several behind a load balancer).
+``plateau manage …`` any Django management command (``plateau manage import_communes``…).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plateau.settings")
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    uvicorn.run("plateau.asgi:application", host=host, port=port, workers=workers, log_level="info")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="plateau", description="Plateau contact-centre platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="embedded mode: migrate, load demo data, serve on localhost")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--no-demo", action="store_true", help="do not load the demo programmes")
+    web = sub.add_parser("web", help="serve the web application (ASGI)")
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=8000)
+    web.add_argument("--workers", type=int, default=1)
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    ns = parser.parse_args(argv)
+
+    _setup_django()
+    from django.core.management import call_command, execute_from_command_line
+
+    if ns.command == "manage":
+        execute_from_command_line(["plateau manage", *ns.args])
+        return 0
+    if ns.command == "run":
+        call_command("migrate", interactive=False, verbosity=1)
+        if not ns.no_demo:
+            call_command("load_demo")
+        print(f"Plateau is serving on http://{ns.host}:{ns.port}/ (embedded mode, SQLite)", flush=True)
+        _serve(ns.host, ns.port)
+        return 0
+    if ns.command == "web":
+        _serve(ns.host, ns.port, ns.workers)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "plateau.directory"
+    verbose_name = "Annuaire des prestataires"

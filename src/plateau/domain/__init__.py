@@ -1,0 +1,1 @@
+"""Pure domain core: no Django, no asyncio, no I/O (enforced by import-linter)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TenantsConfig(AppConfig):
+    name = "plateau.tenants"
+    verbose_name = "Organisations et programmes"
