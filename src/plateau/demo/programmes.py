@@ -21,7 +21,7 @@ from plateau.tenants.models import (
 )
 
 # Documented in the README: every demo account uses this password.
-DEMO_PASSWORD = "plateau"
+DEMO_PASSWORD = "plateau"  # noqa: S105 - public demo credentials, documented
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
