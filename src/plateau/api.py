@@ -12,6 +12,7 @@ from ninja.security import django_auth
 
 from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
+from plateau.tenants.api import router as tenants_router
 
 api = NinjaAPI(title="Plateau API", version="1", auth=django_auth, urls_namespace="api")
 
@@ -43,3 +44,6 @@ def _jsonable(details: dict[str, object]) -> dict[str, object]:
 @api.get("/health", auth=None, tags=["platform"])
 def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
+
+
+api.add_router("", tenants_router)
