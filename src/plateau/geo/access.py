@@ -35,7 +35,7 @@ MATCH_NONE = "none"
 _QUALIFIED = re.compile(r"^(?P<name>.*?)[\s,]*\(\s*(?P<qualifier>[^()]*?)\s*\)\s*$")
 _NAME_THEN_POSTAL = re.compile(r"^(?P<name>.*?\D)[\s,]+(?P<postal>\d{5})$")
 _POSTAL_THEN_NAME = re.compile(r"^(?P<postal>\d{5})[\s,]+(?P<name>\D.*)$")
-_CODE_LIKE = re.compile(r"^(?:[0-9][0-9 ]*|2[AaBb]\d{3})$")
+_CODE_LIKE = re.compile(r"^(?:[0-9][0-9 ]*|2[A-Za-z]\d{3})$")
 
 
 @dataclass

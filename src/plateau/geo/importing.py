@@ -42,6 +42,7 @@ FIELDS = (
     "area_km2",
 )
 BATCH = 1000
+_TYPES = frozenset(CommuneType.values)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _parse_commune_row(row: dict[str, str], line: int, flags: list[RowIssue]) ->
     except DomainError as exc:
         return None, exc.message
     ctype = (row.get("commune_type") or "").strip().upper() or CommuneType.COM
-    if ctype not in CommuneType.values:
+    if ctype not in _TYPES:
         return None, f"type de commune inconnu « {ctype} » (attendu : COM, ARM ou COMD)"
     name = (row.get("commune") or "").strip()
     if not name:
