@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from plateau.domain.errors import DomainError
 from plateau.domain.geo import normalise_commune_name
@@ -225,18 +225,18 @@ def write_communes(communes: dict[tuple[str, str], _ParsedCommune], report: Impo
         for row in Commune.objects.values_list("insee_code", "commune_type", "pk", *FIELDS)
     }
     report.communes_absent_from_file = sum(1 for key in existing if key not in communes)
-    to_create: list[Commune] = []
+    to_create: list[tuple[Any, ...]] = []
     to_update: list[Commune] = []
     for key, parsed in communes.items():
-        obj = Commune(insee_code=key[0], commune_type=key[1], **parsed.values)
+        values = tuple(parsed.values[f] for f in FIELDS)
         known = existing.get(key)
         if known is None:
-            to_create.append(obj)
-        elif known[1] != tuple(parsed.values[f] for f in FIELDS):
-            to_update.append(obj)
+            to_create.append((*key, *values))
+        elif known[1] != values:
+            to_update.append(Commune(insee_code=key[0], commune_type=key[1], **parsed.values))
         else:
             report.communes_unchanged += 1
-    Commune.objects.bulk_create(to_create, batch_size=BATCH)
+    _insert(Commune, ("insee_code", "commune_type", *FIELDS), to_create)
     if to_update:
         Commune.objects.bulk_create(
             to_update,
@@ -254,9 +254,29 @@ def write_communes(communes: dict[tuple[str, str], _ParsedCommune], report: Impo
     stale = [pk for (cid, code), pk in current.items() if cid in in_file and (cid, code) not in wanted]
     for start in range(0, len(stale), BATCH):
         PostalCode.objects.filter(pk__in=stale[start : start + BATCH]).delete()
-    new = [PostalCode(commune_id=cid, code=code) for cid, code in sorted(wanted - current.keys())]
-    PostalCode.objects.bulk_create(new, batch_size=BATCH)
+    new = sorted(wanted - current.keys())
+    _insert(PostalCode, ("commune", "code"), new)
     report.postal_codes_created, report.postal_codes_deleted = len(new), len(stale)
+
+
+def _insert(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Plain multi-row INSERT: the ORM's per-object work (model instances, field preparation) is what made the
+    full import slow, and these rows are already checked, typed values for plain columns."""
+    if not rows:
+        return
+    meta = model._meta
+    names = []
+    for name in fields:
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field) and field.column
+        names.append(connection.ops.quote_name(field.column))
+    columns = ", ".join(names)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
 
 
 def import_regions(path: Path, report: ImportReport) -> None:
