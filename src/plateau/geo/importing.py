@@ -260,8 +260,8 @@ def write_communes(communes: dict[tuple[str, str], _ParsedCommune], report: Impo
 
 
 def _insert(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Plain multi-row INSERT: the ORM's per-object work (model instances, field preparation) is what made the
-    full import slow, and these rows are already checked, typed values for plain columns."""
+    """Bulk INSERT (COPY on PostgreSQL) of already checked, typed values: the ORM's per-object work (model
+    instances, field preparation) was most of the full import's time."""
     if not rows:
         return
     meta = model._meta
@@ -270,13 +270,20 @@ def _insert(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple
         field = meta.get_field(name)
         assert isinstance(field, models.Field) and field.column
         names.append(connection.ops.quote_name(field.column))
-    columns = ", ".join(names)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-    )
+    table = f"{connection.ops.quote_name(meta.db_table)} ({', '.join(names)})"
+    if connection.vendor == "postgresql":
+        # COPY streams rows without parsing a huge parameterised statement on the client side.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    head = f"INSERT INTO {table} VALUES "  # noqa: S608 (names from the model)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, min(BATCH, (connection.features.max_query_params or 65_000) // len(fields)))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
 
 
 def import_regions(path: Path, report: ImportReport) -> None:
