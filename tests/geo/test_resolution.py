@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plateau.geo.access import commune_by_insee, resolve_commune
+from tests.geo import builders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_communes_module")]
 
@@ -42,6 +43,10 @@ def _codes(text: str, limit: int = 10) -> list[str]:
         ("paris 15eme arrondissement", "75115"),
         ("Lyon 3e", "69383"),
         ("Neuilly-lès-Dijon", "21452"),  # a commune déléguée keeps its own name
+        ("Saint Denis 93", "93066"),  # département without parentheses
+        ("Neuilly sur Seine 92", "92051"),
+        ("Marseille 8", "13208"),  # ... but "8" is first read as part of the arrondissement name
+        ("Nantes", "44109"),  # Nantes-en-Ratier exists elsewhere, Nantes is far larger
     ],
 )
 def test_given_unambiguous_input_when_resolving_then_unique_commune(text: str, insee: str) -> None:
@@ -158,9 +163,27 @@ def test_given_invalid_input_when_resolving_then_french_error(text: str, fragmen
     assert r.error is not None and fragment in r.error
 
 
-def test_given_postal_code_and_other_commune_name_when_resolving_then_nothing_guessed() -> None:
+def test_given_postal_code_of_another_commune_when_resolving_then_error_and_both_offered() -> None:
     r = resolve_commune("Neuilly-Plaisance 92200")
     assert r.unique is None
+    assert r.error is not None and "code postal 92200" in r.error
+    assert [c.insee_code for c in r.candidates] == ["93049", "92051"]
+
+
+def test_given_departement_without_that_name_when_resolving_then_error_and_the_name_elsewhere() -> None:
+    r = resolve_commune("Neuilly-Plaisance (92)")
+    assert r.unique is None
+    assert r.error is not None and "département 92" in r.error
+    assert [c.insee_code for c in r.candidates] == ["93049"]
+
+
+def test_given_exact_small_commune_and_larger_longer_name_when_resolving_then_not_resolved() -> None:
+    # As "Aix" (a village in Corrèze) versus Aix-en-Provence: the caller may well mean the city.
+    village = builders.commune("Testbourg", population=300)
+    city = builders.commune("Testbourg-sur-Mer", population=50_000)
+    r = resolve_commune("Testbourg")
+    assert r.unique is None
+    assert [c.pk for c in r.candidates] == [village.pk, city.pk]  # exact first, as the caller said it
 
 
 def test_limit_caps_candidates() -> None:
