@@ -47,3 +47,4 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("", tenants_router)
+api.add_router("/geo", "plateau.geo.api.router")
