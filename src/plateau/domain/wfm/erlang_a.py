@@ -70,16 +70,15 @@ class ErlangAResult:
 
 
 def _queue_terms(x: Float, y: Float, p: Float, nmu_t: Float) -> tuple[Float, Float, Float]:
-    """``(1/S, P(V>T)/P(W>0), answered-after-waiting-within-T/P(W>0))`` for ``x, y > 0``."""
+    """``(ln S, P(V>T)/P(W>0), answered-after-waiting-within-T/P(W>0))`` for ``x, y > 0``."""
     pxy = special.gammainc(x, y)
     direct = pxy >= _TINY
-    inv_s = np.empty_like(x)
+    log_s = np.empty_like(x)
     tail = np.empty_like(x)
     answered = np.empty_like(x)
     if np.any(direct):
         xd, yd, pd, pxd = x[direct], y[direct], p[direct], pxy[direct]
-        log_s = special.gammaln(xd + 1.0) - xd * np.log(yd) + yd + np.log(pxd)
-        inv_s[direct] = np.exp(-log_s)
+        log_s[direct] = special.gammaln(xd + 1.0) - xd * np.log(yd) + yd + np.log(pxd)
         tail[direct] = special.gammainc(xd, yd * pd) / pxd
         answered[direct] = (xd / yd) * (special.gammainc(xd + 1.0, yd) - special.gammainc(xd + 1.0, yd * pd)) / pxd
     kummer = ~direct
@@ -87,44 +86,53 @@ def _queue_terms(x: Float, y: Float, p: Float, nmu_t: Float) -> tuple[Float, Flo
         xk, yk, pk = x[kummer], y[kummer], p[kummer]
         s = special.hyp1f1(1.0, xk + 1.0, yk)
         decay = np.exp(-nmu_t[kummer] + yk * (1.0 - pk))
-        inv_s[kummer] = 1.0 / s
+        log_s[kummer] = np.log(s)
         tail[kummer] = decay * special.hyp1f1(1.0, xk + 1.0, yk * pk) / s
         later = xk * pk * decay * special.hyp1f1(1.0, xk + 2.0, yk * pk) / (xk + 1.0)
         answered[kummer] = ((s - 1.0) * xk / yk - later) / s
-    return inv_s, tail, answered
+    return log_s, tail, answered
 
 
 def _answered_wait_factor(x: Float, y: Float) -> Float:
-    """``E_w[x/(x+j+1)·Σ_{i=1..j+1} 1/(x+i)]`` under the queue-length weights ``w_j`` (times 1/θ: answered wait)."""
+    """``E_w[x/(x+j+1)·sum_{i=1..j+1} 1/(x+i)]`` under the queue-length weights ``w_j`` (times 1/θ: answered wait).
+
+    ``w_j`` is log-concave with its mode at ``max(0, ⌊y - x⌋)`` and a spread of about ``√y``: only a window of
+    ~12 spreads either side of the mode (and a geometric tail bound above it) carries weight above 1e-30.
+    """
     mode = np.maximum(0.0, np.floor(y - x))
     ratio = y / (x + mode + 1.0)
-    width = np.minimum(12.0 * np.sqrt(y + 1.0), 45.0 / (1.0 - ratio))
-    terms = (mode + np.ceil(width) + 30.0).astype(np.int64)
-    if np.any(terms > _MAX_TERMS):
+    spread = np.ceil(12.0 * np.sqrt(y + 1.0)) + 30.0
+    with np.errstate(divide="ignore"):
+        above = np.minimum(spread, np.ceil(45.0 / (1.0 - ratio)) + 30.0)
+    first = np.maximum(0.0, mode - spread)
+    last = mode + above
+    length = (last - first).astype(np.int64) + 1
+    if np.any(length > _MAX_TERMS):
         raise InvalidParameter(
             "File d'attente démesurée (patience trop longue pour la charge) : utilisez Erlang C.",
             parameter="patience",
         )
+    # sum_{i=1..first} 1/(x+i), exact 0 when the window starts at 0 (no digamma cancellation for huge x).
+    base = np.where(first > 0, special.digamma(x + first + 1.0) - special.digamma(x + 1.0), 0.0)
     out = np.empty_like(x)
-    order = np.argsort(terms)
-    start = 0
-    while start < len(order):
-        # Rows of similar length share one grid, bounded in memory.
-        stop = start + 1
-        while stop < len(order) and terms[order[stop]] * (stop - start + 1) <= _CHUNK_CELLS:
+    order = np.argsort(length)
+    begin = 0
+    while begin < len(order):
+        stop = begin + 1
+        while stop < len(order) and length[order[stop]] * (stop - begin + 1) <= _CHUNK_CELLS:
             stop += 1
-        rows = order[start:stop]
-        k = int(terms[rows].max())
-        j = np.arange(k + 1, dtype=np.float64)
+        rows = order[begin:stop]
+        offsets = np.arange(int(length[rows].max()), dtype=np.float64)[None, :]
         xr, yr = x[rows, None], y[rows, None]
-        steps = np.log(yr) - np.log(xr + j[1:])
+        j = first[rows, None] + offsets
+        steps = np.log(yr) - np.log(xr + j[:, 1:])
         log_w = np.concatenate([np.zeros((len(rows), 1)), np.cumsum(steps, axis=1)], axis=1)
-        log_w[j[None, :] > terms[rows, None]] = -np.inf
+        log_w[j > last[rows, None]] = -np.inf
         w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
-        harmonic = np.cumsum(1.0 / (xr + j + 1.0), axis=1)
+        harmonic = base[rows, None] + np.cumsum(1.0 / (xr + j + 1.0), axis=1)
         g = xr / (xr + j + 1.0) * harmonic
         out[rows] = (w * g).sum(axis=1) / w.sum(axis=1)
-        start = stop
+        begin = stop
     return out
 
 
@@ -165,11 +173,11 @@ def erlang_a(
     y = lb / theta
     rho = y / x
     p = np.exp(-theta * tb)
-    inv_s, tail, answered_after_wait = _queue_terms(x, y, p, nb * tb / hb)
+    log_s, tail, answered_after_wait = _queue_terms(x, y, p, nb * tb / hb)
+    inv_s = np.exp(-log_s)
     log_b = log_erlang_b(nb, ab)
-    # P(W>0) = 1/(1 + (1/B - 1)/S), with (1/B - 1) = (1 - B)/B computed in logs (B may underflow).
-    ratio = np.exp(np.log1p(-np.exp(log_b)) - log_b) * inv_s
-    pw = 1.0 / (1.0 + ratio)
+    # P(W>0) = 1/(1 + (1/B - 1)/S) with (1/B - 1) = (1 - B)/B: in logs, as B or 1/S may underflow.
+    pw = special.expit(log_b + log_s - np.log1p(-np.exp(log_b)))
     pab = np.clip(pw * (1.0 + inv_s / rho - 1.0 / rho), 0.0, 1.0)
     answered_within = np.clip(1.0 - pw + pw * answered_after_wait, 0.0, 1.0)
     p_wait[busy] = pw
