@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from tests.domain.wfm.reference import erlang_a_chain
 
 from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import InvalidParameter
+from tests.domain.wfm.reference import erlang_a_chain
 
 CASES = [
     (5, 0.02, 300, 120, 20),  # overload: N < A

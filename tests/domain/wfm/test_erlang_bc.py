@@ -2,10 +2,10 @@ import math
 
 import numpy as np
 import pytest
-from tests.domain.wfm.reference import erlang_b_recursion, erlang_c_recursion
 
 from plateau.domain.wfm.erlang_bc import erlang_b, erlang_c
 from plateau.domain.wfm.errors import InvalidParameter, UnstableQueue
+from tests.domain.wfm.reference import erlang_b_recursion, erlang_c_recursion
 
 
 @pytest.mark.parametrize(
