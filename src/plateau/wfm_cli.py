@@ -11,6 +11,7 @@ import csv
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,8 +19,10 @@ from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import WfmError
 from plateau.domain.wfm.forecast import backtest, bin_arrivals, forecast_days
-from plateau.domain.wfm.schedule import ShiftPattern, schedule_shifts
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
+
+if TYPE_CHECKING:
+    from plateau.domain.wfm.schedule import ShiftPattern
 
 Row = dict[str, object]
 
@@ -163,6 +166,8 @@ def cmd_staff(ns: argparse.Namespace) -> None:
 
 def _pattern(spec: str) -> ShiftPattern:
     """``NAME,HH:MM,DURATION_MIN[,BREAK_AFTER_MIN,BREAK_MIN]``."""
+    from plateau.domain.wfm.schedule import ShiftPattern
+
     parts = spec.split(",")
     hours, minutes = parts[1].split(":")
     extra = [int(v) for v in parts[3:5]] + [0, 0]
@@ -170,6 +175,8 @@ def _pattern(spec: str) -> ShiftPattern:
 
 
 def _default_patterns(interval_minutes: int) -> list[ShiftPattern]:
+    from plateau.domain.wfm.schedule import ShiftPattern
+
     step = max(60, interval_minutes)
     full = [ShiftPattern(f"8h-{m // 60:02d}:{m % 60:02d}", m, 480, 240, 60) for m in range(7 * 60, 14 * 60, step)]
     half = [ShiftPattern(f"4h-{m // 60:02d}:{m % 60:02d}", m, 240) for m in range(8 * 60, 18 * 60, step)]
@@ -177,6 +184,9 @@ def _default_patterns(interval_minutes: int) -> list[ShiftPattern]:
 
 
 def cmd_schedule(ns: argparse.Namespace) -> None:
+    # OR-Tools (and the pandas it loads) takes seconds to import: only for this sub-command.
+    from plateau.domain.wfm.schedule import schedule_shifts
+
     required = np.array([float(v) for v in _read_column(ns.required, ["agents", "required", "besoin"])])
     patterns = [_pattern(p) for p in ns.pattern] if ns.pattern else _default_patterns(ns.interval_minutes)
     result = schedule_shifts(

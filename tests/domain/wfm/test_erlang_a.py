@@ -11,7 +11,7 @@ CASES = [
     (20, 0.1, 240, 120, 20),
     (28, 0.1, 240, 120, 20),
     (10, 0.1, 300, 60, 30),
-    (10, 0.02, 100, 20000, 20),  # very patient callers: the Kummer-function branch
+    (10, 0.002, 100, 100_000, 20),  # very patient callers: the Kummer-function branch
     (3, 0.001, 300, 600, 0),
     (1, 0.5, 300, 30, 10),  # one agent, 150 erlangs offered
 ]
