@@ -102,3 +102,9 @@ def test_given_n_agents_when_max_arrival_rate_then_tight(patience):
         assert float(erlang_a(28, rate, 240, patience, 20).sl_offered) >= 0.8
         assert float(erlang_a(28, rate * 1.0001, 240, patience, 20).sl_offered) < 0.8
     assert float(max_arrival_rate(0, 240, SL_80_20, patience=patience)) == 0.0
+
+
+def test_given_an_occupancy_cap_when_staffing_erlang_c_then_exactly_the_cap():
+    # 10 erlangs, occupancy <= 50 %: 20 agents (80/20 alone needs far fewer).
+    assert int(staff_erlang_c(10 / 300, 300, Target(max_occupancy=0.5))) == 20
+    assert int(staff_erlang_c(10 / 300, 300, Target(max_occupancy=0.49))) == 21

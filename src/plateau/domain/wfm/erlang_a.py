@@ -186,7 +186,7 @@ def erlang_a(
     sl_ans[busy] = np.clip(answered_within / (1.0 - pab), 0.0, 1.0)
     sl_hand[busy] = np.clip(1.0 - p * pw * tail, 0.0, 1.0)
     mean_wait[busy] = pab / theta
-    occ[busy] = ab * (1.0 - pab) / nb
+    occ[busy] = np.clip(ab * (1.0 - pab) / nb, 0.0, 1.0)
     if with_asa:
         asa[busy] = pw * _answered_wait_factor(x, y) / theta / (1.0 - pab)
     else:

@@ -103,6 +103,9 @@ def staff_erlang_c(
         return out
     ab, hb = a[busy], h[busy]
     n = np.floor(ab) + 1.0
+    if target.max_occupancy is not None:
+        # Occupancy A/N <= max holds exactly from ceil(A/max) on: start there rather than scan up to it.
+        n = np.maximum(n, np.ceil(ab / target.max_occupancy))
     b = erlang_b(n, ab)
     done = _meets_c(target, n, ab, b, hb)
     while not np.all(done):
