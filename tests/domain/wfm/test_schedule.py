@@ -58,3 +58,25 @@ def test_given_off_grid_pattern_or_bad_curve_when_scheduling_then_refused():
         schedule_shifts(one_day({9: 1}), 60, [ShiftPattern("x", 8 * 60 + 15, 240)], advisors=1)
     with pytest.raises(InvalidParameter):
         schedule_shifts(-one_day({9: 1}), 60, [MORNING], advisors=1)
+
+
+def test_given_one_advisor_and_a_short_night_when_scheduling_then_the_rest_rule_leaves_a_gap():
+    # The shift counts alone would fit; handing them to the only advisor breaks the 11-hour rest, so the
+    # per-advisor model runs and keeps one interval uncovered rather than break the law.
+    late = ShiftPattern("tard", 14 * 60, 8 * 60)
+    early = ShiftPattern("tot", 6 * 60, 8 * 60)
+    need = np.zeros((2, 24))
+    need[0, 20] = 1
+    need[1, 7] = 1
+    r = schedule_shifts(need, 60, [late, early], advisors=1, time_limit_s=5)
+    assert r.under.sum() == 1
+    assert len(r.assignments) == 1
+    assert r.optimal
+
+
+def test_given_a_week_of_need_and_one_advisor_when_scheduling_then_at_most_six_days():
+    need = np.zeros((7, 24))
+    need[:, 9] = 1
+    r = schedule_shifts(need, 60, [MORNING], advisors=1, time_limit_s=5)
+    assert len(r.assignments) == 6
+    assert r.under.sum() == 1

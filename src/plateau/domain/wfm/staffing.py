@@ -6,7 +6,9 @@ chain with N+1 agents is stochastically smaller) and in ``λ`` (more traffic nev
 * Erlang C: scan N upwards from ``⌊A⌋ + 1`` (the smallest stable N) with the Erlang B recursion
   ``B(n+1) = A·B(n)/(n+1+A·B(n))`` — one step per candidate, the first N meeting the target is the answer;
 * Erlang A: bisection on N in ``[0, hi]`` (N < A is allowed: impatience keeps the queue stable), ``hi`` found by
-  doubling; every N below the answer fails, the answer passes (checked by the tests);
+  doubling. By construction the answer passes and N - 1 was evaluated and fails. Waiting, abandonment and the
+  service levels are provably monotone in N; the ASA of answered calls is monotone on every grid we checked
+  (tests and a sweep of loads, patiences and thresholds) but we have no proof;
 * maximum arrival rate: bisection on ``λ`` to relative precision 1e-10, returning the feasible end.
 
 Impossible targets (100 % within 0 s, an ASA or abandonment of 0, a service level of 100 %) raise
