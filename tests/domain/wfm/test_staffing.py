@@ -108,3 +108,9 @@ def test_given_an_occupancy_cap_when_staffing_erlang_c_then_exactly_the_cap():
     # 10 erlangs, occupancy <= 50 %: 20 agents (80/20 alone needs far fewer).
     assert int(staff_erlang_c(10 / 300, 300, Target(max_occupancy=0.5))) == 20
     assert int(staff_erlang_c(10 / 300, 300, Target(max_occupancy=0.49))) == 21
+
+
+def test_given_a_target_no_rate_can_break_when_max_arrival_rate_then_infinite():
+    # With abandonment, occupancy never exceeds 100 %: any arrival rate meets a 100 % cap.
+    rates = max_arrival_rate([5, 28], 240, Target(max_occupancy=1.0), patience=120.0)
+    assert np.isinf(rates).all()

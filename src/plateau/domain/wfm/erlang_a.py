@@ -177,18 +177,21 @@ def erlang_a(
     inv_s = np.exp(-log_s)
     log_b = log_erlang_b(nb, ab)
     # P(W>0) = 1/(1 + (1/B - 1)/S) with (1/B - 1) = (1 - B)/B: in logs, as B or 1/S may underflow.
-    pw = special.expit(log_b + log_s - np.log1p(-np.exp(log_b)))
+    with np.errstate(divide="ignore"):  # B == 1.0 only in absurd overload: then P(W>0) = 1
+        pw = special.expit(log_b + log_s - np.log1p(-np.exp(log_b)))
     pab = np.clip(pw * (1.0 + inv_s / rho - 1.0 / rho), 0.0, 1.0)
     answered_within = np.clip(1.0 - pw + pw * answered_after_wait, 0.0, 1.0)
     p_wait[busy] = pw
     p_ab[busy] = pab
     sl_off[busy] = answered_within
-    sl_ans[busy] = np.clip(answered_within / (1.0 - pab), 0.0, 1.0)
+    answered = 1.0 - pab
+    some = answered > 0  # otherwise no call is answered: answered-call metrics are undefined (NaN)
+    sl_ans[busy] = np.where(some, np.clip(answered_within / np.where(some, answered, 1.0), 0.0, 1.0), np.nan)
     sl_hand[busy] = np.clip(1.0 - p * pw * tail, 0.0, 1.0)
     mean_wait[busy] = pab / theta
     occ[busy] = np.clip(ab * (1.0 - pab) / nb, 0.0, 1.0)
     if with_asa:
-        asa[busy] = pw * _answered_wait_factor(x, y) / theta / (1.0 - pab)
+        asa[busy] = np.where(some, pw * _answered_wait_factor(x, y) / theta / np.where(some, answered, 1.0), np.nan)
     else:
         asa[busy] = np.nan
     return ErlangAResult(n, a, p_wait, p_ab, sl_off, sl_ans, sl_hand, asa, mean_wait, occ)

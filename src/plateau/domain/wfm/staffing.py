@@ -187,11 +187,14 @@ def max_arrival_rate(
 ) -> Float:
     """Largest arrival rate (calls/s) that ``N`` agents serve within ``target`` (Erlang C, or A with ``patience``).
 
-    Bisection to a relative precision of 1e-10; the returned rate meets the target. 0 for ``N = 0``.
+    Bisection to a relative precision of 1e-10; the returned rate meets the target. 0 for ``N = 0``; ``inf``
+    where no rate breaks the target (possible in Erlang A, e.g. ``max_occupancy=1``).
     """
     target.check()
     n, h = broadcast(as_float("agents", agents), as_float("aht", aht, positive=True))
-    pat = None if patience is None else broadcast(as_float("patience", patience, positive=True), n)[0]
+    pat = None if patience is None else broadcast(as_float("patience", patience, positive=True), n)[0].ravel()
+    shape = n.shape
+    n, h = n.ravel(), h.ravel()  # boolean masks below need at least one dimension
 
     if pat is None and target.max_abandon is not None:
         raise InvalidParameter("Erlang C n'a pas d'abandons : indiquez une patience.", parameter="max_abandon")
@@ -208,21 +211,28 @@ def max_arrival_rate(
     out = np.zeros_like(n)
     rows = n > 0
     if not np.any(rows):
-        return out
+        return out.reshape(shape)
     # Erlang C: λ < N/AHT; Erlang A: grow the bracket until the target fails.
     hi = n[rows] / h[rows]
     lo = np.zeros_like(hi)
     if pat is not None:
-        while True:
-            bad = meets(hi, rows)
-            if not np.any(bad):
+        for _ in range(40):  # up to 2^40 (10^12) times the service rate: a target met there is met at any rate
+            still_ok = meets(hi, rows)
+            if not np.any(still_ok):
                 break
-            lo = np.where(bad, hi, lo)
-            hi = np.where(bad, 2.0 * hi, hi)
-    while np.any(hi - lo > 1e-10 * hi):
-        mid = (lo + hi) / 2.0
-        good = meets(mid, rows)
-        lo = np.where(good, mid, lo)
-        hi = np.where(good, hi, mid)
+            lo = np.where(still_ok, hi, lo)
+            hi = np.where(still_ok, 2.0 * hi, hi)
+        else:
+            # e.g. a 100 % occupancy cap with abandonment: no arrival rate breaks it.
+            lo = np.where(still_ok, np.inf, lo)
+    bounded = rows.copy()
+    bounded[rows] = np.isfinite(lo)
+    lo_b, hi_b = lo[np.isfinite(lo)], hi[np.isfinite(lo)]
+    while np.any(hi_b - lo_b > 1e-10 * hi_b):
+        mid = (lo_b + hi_b) / 2.0
+        good = meets(mid, bounded)
+        lo_b = np.where(good, mid, lo_b)
+        hi_b = np.where(good, hi_b, mid)
+    lo[np.isfinite(lo)] = lo_b
     out[rows] = lo
-    return out
+    return out.reshape(shape)
