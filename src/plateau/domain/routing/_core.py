@@ -13,7 +13,7 @@ from collections import deque
 from plateau.domain.routing import events as ev
 from plateau.domain.routing.config import OverflowKind, QueueConfig, RoutingConfig, Strategy
 from plateau.domain.routing.errors import UnknownAdvisor, UnknownContact, UnknownQueue
-from plateau.domain.routing.matching import AvailabilityIndex, choose, qualifies
+from plateau.domain.routing.matching import AvailabilityIndex, choose
 from plateau.domain.routing.state import (
     AdvisorRecord,
     ContactRecord,
@@ -53,7 +53,9 @@ class EngineCore:
         self.seen: set[str] = set()
         self.seen_order: deque[str] = deque()
         self._skills: frozenset[str] = frozenset()
-        self._index = AvailabilityIndex()
+        self._index = AvailabilityIndex(self.advisors)
+        self._nonempty: set[str] = set()  # queues with at least one routable contact
+        self._reqs_cache: dict[tuple[str, int, tuple[str, ...]], tuple[Requirements, frozenset[str]]] = {}
         self._deadlines: list[tuple[float, int, str]] = []
         self._out: list[ev.Decision] = []
         self._cause = ""
@@ -127,14 +129,20 @@ class EngineCore:
             raise UnknownContact(f"Contact inconnu ou déjà sorti : « {contact_id} ».", contact_id=contact_id)
         return c
 
-    def _requirements(self, c: ContactRecord, cfg: QueueConfig) -> Requirements:
-        target = cfg.targets[c.target_index]
-        merged: dict[str, int] = {}
-        for skill in c.skills:
-            merged[skill] = target.needs_min_level
-        for r in target.requires:
-            merged[r.skill] = max(r.min_level, merged.get(r.skill, 0))
-        return tuple(sorted(merged.items()))
+    def _requirements(self, c: ContactRecord, cfg: QueueConfig) -> None:
+        """Set the contact's requirements at its current target and the advisors who meet them (cached)."""
+        key = (cfg.queue_id, c.target_index, c.skills)
+        found = self._reqs_cache.get(key)
+        if found is None:
+            target = cfg.targets[c.target_index]
+            merged: dict[str, int] = {}
+            for skill in c.skills:
+                merged[skill] = target.needs_min_level
+            for r in target.requires:
+                merged[r.skill] = max(r.min_level, merged.get(r.skill, 0))
+            reqs = tuple(sorted(merged.items()))
+            found = self._reqs_cache[key] = (reqs, self._index.qualified(cfg.programme, cfg.channel, reqs))
+        c.reqs, c.qualified = found
 
     def _enter(self, c: ContactRecord, qr: QueueRecord) -> None:
         """Put a waiting contact at the first target of ``qr`` and route it."""
@@ -150,7 +158,7 @@ class EngineCore:
         self._route_or_wait(c)
 
     def _set_target(self, c: ContactRecord, cfg: QueueConfig) -> None:
-        c.reqs = self._requirements(c, cfg)
+        self._requirements(c, cfg)
         c.refused.clear()
         timeout = cfg.targets[c.target_index].timeout_s
         if timeout is not None and c.target_index < len(cfg.targets) - 1:
@@ -160,14 +168,18 @@ class EngineCore:
             c.target_deadline = None
 
     def _enqueue(self, c: ContactRecord, qr: QueueRecord) -> None:
-        qr.bucket(c.reqs).push(c, qr.config.priority_aging)
+        qr.bucket(c.reqs, c.qualified).push(c, qr.config.priority_aging)
+        self._nonempty.add(qr.config.queue_id)
 
     def _dequeue(self, c: ContactRecord) -> None:
         b = c.bucket
         if b is not None:
             b.remove(c)
             if b.live == 0:
-                del self.queues[b.queue_id].buckets[b.reqs]
+                buckets = self.queues[b.queue_id].buckets
+                del buckets[b.reqs]
+                if not buckets:
+                    self._nonempty.discard(b.queue_id)
 
     def _route_or_wait(self, c: ContactRecord) -> None:
         """A contact became routable: offer it now if an advisor fits, else wait in its bucket."""
@@ -175,19 +187,15 @@ class EngineCore:
             self._overflow(c)
             return
         qr = self.queues[c.queue_id]
-        pool = self._index.smallest(c.programme, c.channel, c.reqs)
-        if pool:
-            advisors, reqs, refused = self.advisors, c.reqs, c.refused
-            candidates = [
-                a
-                for a in (advisors[i] for i in pool)
-                if qualifies(a, reqs) and (not refused or a.advisor_id not in refused)
-            ]
-            if candidates:
-                ring_all = qr.config.strategy is Strategy.RING_ALL
-                for a in choose(qr.config.strategy, candidates, reqs, qr, self.now):
-                    self._offer(c, a, qr, ring_all)
-                return
+        candidates = self._index.candidates(c.programme, c.channel, c.qualified)
+        if candidates and c.refused:
+            candidates -= c.refused
+        if candidates:
+            strategy = qr.config.strategy
+            ring_all = strategy is Strategy.RING_ALL
+            for a in choose(strategy, candidates, self.advisors, c.reqs, qr, self.now):
+                self._offer(c, a, qr, ring_all)
+            return
         self._enqueue(c, qr)
 
     def _widen(self, c: ContactRecord) -> None:
@@ -355,15 +363,19 @@ class EngineCore:
         best: ContactRecord | None = None
         best_key: tuple[float, float, str, int] | None = None
         now, aid, queues = self.now, a.advisor_id, self.queues
-        for qid in a.queues:
+        # Visit only queues that have waiting contacts (usually far fewer than the advisor serves).
+        nonempty = self._nonempty
+        qids = sorted(nonempty & a.queue_set) if len(nonempty) < len(a.queues) else a.queues
+        room = {ch: a.load[ch] < cap for ch, cap in a.capacity.items()}
+        for qid in qids:
             qr = queues[qid]
             if not qr.buckets:
                 continue
             cfg = qr.config
-            if not a.can_take(cfg.channel):
+            if not room.get(cfg.channel, False):
                 continue
             for b in qr.buckets.values():
-                if not qualifies(a, b.reqs):
+                if aid not in b.qualified:
                     continue
                 c = b.head()
                 if c is None:

@@ -164,7 +164,9 @@ class RoutingEngine(EngineCore):
 
     def rebuild(self) -> None:
         """Recompute every derived structure (index, buckets, counts, deadline heap) from runtime records."""
-        self._index = AvailabilityIndex()
+        self._index = AvailabilityIndex(self.advisors)
+        self._reqs_cache.clear()
+        self._nonempty.clear()
         for qr in self.queues.values():
             qr.buckets.clear()
             qr.waiting = 0
@@ -184,7 +186,7 @@ class RoutingEngine(EngineCore):
         for c in sorted(self.contacts.values(), key=lambda c: c.seq):
             qr = self.queues[c.queue_id]
             c.target_index = min(c.target_index, len(qr.config.targets) - 1)
-            c.reqs = self._requirements(c, qr.config)
+            self._requirements(c, qr.config)
             c.bucket = None
             if c.status is not ASSIGNED:
                 qr.waiting += 1

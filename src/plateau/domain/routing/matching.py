@@ -1,88 +1,87 @@
 """Finding advisors for a contact: the availability index and the strategies.
 
-The index keeps, per (programme, channel), one set of available advisor ids per skill (plus ``*`` for all).
-A contact's candidates come from the smallest set among its required skills, then are filtered by
-proficiency, so a decision looks at a few dozen advisors, never at all of them.
+Two structures make a decision cheap. ``available[(programme, channel)]`` is the set of advisors who can
+take a contact of that programme and channel right now. ``qualified(programme, channel, requirements)``
+is the (static, cached) set of advisors whose profile meets the requirements. A contact's candidates are
+their intersection, computed in C by ``set & frozenset``; nothing scans all advisors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from plateau.domain.routing.config import Strategy
 from plateau.domain.routing.state import AdvisorRecord, QueueRecord, Requirements
 
-ANY_SKILL = "*"
-
-
-class AvailabilityIndex:
-    __slots__ = ("_sets",)
-
-    def __init__(self) -> None:
-        self._sets: dict[tuple[str, str], dict[str, set[str]]] = {}
-
-    def sets_for(self, advisor: AdvisorRecord, channel: str) -> list[set[str]]:
-        """The sets an advisor joins when available on ``channel`` (computed once per advisor and channel)."""
-        out: list[set[str]] = []
-        for programme in advisor.profile.programmes:
-            by_skill = self._sets.setdefault((programme, channel), {})
-            for skill in (*advisor.skills, ANY_SKILL):
-                out.append(by_skill.setdefault(skill, set()))
-        return out
-
-    def smallest(self, programme: str, channel: str, reqs: Requirements) -> set[str]:
-        by_skill = self._sets.get((programme, channel))
-        if by_skill is None:
-            return set()
-        if not reqs:
-            return by_skill.get(ANY_SKILL, set())
-        best: set[str] | None = None
-        for skill, _level in reqs:
-            s = by_skill.get(skill)
-            if not s:
-                return set()
-            if best is None or len(s) < len(best):
-                best = s
-        return best if best is not None else set()
+_EMPTY: frozenset[str] = frozenset()
 
 
 def qualifies(advisor: AdvisorRecord, reqs: Requirements) -> bool:
     skills = advisor.skills
-    for skill, level in reqs:  # noqa: SIM110 - a plain loop is faster than all() on this hot path
-        if skills.get(skill, -1) < level:
-            return False
-    return True
+    return all(skills.get(skill, -1) >= level for skill, level in reqs)
+
+
+class AvailabilityIndex:
+    __slots__ = ("_advisors", "_available", "_qualified")
+
+    def __init__(self, advisors: Mapping[str, AdvisorRecord]) -> None:
+        self._advisors = advisors
+        self._available: dict[tuple[str, str], set[str]] = {}
+        self._qualified: dict[tuple[str, str, Requirements], frozenset[str]] = {}
+
+    def sets_for(self, advisor: AdvisorRecord, channel: str) -> list[set[str]]:
+        """The sets an advisor joins when available on ``channel`` (one per programme served)."""
+        return [self._available.setdefault((p, channel), set()) for p in advisor.profile.programmes]
+
+    def qualified(self, programme: str, channel: str, reqs: Requirements) -> frozenset[str]:
+        key = (programme, channel, reqs)
+        found = self._qualified.get(key)
+        if found is None:
+            found = self._qualified[key] = frozenset(
+                a.advisor_id
+                for a in self._advisors.values()
+                if programme in a.profile.programmes and a.capacity.get(channel, 0) > 0 and qualifies(a, reqs)
+            )
+        return found
+
+    def candidates(self, programme: str, channel: str, qualified: frozenset[str]) -> set[str]:
+        """Advisors available now among ``qualified`` (a new set the caller may modify)."""
+        available = self._available.get((programme, channel))
+        if not available or not qualified:
+            return set()
+        return available & qualified
 
 
 def choose(
     strategy: Strategy,
-    candidates: Iterable[AdvisorRecord],
+    candidates: set[str],
+    advisors: Mapping[str, AdvisorRecord],
     reqs: Requirements,
     queue: QueueRecord,
     now: float,
 ) -> list[AdvisorRecord]:
     """Apply the queue's strategy; every key ends with the advisor id so the choice is a total order."""
-    pool = list(candidates)
-    if not pool:
-        return []
     if strategy is Strategy.LONGEST_IDLE:
-        return [min(pool, key=lambda a: (a.idle_since, a.advisor_id))]
+        best = min(candidates, key=lambda i: (advisors[i].idle_since, i))
+        return [advisors[best]]
     if strategy is Strategy.LEAST_OCCUPIED:
 
-        def occupancy(a: AdvisorRecord) -> tuple[float, float, str]:
+        def occupancy(i: str) -> tuple[float, float, str]:
+            a = advisors[i]
             logged = now - a.logged_in_at
-            return (a.busy_s / logged if logged > 0 else 0.0, a.idle_since, a.advisor_id)
+            return (a.busy_s / logged if logged > 0 else 0.0, a.idle_since, i)
 
-        return [min(pool, key=occupancy)]
+        return [advisors[min(candidates, key=occupancy)]]
     if strategy is Strategy.SKILLS_WEIGHTED:
 
-        def weight(a: AdvisorRecord) -> tuple[int, float, str]:
-            return (-sum(a.skills.get(s, 0) for s, _ in reqs), a.idle_since, a.advisor_id)
+        def weight(i: str) -> tuple[int, float, str]:
+            a = advisors[i]
+            return (-sum(a.skills.get(s, 0) for s, _ in reqs), a.idle_since, i)
 
-        return [min(pool, key=weight)]
+        return [advisors[min(candidates, key=weight)]]
     if strategy is Strategy.ROUND_ROBIN:
         last = queue.rr_last
-        after = [a for a in pool if a.advisor_id > last]
-        return [min(after or pool, key=lambda a: a.advisor_id)]
+        after = [i for i in candidates if i > last]
+        return [advisors[min(after or candidates)]]
     # Ring-all: every eligible advisor rings; the first to accept takes the contact.
-    return sorted(pool, key=lambda a: a.advisor_id)
+    return [advisors[i] for i in sorted(candidates)]

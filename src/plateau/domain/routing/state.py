@@ -56,6 +56,7 @@ class ContactRecord:
         "overflow_deadline",
         "priority",
         "programme",
+        "qualified",
         "queue_entered_at",
         "queue_id",
         "refused",
@@ -84,6 +85,7 @@ class ContactRecord:
         self.status = ContactStatus.WAITING
         self.target_index = 0
         self.reqs: Requirements = ()
+        self.qualified: frozenset[str] = frozenset()  # advisors whose profile meets ``reqs``
         self.target_deadline: float | None = None
         self.overflow_deadline: float | None = None
         self.callback: tuple[str, float, float] | None = None
@@ -111,6 +113,7 @@ class AdvisorRecord:
         "pause_reason",
         "presence",
         "profile",
+        "queue_set",
         "queues",
         "skills",
         "wrap_until",
@@ -122,6 +125,7 @@ class AdvisorRecord:
         self.skills = profile.skill_levels()
         self.capacity = profile.capacity_by_channel()
         self.queues = queues  # queue ids this advisor may serve, in configuration order
+        self.queue_set = frozenset(queues)
         self.presence = Presence.LOGGED_OUT
         self.pause_reason = ""
         self.load: dict[str, int] = dict.fromkeys(self.capacity, 0)
@@ -175,11 +179,12 @@ class Bucket:
     Removal is lazy: an entry is live while the contact still points at this bucket with the same token.
     """
 
-    __slots__ = ("heap", "live", "queue_id", "reqs")
+    __slots__ = ("heap", "live", "qualified", "queue_id", "reqs")
 
-    def __init__(self, queue_id: str, reqs: Requirements) -> None:
+    def __init__(self, queue_id: str, reqs: Requirements, qualified: frozenset[str]) -> None:
         self.queue_id = queue_id
         self.reqs = reqs
+        self.qualified = qualified
         self.heap: list[tuple[float, float, int, int, ContactRecord]] = []
         self.live = 0
 
@@ -243,10 +248,10 @@ class QueueRecord:
         # Staffed advisors counted by how many queues they serve (k): N_eff = sum(count / k), exact integers.
         self.staffed_by_share: dict[int, int] = {}
 
-    def bucket(self, reqs: Requirements) -> Bucket:
+    def bucket(self, reqs: Requirements, qualified: frozenset[str]) -> Bucket:
         b = self.buckets.get(reqs)
         if b is None:
-            b = self.buckets[reqs] = Bucket(self.config.queue_id, reqs)
+            b = self.buckets[reqs] = Bucket(self.config.queue_id, reqs, qualified)
         return b
 
     def average_handle_s(self) -> float:
