@@ -71,3 +71,14 @@ def test_given_a_checkpoint_when_no_event_follows_then_recovery_uses_it_alone(jo
     engine, seq = recover(journal)
     assert seq == router.seq
     assert take_snapshot(engine) == take_snapshot(router.engine)
+
+
+def test_given_a_batch_with_a_retry_when_handled_then_it_is_journaled_once_in_one_commit(journal):
+    router = JournaledRouter(journal)
+    traffic = Traffic(5)
+    first = traffic.first()
+    router.handle_many(first)
+    batch = [traffic.next() for _ in range(5)]
+    router.handle_many([*batch, batch[0]])
+    assert router.handle_many([batch[1]]) == []
+    assert [e for _, e in journal.read()] == [*first, *batch]

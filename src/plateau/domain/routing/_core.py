@@ -365,7 +365,7 @@ class EngineCore:
         now, aid, queues = self.now, a.advisor_id, self.queues
         # Visit only queues that have waiting contacts (usually far fewer than the advisor serves).
         nonempty = self._nonempty
-        qids = sorted(nonempty & a.queue_set) if len(nonempty) < len(a.queues) else a.queues
+        qids = nonempty & a.queue_set if len(nonempty) < len(a.queues) else a.queues
         room = {ch: a.load[ch] < cap for ch, cap in a.capacity.items()}
         for qid in qids:
             qr = queues[qid]

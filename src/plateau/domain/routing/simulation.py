@@ -189,8 +189,6 @@ def simulate_day(spec: DaySpec) -> DayResult:
             run(event)
         else:
             break
-    for stats in result.queues.values():
-        stats.answered_in_sl = 0
     for qid, qr in engine.queues.items():
         result.queues[qid].answered_in_sl = qr.answered_in_sl
     result.decisions = engine.decisions
