@@ -360,21 +360,27 @@ class EngineCore:
         """
         if a.presence is not READY or a.offer_id is not None or a.wrap_until is not None:
             return None
+        room = [ch for ch, cap in a.capacity.items() if a.load[ch] < cap]
+        if not room:
+            return None  # e.g. right after accepting a call: nothing to look for
         best: ContactRecord | None = None
-        best_key: tuple[float, float, str, int] | None = None
+        best_score = 0.0
+        best_key: tuple[float, str, int] = (0.0, "", 0)
         now, aid, queues = self.now, a.advisor_id, self.queues
         # Visit only queues that have waiting contacts (usually far fewer than the advisor serves).
         nonempty = self._nonempty
         qids = nonempty & a.queue_set if len(nonempty) < len(a.queues) else a.queues
-        room = {ch: a.load[ch] < cap for ch, cap in a.capacity.items()}
+        single = room[0] if len(room) == 1 else None
         for qid in qids:
             qr = queues[qid]
-            if not qr.buckets:
+            buckets = qr.buckets
+            if not buckets:
                 continue
             cfg = qr.config
-            if not room.get(cfg.channel, False):
+            if (cfg.channel != single) if single is not None else (cfg.channel not in room):
                 continue
-            for b in qr.buckets.values():
+            aging = cfg.priority_aging
+            for b in buckets.values():
                 if aid not in b.qualified:
                     continue
                 c = b.head()
@@ -384,7 +390,11 @@ class EngineCore:
                     c = next((x for x in b.ordered() if aid not in x.refused), None)
                     if c is None:
                         continue
-                key = (-(c.priority + cfg.priority_aging * (now - c.enqueued_at)), c.enqueued_at, qid, c.seq)
-                if best_key is None or key < best_key:
-                    best, best_key = c, key
+                score = c.priority + aging * (now - c.enqueued_at)
+                if best is None or score > best_score:
+                    best, best_score, best_key = c, score, (c.enqueued_at, qid, c.seq)
+                elif score == best_score:
+                    key = (c.enqueued_at, qid, c.seq)
+                    if key < best_key:
+                        best, best_key = c, key
         return best
