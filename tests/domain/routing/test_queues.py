@@ -111,3 +111,13 @@ def test_given_nobody_staffed_when_a_contact_queues_then_no_estimate_is_given():
     s = Scenario(config(advisors=(advisor("a"),)))
     out = s.arrive(1, "c1")
     assert out[0] == ev.ContactQueued(out[0].cause, 1, "c1", "q1", None)
+
+
+def test_given_an_offer_declined_before_the_overflow_delay_when_the_driver_polls_deadlines_then_overflow_still_fires():
+    q = queue(overflow=Overflow(OverflowKind.VOICEMAIL), overflow_after_s=60, offer_timeout_s=30)
+    s = Scenario(config(q, advisors=(advisor("alice"),)))
+    s.arrive(0, "c1")
+    offer = s.offers(s.login(40, "alice"))[0]
+    assert s.engine.next_deadline() == 60  # asking must not consume the overflow deadline
+    s.feed(ev.OfferDeclined(s.eid(), 50, offer.offer_id, "alice"))
+    assert [type(d).__name__ for d in s.tick(60)] == ["ContactOverflowed", "ContactLeft"]

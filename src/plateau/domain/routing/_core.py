@@ -60,13 +60,6 @@ class EngineCore:
         self._out: list[ev.Decision] = []
         self._cause = ""
 
-    def _remember(self, eid: str) -> None:
-        self.seen.add(eid)
-        order = self.seen_order
-        order.append(eid)
-        if len(order) > self.dedupe_window:
-            self.seen.discard(order.popleft())
-
     def _schedule(self, at: float, kind: int, ref: str) -> None:
         heapq.heappush(self._deadlines, (at, kind, ref))
 
@@ -94,7 +87,8 @@ class EngineCore:
         if kind == TARGET_TIMEOUT:
             return c.target_deadline == at
         if kind == OVERFLOW:
-            return c.overflow_deadline == at and c.status is not OFFERED
+            # Validity must never depend on a status that can come back: next_deadline() may pop early.
+            return c.overflow_deadline == at
         if kind == CALLBACK_OPEN:
             return c.status is SCHEDULED and c.callback is not None and c.callback[1] == at
         return c.callback_end_deadline == at
@@ -109,7 +103,8 @@ class EngineCore:
             if kind == TARGET_TIMEOUT:
                 self._widen(c)
             elif kind == OVERFLOW:
-                self._overflow(c)
+                if c.status is not OFFERED:  # else: done when the offer ends (see _route_or_wait)
+                    self._overflow(c)
             elif kind == CALLBACK_OPEN:
                 c.status = WAITING
                 self._route_or_wait(c)
@@ -193,7 +188,7 @@ class EngineCore:
         if candidates:
             strategy = qr.config.strategy
             ring_all = strategy is Strategy.RING_ALL
-            for a in choose(strategy, candidates, self.advisors, c.reqs, qr, self.now):
+            for a in choose(strategy, candidates, self.advisors, c.reqs, qr, self.now, self._index):
                 self._offer(c, a, qr, ring_all)
             return
         self._enqueue(c, qr)
@@ -258,6 +253,10 @@ class EngineCore:
         return a
 
     def _withdraw_all(self, c: ContactRecord, reason: str) -> list[AdvisorRecord]:
+        if not c.offers:
+            if c.status is OFFERED:
+                c.status = WAITING
+            return []
         offers = self.offers
         freed = [self._withdraw(offers[oid], reason) for _, oid in sorted(c.offers.items())]
         if c.status is OFFERED:
@@ -333,17 +332,18 @@ class EngineCore:
     def _refresh(self, a: AdvisorRecord) -> None:
         """Keep the availability index in step with what the advisor can take, channel by channel."""
         aid = a.advisor_id
-        for ch in a.capacity:
-            ok = a.can_take(ch)
-            if ok:
-                if ch not in a.indexed:
+        free = a.presence is READY and a.offer_id is None and a.wrap_until is None
+        load, indexed = a.load, a.indexed
+        for ch, cap in a.capacity.items():
+            if free and load[ch] < cap:
+                if ch not in indexed:
                     for s in a.index_sets[ch]:
                         s.add(aid)
-                    a.indexed.add(ch)
-            elif ch in a.indexed:
+                    indexed.add(ch)
+            elif ch in indexed:
                 for s in a.index_sets[ch]:
                     s.discard(aid)
-                a.indexed.discard(ch)
+                indexed.discard(ch)
 
     def _release(self, a: AdvisorRecord) -> None:
         """The advisor may take work: give them the best waiting contact across their queues, or index them."""

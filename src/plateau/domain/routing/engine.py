@@ -92,14 +92,24 @@ class RoutingEngine(EngineCore):
         :class:`~plateau.domain.routing.events.Rejected` carrying the error id and the French reason.
         """
         eid = event.event_id
-        if eid in self.seen:
+        seen = self.seen
+        if eid in seen:
             return []
-        self._remember(eid)
+        seen.add(eid)
+        order = self.seen_order
+        order.append(eid)
+        if len(order) > self.dedupe_window:
+            seen.discard(order.popleft())
         out: list[ev.Decision] = []
         self._out = out
         self._cause = eid
-        if event.at > self.now:
-            self._advance(event.at)
+        at = event.at
+        if at > self.now:
+            dl = self._deadlines
+            if dl and dl[0][0] <= at:
+                self._advance(at)
+            else:
+                self.now = at
         try:
             self._handlers[type(event)](event)
         except RoutingError as err:

@@ -22,12 +22,13 @@ def qualifies(advisor: AdvisorRecord, reqs: Requirements) -> bool:
 
 
 class AvailabilityIndex:
-    __slots__ = ("_advisors", "_available", "_qualified")
+    __slots__ = ("_advisors", "_available", "_qualified", "_weights")
 
     def __init__(self, advisors: Mapping[str, AdvisorRecord]) -> None:
         self._advisors = advisors
         self._available: dict[tuple[str, str], set[str]] = {}
         self._qualified: dict[tuple[str, str, Requirements], frozenset[str]] = {}
+        self._weights: dict[Requirements, dict[str, int]] = {}
 
     def sets_for(self, advisor: AdvisorRecord, channel: str) -> list[set[str]]:
         """The sets an advisor joins when available on ``channel`` (one per programme served)."""
@@ -44,12 +45,34 @@ class AvailabilityIndex:
             )
         return found
 
+    def weights(self, reqs: Requirements) -> dict[str, int]:
+        """Sum of each advisor's proficiencies on the required skills (cached; for skills-weighted)."""
+        found = self._weights.get(reqs)
+        if found is None:
+            found = self._weights[reqs] = {
+                aid: sum(a.skills.get(s, 0) for s, _ in reqs) for aid, a in self._advisors.items()
+            }
+        return found
+
     def candidates(self, programme: str, channel: str, qualified: frozenset[str]) -> set[str]:
         """Advisors available now among ``qualified`` (a new set the caller may modify)."""
         available = self._available.get((programme, channel))
         if not available or not qualified:
             return set()
         return available & qualified
+
+
+def _longest_idle(candidates: set[str], advisors: Mapping[str, AdvisorRecord]) -> AdvisorRecord:
+    # A plain loop: this is the hottest strategy and min(key=...) costs a tuple and a call per candidate.
+    best: AdvisorRecord | None = None
+    best_t = 0.0
+    for i in candidates:
+        a = advisors[i]
+        t = a.idle_since
+        if best is None or t < best_t or (t == best_t and i < best.advisor_id):
+            best, best_t = a, t
+    assert best is not None
+    return best
 
 
 def choose(
@@ -59,11 +82,11 @@ def choose(
     reqs: Requirements,
     queue: QueueRecord,
     now: float,
+    index: AvailabilityIndex,
 ) -> list[AdvisorRecord]:
-    """Apply the queue's strategy; every key ends with the advisor id so the choice is a total order."""
+    """Apply the queue's strategy to a non-empty candidate set; ties end on the advisor id (a total order)."""
     if strategy is Strategy.LONGEST_IDLE:
-        best = min(candidates, key=lambda i: (advisors[i].idle_since, i))
-        return [advisors[best]]
+        return [_longest_idle(candidates, advisors)]
     if strategy is Strategy.LEAST_OCCUPIED:
 
         def occupancy(i: str) -> tuple[float, float, str]:
@@ -73,12 +96,9 @@ def choose(
 
         return [advisors[min(candidates, key=occupancy)]]
     if strategy is Strategy.SKILLS_WEIGHTED:
-
-        def weight(i: str) -> tuple[int, float, str]:
-            a = advisors[i]
-            return (-sum(a.skills.get(s, 0) for s, _ in reqs), a.idle_since, i)
-
-        return [advisors[min(candidates, key=weight)]]
+        weights = index.weights(reqs)
+        top = max(weights[i] for i in candidates)
+        return [_longest_idle({i for i in candidates if weights[i] == top}, advisors)]
     if strategy is Strategy.ROUND_ROBIN:
         last = queue.rr_last
         after = [i for i in candidates if i > last]

@@ -131,6 +131,9 @@ def simulate_day(spec: DaySpec) -> DayResult:
         if keep:
             log.extend(out)
         for d in out:
+            kind = type(d)
+            if kind is ev.AdvisorStateChanged or kind is ev.ContactQueued:
+                continue  # the most frequent decisions; nothing to react to
             if isinstance(d, ev.OfferMade):
                 counter += 1
                 at = d.at + spec.ring_s
