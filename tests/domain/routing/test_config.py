@@ -55,6 +55,12 @@ from .builders import SKILLS, queue
             id="widening_target_without_timeout",
         ),
         pytest.param(
+            lambda: RoutingConfig(SKILLS, (queue(strategy="au_hasard"),)),
+            InvalidConfiguration,
+            "au_hasard",
+            id="unknown_strategy",
+        ),
+        pytest.param(
             lambda: RoutingConfig(SKILLS, (queue(), queue())),
             InvalidConfiguration,
             "double",

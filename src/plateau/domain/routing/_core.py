@@ -276,12 +276,13 @@ class EngineCore:
     def _offer_ended(self, o: OfferRecord, reason: str, *, no_answer: bool) -> None:
         c = self.contacts[o.contact_id]
         a = self._withdraw(o, reason)
-        if not o.ring_all:
-            c.refused.add(a.advisor_id)
+        if reason == "declined" or not o.ring_all:
+            c.refused.add(a.advisor_id)  # the contact goes to the next advisor (ring-all expiry: all ring again)
         if no_answer:
             a.no_answer += 1
             if a.no_answer >= self.queues[c.queue_id].config.max_no_answer and a.presence is READY:
                 self._set_presence(a, PAUSED, "no_answer")
+        self._refresh(a)  # available again before the contact is routed, so ring-all rings everyone
         if not c.offers:
             c.status = WAITING
             self._route_or_wait(c)

@@ -63,6 +63,12 @@ class Overflow:
     kind: OverflowKind
     destination: str = ""
 
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "kind", OverflowKind(self.kind))
+        except ValueError:
+            raise InvalidConfiguration(f"Type de débordement inconnu « {self.kind} ».", kind=self.kind) from None
+
 
 @dataclass(frozen=True, slots=True)
 class QueueConfig:
@@ -85,6 +91,15 @@ class QueueConfig:
     max_no_answer: int = 3
     default_handle_s: float = 300.0
     service_level_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        # Accept the plain strings forms and admin screens send; the engine compares enum members by identity.
+        try:
+            object.__setattr__(self, "strategy", Strategy(self.strategy))
+        except ValueError:
+            raise InvalidConfiguration(
+                f"Stratégie inconnue « {self.strategy} » (file « {self.queue_id} »).", strategy=self.strategy
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
