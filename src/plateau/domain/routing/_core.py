@@ -384,9 +384,15 @@ class EngineCore:
             for b in buckets.values():
                 if aid not in b.qualified:
                     continue
-                c = b.head()
-                if c is None:
+                heap = b.heap
+                if not heap:
                     continue
+                entry = heap[0]  # inlined Bucket.head(): this loop is the hottest of the engine
+                c: ContactRecord | None = entry[4]
+                if c is None or c.bucket is not b or c.token != entry[3]:
+                    c = b.head()
+                    if c is None:
+                        continue
                 if c.refused and aid in c.refused:
                     c = next((x for x in b.ordered() if aid not in x.refused), None)
                     if c is None:
