@@ -237,6 +237,70 @@ def cmd_forecast(ns: argparse.Namespace) -> None:
         print(f"backtest WAPE over {len(bt.weekly_wape)} weeks: {bt.wape:.3f}  weekly: {bt.weekly_wape}")
 
 
+def _per_interval(spec: str, count: int) -> list[float]:
+    values = [float(v) for v in spec.split(",")]
+    if len(values) == 1:
+        return values * count
+    if len(values) != count:
+        raise ValueError(f"{len(values)} valeurs pour {count} intervalles")
+    return values
+
+
+def cmd_simulate(ns: argparse.Namespace) -> None:
+    from plateau.domain.routing import Overflow, QueueConfig, RoutingConfig
+    from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
+    from plateau.services.wfm_simulation import simulate
+
+    calls = _volumes(ns)
+    if len(calls) == 1 and ns.intervals > 1:
+        calls = np.repeat(calls, ns.intervals)
+    agents = [int(v) for v in _per_interval(ns.agents, len(calls))]
+    config = single_queue_config(max(agents), wrap_up_s=ns.wrap_up, service_level_s=ns.answer_time)
+    if ns.callback_after is not None:
+        queue = QueueConfig(
+            "file",
+            "programme",
+            wrap_up_s=ns.wrap_up,
+            service_level_s=ns.answer_time,
+            overflow=Overflow("callback"),
+            overflow_after_s=ns.callback_after,
+        )
+        config = RoutingConfig(queues=(queue,), advisors=config.advisors)
+    patience = Distribution("none") if ns.patience is None else Distribution(ns.patience_dist, ns.patience, 1.0)
+    stream = Stream(
+        "file",
+        tuple(float(c) for c in calls),
+        handling=Distribution(ns.handle_dist, ns.aht - ns.wrap_up, ns.handle_cv),
+        patience=patience,
+        callback_acceptance=ns.callback_acceptance,
+    )
+    spec = SimulationSpec(
+        config, (stream,), interval_s=ns.interval_minutes * 60, staffing=tuple(agents), answer_time_s=ns.answer_time
+    )
+    summary = simulate(spec, ns.replications, seed=ns.seed, workers=ns.workers)
+    rate = _rate(calls, ns.interval_minutes)
+    if ns.patience is None:
+        ec = erlang_c(np.asarray(agents), rate, ns.aht, ns.answer_time, strict=False)
+        formula = {"sl": ec.service_level, "abandon": np.zeros(len(calls)), "asa": ec.asa}
+    else:
+        ea = erlang_a(np.asarray(agents), rate, ns.aht, ns.patience, ns.answer_time)
+        formula = {"sl": ea.sl_offered, "abandon": ea.p_abandon, "asa": ea.asa}
+    rows: list[Row] = []
+    for i, est in enumerate(summary.per_interval):
+        row: Row = {"interval": i, "calls": float(calls[i]), "agents": agents[i]}
+        for name, key in (("sl_offered", "sl"), ("abandon_rate", "abandon"), ("asa", "asa")):
+            e = est[name]
+            row |= {f"{name}": e.mean, f"{name}_ci": e.half_width, f"{name}_erlang": float(formula[key][i])}
+        row["occupancy"] = est["occupancy"].mean
+        rows.append(row)
+    _emit(rows, ns.csv)
+    if ns.csv != "-":
+        day = summary.day
+        parts = [f"{k} {day[k].mean:.4f} [{day[k].low:.4f}, {day[k].high:.4f}]" for k in day]
+        print(f"day ({summary.replications} replications, {summary.events} engine events, 95 % CI):")
+        print("  " + "\n  ".join(parts))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plateau wfm", description="Workforce management: Erlang, staffing, shifts")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -282,6 +346,25 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--workers", type=int, default=2)
     sc.add_argument("--csv", help="write the per-interval table as CSV ('-' for stdout)")
     sc.set_defaults(func=cmd_schedule)
+
+    si = sub.add_parser("simulate", help="simulate days through the real routing engine (replications, CIs)")
+    common(si)
+    src = si.add_mutually_exclusive_group(required=True)
+    src.add_argument("--calls", help="comma-separated calls per interval (one value: see --intervals)")
+    src.add_argument("--volumes", help="CSV with a 'calls' column (or one number a line)")
+    si.add_argument("--intervals", type=int, default=1, help="repeat a single --calls value this many times")
+    si.add_argument("--agents", required=True, help="advisors logged in: one number, or one per interval")
+    si.add_argument("--patience", type=float, help="mean patience, seconds (default: callers never hang up)")
+    si.add_argument("--patience-dist", choices=["exponential", "lognormal", "gamma", "deterministic"])
+    si.add_argument("--handle-dist", default="exponential", choices=["exponential", "lognormal", "gamma"])
+    si.add_argument("--handle-cv", type=float, default=1.0, help="coefficient of variation of handling")
+    si.add_argument("--wrap-up", type=float, default=0.0, help="wrap-up seconds (part of --aht)")
+    si.add_argument("--callback-after", type=float, help="offer a callback after this many seconds of waiting")
+    si.add_argument("--callback-acceptance", type=float, default=0.5, help="share of callers accepting it")
+    si.add_argument("--replications", type=int, default=20)
+    si.add_argument("--workers", type=int, help="processes (default: CPU count)")
+    si.add_argument("--seed", type=int, default=0)
+    si.set_defaults(func=cmd_simulate, patience_dist="exponential")
 
     fc = sub.add_parser("forecast", help="calls per interval for future dates from arrival timestamps")
     fc.add_argument("--arrivals", required=True, help="CSV with a 'timestamp' column (ISO 8601, local time)")

@@ -253,11 +253,17 @@ def _check(spec: SimulationSpec) -> None:
             )
 
 
-def simulate_once(spec: SimulationSpec, seed: int | Sequence[int] | np.random.SeedSequence = 0) -> Tally:
+def simulate_once(
+    spec: SimulationSpec,
+    seed: int | Sequence[int] | np.random.SeedSequence = 0,
+    *,
+    journal: list[ev.RoutingEvent] | None = None,
+) -> Tally:
     """Play one day through the routing engine; return the tallies by interval of arrival.
 
     Deterministic for a given ``seed``. Contacts still waiting when the day is over (e.g. callback
-    promises nobody kept) are counted offered and ``UNSERVED`` (in none of the outcome counts).
+    promises nobody kept) are counted offered and in none of the outcome counts. ``journal``, if given,
+    receives every input event applied (replaying it through a fresh engine reproduces the day).
     """
     _check(spec)
     rng = np.random.default_rng(seed)
@@ -335,6 +341,8 @@ def simulate_once(spec: SimulationSpec, seed: int | Sequence[int] | np.random.Se
     def run(event: ev.RoutingEvent) -> None:
         nonlocal events
         events += 1
+        if journal is not None:
+            journal.append(event)
         react(apply(event))
 
     def staff_to(target: int, at: float) -> None:
