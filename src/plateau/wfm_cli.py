@@ -247,7 +247,7 @@ def _per_interval(spec: str, count: int) -> list[float]:
 
 
 def cmd_simulate(ns: argparse.Namespace) -> None:
-    from plateau.domain.routing import Overflow, QueueConfig, RoutingConfig
+    from plateau.domain.routing import Overflow, OverflowKind, QueueConfig, RoutingConfig
     from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
     from plateau.services.wfm_simulation import simulate
 
@@ -262,7 +262,7 @@ def cmd_simulate(ns: argparse.Namespace) -> None:
             "programme",
             wrap_up_s=ns.wrap_up,
             service_level_s=ns.answer_time,
-            overflow=Overflow("callback"),
+            overflow=Overflow(OverflowKind.CALLBACK),
             overflow_after_s=ns.callback_after,
         )
         config = RoutingConfig(queues=(queue,), advisors=config.advisors)
