@@ -18,6 +18,8 @@ _seq = itertools.count(1)
 
 NEUILLY_SUR_SEINE = "92051"
 NEUILLY_PLAISANCE = "93049"
+# Provider bases around Neuilly-sur-Seine (all within 15 km of it): Neuilly, Levallois-Perret, Courbevoie.
+BASES_NEAR_NEUILLY = (NEUILLY_SUR_SEINE, "92044", "92026")
 
 
 def demo_communes() -> None:
@@ -49,7 +51,7 @@ def provider(
 
 @dataclass
 class Line:
-    """A directory programme with one person per role, and providers near Neuilly-sur-Seine."""
+    """A directory programme with one person per role, and house-cleaning providers near Neuilly-sur-Seine."""
 
     programme: Programme
     advisor: User
@@ -61,12 +63,12 @@ class Line:
 
 def directory_line(*, providers: int = 3) -> Line:
     programme = factories.programme()
-    base = commune_by_insee(NEUILLY_SUR_SEINE)
+    bases = [commune_by_insee(code) for code in BASES_NEAR_NEUILLY]
     return Line(
         programme=programme,
         advisor=factories.advisor(programme),
         supervisor=factories.supervisor(programme),
         manager=factories.user((programme, Role.PROGRAMME_MANAGER)),
         provider_user=factories.user((programme, Role.PROVIDER_USER)),
-        providers=[provider(programme, base) for _ in range(providers)],
+        providers=[provider(programme, bases[i % len(bases)]) for i in range(providers)],
     )

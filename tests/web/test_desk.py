@@ -91,9 +91,13 @@ def test_given_plain_posts_when_advisor_handles_a_call_then_contact_closed_with_
 
 def test_given_unknown_postal_code_when_capturing_need_then_message_on_commune(line: builders.Line) -> None:
     client = _client(line.advisor)
-    contact = Contact.objects.create(programme=line.programme, channel="letter", advisor=line.advisor, started_at="2026-11-26T10:00Z")
+    contact = Contact.objects.create(
+        programme=line.programme, channel="letter", advisor=line.advisor, started_at="2026-11-26T10:00Z"
+    )
     activity = Activity.objects.get(code="SAP06").pk
-    page = client.post(_url("capture_need", line, contact.pk), {"activity": activity, "commune": "99999"}).content.decode()
+    page = client.post(
+        _url("capture_need", line, contact.pk), {"activity": activity, "commune": "99999"}
+    ).content.decode()
     assert "fr-input-group--error" in page or "fr-error-text" in page
     contact.refresh_from_db()
     assert contact.commune is None

@@ -108,25 +108,50 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         step = "details"
     else:
         step = "wrap_up"
+    step = forms.get("step") or step
+    need_form = forms.get("need_form") or NeedForm(initial=need_initial)
+    _focus_and_suggest(contact, step if not forms.get("candidates") else "choose_commune", need_form)
+    search_form = forms.get("search_form") or SearchForm(
+        initial={"radius_km": int(search.radius_km)} if search else None
+    )
+    wrap_form = forms.get("wrap_form") or WrapUpForm()
+    if step == "search":
+        search_form.fields["radius_km"].widget.attrs["autofocus"] = True
+    elif step == "wrap_up":
+        wrap_form.fields["code"].widget.attrs["autofocus"] = True
     context = {
         "programme": contact.programme,
         "contact": contact,
         "previous": list(previous_contacts(contact)),
-        "need_form": forms.get("need_form") or NeedForm(initial=need_initial),
+        "need_form": need_form,
         "candidates": forms.get("candidates") or [],
-        "search_form": forms.get("search_form")
-        or SearchForm(initial={"radius_km": int(search.radius_km)} if search else None),
+        "search_form": search_form,
         "search": search,
         "proposals": proposals,
         "given": given,
         "given_ids": given_ids,
         "details_form": forms.get("details_form") or DetailsForm(choices=choices),
-        "wrap_form": forms.get("wrap_form") or WrapUpForm(),
-        "step": forms.get("step") or step,
+        "wrap_form": wrap_form,
+        "step": step,
         "unmet": search is not None and not proposals,
         "title": _("Contact n° %(id)s") % {"id": contact.pk},
     }
     return render(request, "web/contact.html", context)
+
+
+def _focus_and_suggest(contact: Contact, step: str, need_form: NeedForm) -> None:
+    """Put the focus where the advisor types next; let htmx list matching communes while they type."""
+    commune = need_form.fields["commune"].widget
+    commune.attrs.update(
+        {
+            "hx-get": reverse("web:commune_suggestions", args=[contact.programme.slug]),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#commune-candidates-slot",
+        }
+    )
+    if step == "need":
+        field = "commune" if need_form.is_bound and "commune" in need_form.errors else "activity"
+        need_form.fields[field].widget.attrs["autofocus"] = True
 
 
 def _open_contact(request: HttpRequest, slug: str, contact_id: int, *, change: bool) -> Contact:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from plateau.contacts.models import Channel, WrapUpCode
 from plateau.contacts.services import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from plateau.directory.models import Activity
+from plateau.domain.directory.activities import MOST_FREQUENT
 
 from ._dsfr import DsfrBaseForm
 
@@ -31,10 +33,20 @@ class StartContactForm(DsfrBaseForm):
     )
 
 
+class ActivityField(forms.ModelChoiceField):
+    """The 26 activities, the most requested first (house cleaning, gardening, childcare, IT, small DIY)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        frequent = Case(*[When(code=code, then=i) for i, code in enumerate(MOST_FREQUENT)], default=len(MOST_FREQUENT))
+        super().__init__(queryset=Activity.objects.order_by(frequent, "code"), **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.label_fr} ({obj.code})"
+
+
 class NeedForm(DsfrBaseForm):
-    activity = forms.ModelChoiceField(
+    activity = ActivityField(
         label=_("Activité"),
-        queryset=Activity.objects.order_by("code"),
         empty_label=_("— Choisir l'activité —"),
         error_messages={"required": _("Choisissez l'activité demandée.")},
     )
