@@ -43,3 +43,6 @@ def _jsonable(details: dict[str, object]) -> dict[str, object]:
 @api.get("/health", auth=None, tags=["platform"])
 def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
+
+
+api.add_router("/geo", "plateau.geo.api.router")

@@ -10,6 +10,10 @@ class Region(models.Model):
     code = models.CharField(_("code INSEE"), max_length=3, unique=True)
     name = models.CharField(_("nom"), max_length=120)
 
+    class Meta:
+        verbose_name = _("région")
+        ordering = ["code"]
+
     def __str__(self) -> str:
         return self.name
 
@@ -20,6 +24,7 @@ class Department(models.Model):
     region_code = models.CharField(max_length=3, blank=True)
 
     class Meta:
+        verbose_name = _("département")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -33,9 +38,13 @@ class CommuneType(models.TextChoices):
 
 
 class Commune(models.Model):
-    """One commune of the Code officiel géographique, identified by its INSEE code (never by its name)."""
+    """One commune of the Code officiel géographique, identified by its INSEE code (never by its name).
 
-    insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    A commune déléguée (COMD) carries the INSEE code of the commune nouvelle it belongs to, so the code alone is
+    unique only together with the type.
+    """
+
+    insee_code = models.CharField(_("code INSEE"), max_length=5, db_index=True)
     name = models.CharField(_("nom"), max_length=120)
     name_with_article = models.CharField(_("nom avec article"), max_length=140, blank=True)
     # Lower-case, accent-free, hyphens as spaces: what the resolver compares what callers say against.
@@ -52,9 +61,19 @@ class Commune(models.Model):
     class Meta:
         verbose_name = _("commune")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["insee_code", "commune_type"], name="commune_insee_type_unique")]
 
     def __str__(self) -> str:
         return f"{self.name_with_article or self.name} ({self.department_code})"
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def label(self) -> str:
+        """What advisors read: "Neuilly-sur-Seine (92)"."""
+        return f"{self.name} ({self.department_code})"
 
 
 class PostalCode(models.Model):
@@ -64,7 +83,25 @@ class PostalCode(models.Model):
     code = models.CharField(_("code postal"), max_length=5, db_index=True)
 
     class Meta:
+        verbose_name = _("code postal")
         constraints = [models.UniqueConstraint(fields=["commune", "code"], name="postal_code_unique")]
 
     def __str__(self) -> str:
         return self.code
+
+
+class GeoDataVersion(models.Model):
+    """One row whose token changes whenever the commune table is rewritten (import, admin edit).
+
+    In-memory indexes (radius search, name lookup) are cached per process and keyed by this token, so every
+    process sees an import on its next query without any messaging.
+    """
+
+    token = models.CharField(max_length=64)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("version des données géographiques")
+
+    def __str__(self) -> str:
+        return self.token
