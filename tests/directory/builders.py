@@ -9,7 +9,8 @@ from typing import Any
 
 from plateau.directory.demo import fictional_siret
 from plateau.directory.models import Activity, AreaKind, Provider, ProviderActivity, QualityAudit, ServiceArea
-from plateau.geo.models import Commune
+from plateau.geo.catalogue import mark_geodata_changed
+from plateau.geo.models import Commune, CommuneType
 from plateau.tenants.models import Programme
 
 # insee: (name, department, latitude, longitude, population) — values of the official file (2021).
@@ -31,8 +32,9 @@ _seq = itertools.count(1)
 
 def commune(insee: str) -> Commune:
     name, dept, lat, lon, pop = REAL_COMMUNES[insee]
-    c, _ = Commune.objects.get_or_create(
+    c, created = Commune.objects.get_or_create(
         insee_code=insee,
+        commune_type=CommuneType.COM,
         defaults={
             "name": name,
             "name_with_article": name,
@@ -44,6 +46,8 @@ def commune(insee: str) -> Commune:
             "population": pop,
         },
     )
+    if created:
+        mark_geodata_changed()  # the geo radius index is cached per process, keyed by this token
     return c
 
 

@@ -19,7 +19,7 @@ from plateau.domain.errors import DomainError
 from plateau.domain.ids.sap import normalize_sap_number
 from plateau.domain.ids.siret import normalize_siret
 from plateau.events import publish_on_commit
-from plateau.geo.models import Commune
+from plateau.geo.models import Commune, CommuneType
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
@@ -272,7 +272,10 @@ def import_providers(*, programme: Programme, actor: User | None, data: bytes) -
     codes = {(r.get("insee_code") or "").strip().upper() for r in rows}
     for r in rows:
         codes.update(c.upper() for c in _split(r.get("area_communes") or ""))
-    communes = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=codes)}
+    # A commune déléguée shares its commune nouvelle's INSEE code: the code names the commune nouvelle.
+    communes = {
+        c.insee_code: c for c in Commune.objects.filter(insee_code__in=codes).exclude(commune_type=CommuneType.COMD)
+    }
 
     report = ImportReport()
     seen: dict[str, int] = {}

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from plateau.directory._geo import communes_within
 from plateau.domain.directory import ranking
 from plateau.domain.directory.activities import Regime
 from plateau.domain.directory.eligibility import Area, Mode, Place, ProviderFacts, Status, StatusKind, check
 from plateau.events import publish_on_commit
 from plateau.geo.models import Commune
+from plateau.geo.services import communes_within
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
