@@ -46,3 +46,4 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/geo", "plateau.geo.api.router")
+api.add_router("", "plateau.directory.api.router")
