@@ -34,8 +34,8 @@ ACTIVITY_WEIGHTS: dict[str, int] = {
     "SAP06": 34,
     "SAP07": 18,
     "SAP09": 11,
-    "SAP16": 8,
-    "SAP08": 7,
+    "SAP16": 10,
+    "SAP08": 6,
     "SAP10": 5,
     "SAP03": 4,
     "SAP01": 2,
@@ -52,7 +52,7 @@ ACTIVITY_WEIGHTS: dict[str, int] = {
 # Activities often offered together with a main one.
 SECONDARY: dict[str, tuple[str, ...]] = {
     "SAP06": ("SAP15", "SAP12", "SAP14", "SAP18"),
-    "SAP07": ("SAP08", "SAP18"),
+    "SAP07": ("SAP18",),
     "SAP09": ("SAP20", "SAP10"),
     "SAP16": ("SAP19",),
     "SAP08": ("SAP07", "SAP18"),
