@@ -9,6 +9,7 @@ lead-dispatch programme gets its six competing networks.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Sequence
 
@@ -138,7 +139,8 @@ def generate_providers(
     communes = [c for c in communes if c.latitude is not None]
     if not communes or n <= 0:
         return []
-    weights = [max(c.population or 100, 50) for c in communes]
+    # Cumulative weights once: rng.choices would otherwise re-sum 35,000 weights per provider.
+    cum_weights = list(itertools.accumulate(max(c.population or 100, 50) for c in communes))
     activities = {a.code: a for a in Activity.objects.all()}
     postal = dict(PostalCode.objects.filter(commune__in=communes).values_list("commune_id", "code"))
     lead_dispatch = programme.kind == ProgrammeKind.LEAD_DISPATCH
@@ -148,7 +150,7 @@ def generate_providers(
     providers: list[Provider] = []
     plans: list[tuple[list[str], str, Commune]] = []
     for i in range(n):
-        base = rng.choices(communes, weights)[0]
+        base = rng.choices(communes, cum_weights=cum_weights)[0]
         network = ""
         if lead_dispatch or rng.random() < 0.15:
             network = rng.choice(list(NETWORKS))
