@@ -13,7 +13,9 @@ search/proposal/audit rows written — for callers drawn by population, activiti
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -63,6 +65,7 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=1000)
     parser.add_argument("--radius", type=float, default=15.0)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--profile", action="store_true", help="print where search time goes (cProfile)")
     parser.add_argument("--geodata", help="official fr-geo directory (default: settings.SHARED_DATA_DIR/fr-geo)")
     ns = parser.parse_args()
 
@@ -104,7 +107,10 @@ def main() -> int:
             communes_within(callers[0][0], ns.radius)  # build the geo index outside the timings
             on_date = __import__("datetime").date(2026, 1, 12)
             timings, found, unmet = [], [], 0
+            profiler = cProfile.Profile() if ns.profile else None
             for commune, activity in callers:
+                if profiler:
+                    profiler.enable()
                 t0 = time.perf_counter()
                 outcome = search_providers(
                     programme=prog,
@@ -115,6 +121,8 @@ def main() -> int:
                     on_date=on_date,
                 )
                 timings.append((time.perf_counter() - t0) * 1000)
+                if profiler:
+                    profiler.disable()
                 found.append(len(outcome.matches))
                 unmet += outcome.unmet_need is not None
             assert ProviderProposal.objects.count() == sum(found)
@@ -128,6 +136,10 @@ def main() -> int:
                 f"latency ms        : p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
                 f"p99 {_percentile(ms, 99):.1f}  max {ms[-1]:.1f}"
             )
+            if profiler:
+                stats = pstats.Stats(profiler).sort_stats("cumulative")
+                stats.print_stats(25)
+                stats.print_callees("search_providers|_candidates")
         finally:
             if pg_name:
                 _drop(pg_name)

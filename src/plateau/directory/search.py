@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from plateau.domain.directory import ranking
@@ -83,6 +85,17 @@ class _Candidate:
         )
 
 
+def _id_set(ids: list[int]) -> RawSQL:
+    """``ids`` as ONE query parameter for ``__in`` lookups.
+
+    A radius of 30 km covers hundreds of communes; as a plain list, Django compiles one parameter per id in
+    every query that uses it, which cost more than running the queries (see docs/benchmarks.md).
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
 def _candidates(programme: Programme, activity: Activity, base_ids: list[int], on_date: dt.date) -> list[_Candidate]:
     """Providers based in ``base_ids`` holding a status for ``activity`` valid on ``on_date``.
 
@@ -97,7 +110,7 @@ def _candidates(programme: Programme, activity: Activity, base_ids: list[int], o
     latest_score = QualityAudit.objects.filter(provider=OuterRef("pk")).order_by("-date", "-id").values("score")[:1]
     providers = (
         Provider.objects.for_programme(programme)
-        .filter(is_active=True, accepting_new_clients=True, base_commune_id__in=base_ids)
+        .filter(is_active=True, accepting_new_clients=True, base_commune_id__in=_id_set(base_ids))
         .exclude(capacity_per_week=0)
         .filter(Exists(valid_status))
         .exclude(Exists(absent))
@@ -173,7 +186,7 @@ def search_providers(
         rotations = {
             r.provider_id: r
             for r in ProviderRotation.objects.filter(
-                programme=programme, activity=activity, provider__base_commune_id__in=base_ids
+                programme=programme, activity=activity, provider__base_commune_id__in=_id_set(base_ids)
             )
         }
         ranked = ranking.rank(
