@@ -6,11 +6,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from plateau.errors import NotFound
-from plateau.geo.models import Commune
 from plateau.tenants.access import has_role
 from plateau.tenants.models import STAFF_ROLES, Programme, Role, User
 
-from .errors import UnknownActivity, UnknownCommune
+from .errors import UnknownActivity
 from .models import Activity, Provider
 
 
@@ -39,10 +38,3 @@ def activity_by_code(code: str) -> Activity:
     if activity is None:
         raise UnknownActivity(code=code)
     return activity
-
-
-def commune_by_insee(insee_code: str) -> Commune:
-    commune = Commune.objects.filter(insee_code=insee_code.strip().upper()).first()
-    if commune is None:
-        raise UnknownCommune(insee_code=insee_code)
-    return commune

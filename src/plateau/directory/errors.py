@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from plateau.errors import InvalidInput, NotFound
+from plateau.errors import InvalidInput
 
 
 class UnknownActivity(InvalidInput):
     error_id = "unknown_activity"
     default_message = _("Activité inconnue.")
-
-
-class UnknownCommune(NotFound):
-    error_id = "unknown_commune"
-    default_message = _("Commune inconnue.")
 
 
 class InvalidRadius(InvalidInput):

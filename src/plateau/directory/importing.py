@@ -19,7 +19,7 @@ from plateau.domain.errors import DomainError
 from plateau.domain.ids.sap import normalize_sap_number
 from plateau.domain.ids.siret import normalize_siret
 from plateau.events import publish_on_commit
-from plateau.geo.models import Commune
+from plateau.geo.models import Commune, CommuneType
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
@@ -151,29 +151,23 @@ def _parse_row(
         return (raw.get(column) or "").strip()
 
     fields: dict[str, Any] = {}
-    try:
-        fields["siret"] = normalize_siret(get("siret"))
-    except DomainError as e:
-        errors.append(f"siret : {e.message}")
+    # SIRET is required (an empty one gets the normaliser's "obligatoire" message); the others are optional.
+    for column, normalise, required in (
+        ("siret", normalize_siret, True),
+        ("sap_number", normalize_sap_number, False),
+        ("phone", phone_e164, False),
+    ):
+        fields[column] = ""
+        if get(column) or required:
+            try:
+                fields[column] = normalise(get(column))
+            except DomainError as e:
+                errors.append(f"{column} : {e.message}")
     fields["legal_name"] = get("legal_name")
     if not fields["legal_name"]:
         errors.append("legal_name : la raison sociale est obligatoire")
     for column in ("trade_name", "network", "address"):
         fields[column] = get(column)
-    if sap := get("sap_number"):
-        try:
-            fields["sap_number"] = normalize_sap_number(sap)
-        except DomainError as e:
-            errors.append(f"sap_number : {e.message}")
-    else:
-        fields["sap_number"] = ""
-    if phone := get("phone"):
-        try:
-            fields["phone"] = phone_e164(phone)
-        except DomainError as e:
-            errors.append(f"phone : {e.message}")
-    else:
-        fields["phone"] = ""
     fields["email"], fields["website"] = get("email"), get("website")
     for column, validator in (("email", EmailValidator()), ("website", URLValidator())):
         if fields[column]:
@@ -272,7 +266,10 @@ def import_providers(*, programme: Programme, actor: User | None, data: bytes) -
     codes = {(r.get("insee_code") or "").strip().upper() for r in rows}
     for r in rows:
         codes.update(c.upper() for c in _split(r.get("area_communes") or ""))
-    communes = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=codes)}
+    # A commune déléguée shares its commune nouvelle's INSEE code: the code names the commune nouvelle.
+    communes = {
+        c.insee_code: c for c in Commune.objects.filter(insee_code__in=codes).exclude(commune_type=CommuneType.COMD)
+    }
 
     report = ImportReport()
     seen: dict[str, int] = {}

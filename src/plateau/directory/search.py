@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from plateau.directory._geo import communes_within
 from plateau.domain.directory import ranking
 from plateau.domain.directory.activities import Regime
 from plateau.domain.directory.eligibility import Area, Mode, Place, ProviderFacts, Status, StatusKind, check
 from plateau.events import publish_on_commit
 from plateau.geo.models import Commune
+from plateau.geo.services import communes_within
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
@@ -54,48 +56,97 @@ class SearchOutcome:
     unmet_need: UnmetNeed | None
 
 
-def facts_of(provider: Provider) -> ProviderFacts:
-    """The eligibility facts of a provider loaded by :func:`_candidates` (statuses of the searched activity)."""
-    areas = list(provider.areas.all())
-    radii = [a.radius_km for a in areas if a.kind == AreaKind.RADIUS and a.radius_km is not None]
-    return ProviderFacts(
-        is_active=provider.is_active,
-        base_insee_code=provider.base_commune.insee_code,
-        statuses=tuple(
-            Status(
-                kind=StatusKind(pa.status),
-                mode=Mode(pa.mode),
-                valid_from=pa.valid_from,
-                valid_until=pa.valid_until,
-                department_code=pa.department_code,
-            )
-            for pa in provider.activities.all()
-        ),
-        area=Area(
-            commune_codes=frozenset(a.commune.insee_code for a in areas if a.kind == AreaKind.COMMUNE and a.commune),
-            department_codes=frozenset(a.department_code for a in areas if a.kind == AreaKind.DEPARTMENT),
-            radius_km=max(radii) if radii else None,
-        ),
-        absences=tuple((a.start, a.end) for a in provider.absences.all()),
-        accepting_new_clients=provider.accepting_new_clients,
-        capacity_per_week=provider.capacity_per_week,
-    )
+@dataclass
+class _Candidate:
+    """What the eligibility rule and the ranking need of one provider (no model instance: thousands per search)."""
 
+    provider_id: int
+    base_commune_id: int
+    base_insee: str
+    is_active: bool
+    accepting_new_clients: bool
+    capacity_per_week: int | None
+    latest_score: int | None
+    statuses: list[Status] = field(default_factory=list)
+    area_communes: set[str] = field(default_factory=set)
+    area_departments: set[str] = field(default_factory=set)
+    radius_km: float | None = None
 
-def _candidates(programme: Programme, activity: Activity, base_ids: list[int], on_date: dt.date) -> list[Provider]:
-    latest_score = QualityAudit.objects.filter(provider=OuterRef("pk")).order_by("-date", "-id").values("score")[:1]
-    return list(
-        Provider.objects.for_programme(programme)
-        .filter(is_active=True, base_commune_id__in=base_ids, activities__activity=activity)
-        .distinct()
-        .select_related("base_commune")
-        .annotate(latest_score=Subquery(latest_score))
-        .prefetch_related(
-            Prefetch("activities", queryset=ProviderActivity.objects.filter(activity=activity)),
-            Prefetch("areas", queryset=ServiceArea.objects.select_related("commune")),
-            Prefetch("absences", queryset=AbsencePeriod.objects.filter(start__lte=on_date, end__gte=on_date)),
+    def facts(self) -> ProviderFacts:
+        return ProviderFacts(
+            is_active=self.is_active,
+            base_insee_code=self.base_insee,
+            statuses=tuple(self.statuses),
+            area=Area(frozenset(self.area_communes), frozenset(self.area_departments), self.radius_km),
+            # Absent providers were excluded by the query (see _candidates).
+            absences=(),
+            accepting_new_clients=self.accepting_new_clients,
+            capacity_per_week=self.capacity_per_week,
         )
+
+
+def _id_set(ids: list[int]) -> RawSQL:
+    """``ids`` as ONE query parameter for ``__in`` lookups.
+
+    A radius of 30 km covers hundreds of communes; as a plain list, Django compiles one parameter per id in
+    every query that uses it, which cost more than running the queries (see docs/benchmarks.md).
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def _candidates(programme: Programme, activity: Activity, base_ids: list[int], on_date: dt.date) -> list[_Candidate]:
+    """Providers based in ``base_ids`` holding a status for ``activity`` valid on ``on_date``.
+
+    The SQL filters only drop providers the domain rule would reject too (inactive, full, absent on the date,
+    no status valid on the date); the rule itself (:func:`check`) still decides on every remaining one.
+    """
+    valid_status = ProviderActivity.objects.filter(provider=OuterRef("pk"), activity=activity).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on_date),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on_date),
     )
+    absent = AbsencePeriod.objects.filter(provider=OuterRef("pk"), start__lte=on_date, end__gte=on_date)
+    latest_score = QualityAudit.objects.filter(provider=OuterRef("pk")).order_by("-date", "-id").values("score")[:1]
+    providers = (
+        Provider.objects.for_programme(programme)
+        .filter(is_active=True, accepting_new_clients=True, base_commune_id__in=_id_set(base_ids))
+        .exclude(capacity_per_week=0)
+        .filter(Exists(valid_status))
+        .exclude(Exists(absent))
+    )
+    found = {
+        row[0]: _Candidate(*row)
+        for row in providers.annotate(latest_score=Subquery(latest_score)).values_list(
+            "pk",
+            "base_commune_id",
+            "base_commune__insee_code",
+            "is_active",
+            "accepting_new_clients",
+            "capacity_per_week",
+            "latest_score",
+        )
+    }
+    if not found:
+        return []
+    ids = providers.values("pk")
+    statuses = ProviderActivity.objects.filter(activity=activity, provider__in=ids).values_list(
+        "provider_id", "status", "mode", "valid_from", "valid_until", "department_code"
+    )
+    for pid, kind, mode, start, end, dept in statuses:
+        found[pid].statuses.append(Status(StatusKind(kind), Mode(mode), start, end, dept))
+    areas = ServiceArea.objects.filter(provider__in=ids).values_list(
+        "provider_id", "kind", "commune__insee_code", "department_code", "radius_km"
+    )
+    for pid, kind, insee, dept, radius in areas:
+        c = found[pid]
+        if kind == AreaKind.COMMUNE and insee:
+            c.area_communes.add(insee)
+        elif kind == AreaKind.DEPARTMENT:
+            c.area_departments.add(dept)
+        elif kind == AreaKind.RADIUS and radius is not None:
+            c.radius_km = max(radius, c.radius_km or 0.0)
+    return list(found.values())
 
 
 def search_providers(
@@ -121,13 +172,13 @@ def search_providers(
     distances = dict(communes_within(commune, radius_km))
     place_dept = commune.department_code
     regime = Regime(activity.regime)
-    eligible: list[tuple[Provider, float]] = []
-    for provider in _candidates(programme, activity, list(distances), on_date):
-        distance = distances[provider.base_commune_id]
+    eligible: list[tuple[_Candidate, float]] = []
+    base_ids = list(distances)
+    for candidate in _candidates(programme, activity, base_ids, on_date):
+        distance = distances[candidate.base_commune_id]
         place = Place(commune.insee_code, place_dept, distance)
-        if check(facts_of(provider), regime, place, on_date).eligible:
-            eligible.append((provider, distance))
-    by_id = {p.pk: (p, d) for p, d in eligible}
+        if check(candidate.facts(), regime, place, on_date).eligible:
+            eligible.append((candidate, distance))
 
     with transaction.atomic():
         cursor, _ = RotationCursor.objects.get_or_create(programme=programme, activity=activity)
@@ -135,18 +186,18 @@ def search_providers(
         rotations = {
             r.provider_id: r
             for r in ProviderRotation.objects.filter(
-                programme=programme, activity=activity, provider_id__in=list(by_id)
+                programme=programme, activity=activity, provider__base_commune_id__in=_id_set(base_ids)
             )
         }
         ranked = ranking.rank(
             ranking.Candidate(
-                provider_id=p.pk,
+                provider_id=c.provider_id,
                 distance_km=d,
-                quality_score=getattr(p, "latest_score", None),
-                last_first_seq=rotations[p.pk].last_first_seq if p.pk in rotations else 0,
-                last_proposed_seq=rotations[p.pk].last_proposed_seq if p.pk in rotations else 0,
+                quality_score=c.latest_score,
+                last_first_seq=rotations[c.provider_id].last_first_seq if c.provider_id in rotations else 0,
+                last_proposed_seq=rotations[c.provider_id].last_proposed_seq if c.provider_id in rotations else 0,
             )
-            for p, d in eligible
+            for c, d in eligible
         )
         proposed = ranked[:limit]
         now = timezone.now()
@@ -179,8 +230,9 @@ def search_providers(
             on_date=on_date,
             result_count=len(proposed),
         )
+        shown = Provider.objects.select_related("base_commune").in_bulk([c.provider_id for c in proposed])
         matches = [
-            ProviderMatch(provider=by_id[c.provider_id][0], distance_km=round(c.distance_km, 1), rank=i)
+            ProviderMatch(provider=shown[c.provider_id], distance_km=round(c.distance_km, 1), rank=i)
             for i, c in enumerate(proposed, start=1)
         ]
         ProviderProposal.objects.bulk_create(
