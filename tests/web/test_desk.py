@@ -106,3 +106,36 @@ def test_given_unknown_postal_code_when_capturing_need_then_message_on_commune(l
 def test_given_programme_of_another_organisation_when_opening_desk_then_404(line: builders.Line) -> None:
     other = factories.programme()
     assert _client(line.advisor).get(reverse("web:desk", args=[other.slug])).status_code == 404
+
+
+def test_given_caller_called_before_when_calling_again_then_desktop_lists_previous_contact(line: builders.Line) -> None:
+    client = _client(line.advisor)
+    client.post(_url("desk", line), {"channel": "call", "phone": "06 12 34 56 78"})
+    first = Contact.objects.get()
+    client.post(_url("wrap_up", line, first.pk), {"code": "transferred_urssaf"})
+    response = client.post(_url("desk", line), {"channel": "call", "phone": "+33612345678"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Transféré à l&#x27;URSSAF" in page or "Transféré à l'URSSAF" in page
+    assert "Premier contact" not in page
+
+
+def test_given_letter_when_started_from_desktop_then_contact_without_caller(line: builders.Line) -> None:
+    client = _client(line.advisor)
+    response = client.post(_url("desk", line), {"channel": "letter", "correspondent": "Mme Durand, 23000 Guéret"})
+    contact = Contact.objects.get()
+    assert response.status_code == 302 and contact.caller is None and contact.channel == "letter"
+    assert "Mme Durand" in client.get(response["Location"]).content.decode()
+
+
+def test_given_call_without_number_when_started_from_desktop_then_message_on_phone(line: builders.Line) -> None:
+    page = _client(line.advisor).post(_url("desk", line), {"channel": "call", "phone": ""}).content.decode()
+    assert "Un appel doit avoir le numéro de l&#x27;appelant" in page
+    assert not Contact.objects.exists()
+
+
+def test_given_advisor_typing_a_homonym_when_suggestions_requested_then_candidates_with_postal_codes(
+    line: builders.Line,
+) -> None:
+    page = _client(line.advisor).get(_url("commune_suggestions", line) + "?commune=Neuilly").content.decode()
+    assert f'value="{builders.NEUILLY_SUR_SEINE}"' in page and f'value="{builders.NEUILLY_PLAISANCE}"' in page
+    assert "92200" in page and "Hauts-de-Seine" in page
