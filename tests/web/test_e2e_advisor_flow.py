@@ -89,7 +89,8 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
     _tick_first_two(page)
     page.locator("label[for=consent]").click()
     expect(page.locator("#consent")).to_be_checked()
-    if path := os.environ.get("PLATEAU_DESK_SCREENSHOT"):
+    path = os.environ.get("PLATEAU_DESK_SCREENSHOT", "")
+    if path:
         page.screenshot(path=path, full_page=True)
     page.get_by_role("button", name="Donner les coordonnées").click()
     expect(page.locator("#details-given li")).to_have_count(2)
@@ -122,3 +123,5 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
     expect(page.locator("#todays-contacts tbody tr")).to_have_count(1)
     expect(page.locator("#todays-contacts")).to_contain_text("+33612345678")
     expect(page.locator('#wrap-up-counts tr[data-code="details_given"] .count')).to_have_text("1")
+    if path:
+        page.screenshot(path=path.replace(".png", "-supervision.png"), full_page=True)
