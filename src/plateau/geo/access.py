@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Value, When
@@ -35,7 +35,8 @@ MATCH_NONE = "none"
 _QUALIFIED = re.compile(r"^(?P<name>.*?)[\s,]*\(\s*(?P<qualifier>[^()]*?)\s*\)\s*$")
 _NAME_THEN_POSTAL = re.compile(r"^(?P<name>.*?\D)[\s,]+(?P<postal>\d{5})$")
 _POSTAL_THEN_NAME = re.compile(r"^(?P<postal>\d{5})[\s,]+(?P<name>\D.*)$")
-_CODE_LIKE = re.compile(r"^(?:[0-9][0-9 ]*|2[AaBb]\d{3})$")
+_NAME_THEN_DEPARTMENT = re.compile(r"^(?P<name>.*?\D)[\s,]+(?P<department>\d{2}|2[AaBb]|97\d)$")
+_CODE_LIKE = re.compile(r"^(?:[0-9][0-9 ]*|2[A-Za-z]\d{3})$")
 
 
 @dataclass
@@ -56,22 +57,41 @@ class CommuneResolution:
 
 
 def resolve_commune(text: str, *, limit: int = 10) -> CommuneResolution:
-    """Turn what a caller says into communes: postal code, INSEE code, name, "name (dép.)", "name postal code"."""
+    """Turn what a caller says into communes: postal code, INSEE code, name, "name (dép.)", "name postal code".
+
+    A name matching exactly one commune resolves to it unless a longer-named commune starting with the same
+    words is more populous ("Aix" is not resolved to the village of Aix, Corrèze: Aix-en-Provence is listed).
+    """
     raw = " ".join(text.split())
     if not raw:
         return CommuneResolution(text, error=_("Saisissez une commune : nom, code postal ou code INSEE."))
     if _CODE_LIKE.match(raw):
         return _resolve_code(text, raw.replace(" ", "").upper(), limit)
-    name, allowed, error = raw, None, None
+    cat = catalogue()
+    name, where = raw, None
     if m := _QUALIFIED.match(raw):
-        name = m["name"]
-        allowed, error = _qualifier_filter(m["qualifier"])
+        name, where = m["name"], _qualifier_filter(m["qualifier"])
     elif m := (_NAME_THEN_POSTAL.match(raw) or _POSTAL_THEN_NAME.match(raw)):
-        name = m["name"]
-        allowed, error = _postal_filter(m["postal"])
-    if error:
-        return CommuneResolution(text, error=error)
-    return _resolve_name(text, name, allowed, catalogue(), limit)
+        name, where = m["name"], _postal_filter(m["postal"])
+    elif (m := _NAME_THEN_DEPARTMENT.match(raw)) and normalise_commune_name(raw) not in cat.by_name:
+        # "Saint-Denis 93"; but "Paris 15" or "Marseille 8" are names of arrondissements, tried first.
+        name, where = m["name"], _qualifier_filter(m["department"])
+    if where is not None and where.error:
+        return CommuneResolution(text, error=where.error)
+    found = _resolve_name(text, name, where, cat, limit)
+    if where is None or found.candidates or found.error is None:
+        return found
+    # Nothing with this name there: say so, and offer the communes of that name elsewhere and those of the
+    # postal code, since callers misremember one or the other.
+    anywhere = _resolve_name(text, name, None, cat, limit)
+    others = [c for c in where.communes() if c.pk not in {a.pk for a in anywhere.candidates}]
+    return CommuneResolution(
+        text,
+        [*anywhere.candidates, *others][:limit],
+        None,
+        _("« %(name)s » ne correspond à aucune commune %(where)s.") % {"name": name, "where": where.label},
+        anywhere.match,
+    )
 
 
 def commune_by_insee(code: str) -> Commune:
@@ -134,7 +154,27 @@ def _resolve_code(text: str, code: str, limit: int) -> CommuneResolution:
     return CommuneResolution(text, ranked[:limit], unique, match=MATCH_CODE)
 
 
-def _qualifier_filter(qualifier: str) -> tuple[Callable[[Entry], bool] | None, str | None]:
+@dataclass
+class _Filter:
+    """Where the commune must be: a département or a postal code (as the caller said it)."""
+
+    label: str = ""
+    department: str | None = None
+    pks: frozenset[int] | None = None
+    error: str | None = None
+
+    def accepts(self, entry: Entry) -> bool:
+        if self.department is not None and entry.department_code != self.department:
+            return False
+        return self.pks is None or entry.pk in self.pks
+
+    def communes(self) -> list[Commune]:
+        if self.pks is None:
+            return []
+        return list(Commune.objects.filter(pk__in=self.pks).prefetch_related("postal_codes").order_by("name"))
+
+
+def _qualifier_filter(qualifier: str) -> _Filter:
     """What is in the parentheses: a postal code, a département code or a département name."""
     q = qualifier.strip()
     if q.isdigit() and len(q) == 5:
@@ -145,35 +185,34 @@ def _qualifier_filter(qualifier: str) -> tuple[Callable[[Entry], bool] | None, s
         wanted = normalise_commune_name(q)
         names = {normalise_commune_name(n): c for c, n in Department.objects.values_list("code", "name")}
         if wanted not in names:
-            return None, exc.message
+            return _Filter(error=exc.message)
         dept = names[wanted]
-    return (lambda e: e.department_code == dept), None
+    return _Filter(label=_("du département %(code)s") % {"code": dept}, department=dept)
 
 
-def _postal_filter(code: str) -> tuple[Callable[[Entry], bool] | None, str | None]:
+def _postal_filter(code: str) -> _Filter:
     try:
         postal = validate_postal_code(code)
     except DomainError as exc:
-        return None, exc.message
-    pks = set(Commune.objects.filter(postal_codes__code=postal).values_list("pk", flat=True))
+        return _Filter(error=exc.message)
+    pks = frozenset(Commune.objects.filter(postal_codes__code=postal).values_list("pk", flat=True))
     if not pks:
-        return None, _("Aucune commune n'a le code postal « %(code)s ».") % {"code": postal}
-    return (lambda e: e.pk in pks), None
+        return _Filter(error=_("Aucune commune n'a le code postal « %(code)s ».") % {"code": postal})
+    return _Filter(label=_("du code postal %(code)s") % {"code": postal}, pks=pks)
 
 
-def _resolve_name(
-    text: str, name: str, allowed: Callable[[Entry], bool] | None, cat: Catalogue, limit: int
-) -> CommuneResolution:
+def _resolve_name(text: str, name: str, where: _Filter | None, cat: Catalogue, limit: int) -> CommuneResolution:
     q = normalise_commune_name(name)
     if not q:
         return CommuneResolution(text, error=_("Saisissez un nom de commune."))
 
     def pick(names: Iterable[str]) -> list[Entry]:
         entries = [cat.entries[pk] for n in names for pk in cat.by_name.get(n, ())]
-        return [e for e in entries if allowed is None or allowed(e)]
+        return [e for e in entries if where is None or where.accepts(e)]
 
     exact = _drop_delegated_twins(pick([q]))
-    if len(exact) == 1:
+    longer = pick(n for n in cat.with_prefix(q + " "))
+    if len(exact) == 1 and all(e.population <= exact[0].population for e in longer):
         commune = _load([exact[0]])[0]
         return CommuneResolution(text, [commune], commune, match=MATCH_EXACT)
     tiers: list[tuple[str, list[Entry]]] = [(MATCH_EXACT, exact)]
@@ -182,7 +221,7 @@ def _resolve_name(
         needle = f" {q}"
         tiers.append((MATCH_CONTAINS, pick(n for n in cat.names if needle in n)))
     if not any(t for _m, t in tiers):
-        pool = cat.names if allowed is None else sorted({e.search_name for e in cat.entries.values() if allowed(e)})
+        pool = cat.names if where is None else sorted({e.search_name for e in cat.entries.values() if where.accepts(e)})
         # Callers rarely get the first letter wrong: try those names first (10x faster), then all of them.
         close = difflib.get_close_matches(q, [n for n in pool if n[:1] == q[:1]], n=limit, cutoff=0.75)
         close = close or difflib.get_close_matches(q, pool, n=limit, cutoff=0.75)

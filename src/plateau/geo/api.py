@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -61,26 +63,20 @@ class NearbyParams(Schema):
 
 
 @router.get("/communes", response=ResolutionOut)
-def resolve(request: HttpRequest, params: Query[ResolveParams]) -> ResolutionOut:
+def resolve(request: HttpRequest, params: Query[ResolveParams]) -> dict[str, Any]:
     r = resolve_commune(params.q, limit=params.limit)
-    return ResolutionOut(
-        query=r.query,
-        match=r.match,
-        unique=CommuneOut.from_orm(r.unique) if r.unique else None,
-        candidates=[CommuneOut.from_orm(c) for c in r.candidates],
-        error=r.error,
-    )
+    return {"query": r.query, "match": r.match, "unique": r.unique, "candidates": r.candidates, "error": r.error}
 
 
 @router.get("/communes/{insee}/nearby", response=NearbyOut)
-def nearby(request: HttpRequest, insee: str, params: Query[NearbyParams]) -> NearbyOut:
+def nearby(request: HttpRequest, insee: str, params: Query[NearbyParams]) -> dict[str, Any]:
     centre = commune_by_insee(insee)
     found = communes_within(centre, params.radius_km)
     shown = found[: params.limit]
     rows = Commune.objects.prefetch_related("postal_codes").in_bulk([pk for pk, _km in shown])
-    return NearbyOut(
-        centre=CommuneOut.from_orm(centre),
-        radius_km=params.radius_km,
-        count=len(found),
-        results=[NearbyCommuneOut(commune=CommuneOut.from_orm(rows[pk]), distance_km=round(km, 3)) for pk, km in shown],
-    )
+    return {
+        "centre": Commune.objects.prefetch_related("postal_codes").get(pk=centre.pk),
+        "radius_km": params.radius_km,
+        "count": len(found),
+        "results": [{"commune": rows[pk], "distance_km": round(km, 3)} for pk, km in shown],
+    }

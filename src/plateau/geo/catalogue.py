@@ -3,7 +3,7 @@
 Built on first use and rebuilt when the table changes. The cache key is the token of
 :class:`~plateau.geo.models.GeoDataVersion` (renewed by every import and admin edit) plus the highest id, so
 rows inserted outside the importer are noticed too. Any other direct write to the commune table (shell, data
-migration, tests) must call :func:`mark_geodata_changed`. Checking the key costs two indexed one-row queries.
+migration, tests) must call :func:`mark_geodata_changed`. Checking the key costs one query reading two indexed values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db import connection
 
 from plateau.domain.geo import RadiusIndex
 
@@ -64,8 +64,14 @@ def mark_geodata_changed() -> str:
 
 
 def _key() -> tuple[object, ...]:
-    token = GeoDataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-    return (token, Commune.objects.aggregate(m=Max("pk"))["m"])
+    # One round trip (this runs before every search); table names come from the models, not from input.
+    version = connection.ops.quote_name(GeoDataVersion._meta.db_table)
+    communes = connection.ops.quote_name(Commune._meta.db_table)
+    sql = f"SELECT (SELECT token FROM {version} WHERE id = 1), (SELECT MAX(id) FROM {communes})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return (row[0], row[1])
 
 
 def _build(key: tuple[object, ...]) -> Catalogue:
