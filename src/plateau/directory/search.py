@@ -173,12 +173,21 @@ def search_providers(
     place_dept = commune.department_code
     regime = Regime(activity.regime)
     eligible: list[tuple[_Candidate, float]] = []
-    base_ids = list(distances)
-    for candidate in _candidates(programme, activity, base_ids, on_date):
-        distance = distances[candidate.base_commune_id]
-        place = Place(commune.insee_code, place_dept, distance)
-        if check(candidate.facts(), regime, place, on_date).eligible:
-            eligible.append((candidate, distance))
+    # Nearest distance band first: the ranking puts every provider of a nearer band before any farther one,
+    # so when the first band already fills the page the others cannot be proposed (a dense city's 15 km
+    # holds thousands of providers; its first 5 km usually suffice).
+    first_band = [pk for pk, d in distances.items() if ranking.distance_band(d) == 0]
+    rest = [pk for pk, d in distances.items() if ranking.distance_band(d) > 0]
+    base_ids: list[int] = []
+    for ids in (first_band, rest):
+        if not ids or len(eligible) >= limit:
+            continue
+        base_ids += ids
+        for candidate in _candidates(programme, activity, ids, on_date):
+            distance = distances[candidate.base_commune_id]
+            place = Place(commune.insee_code, place_dept, distance)
+            if check(candidate.facts(), regime, place, on_date).eligible:
+                eligible.append((candidate, distance))
 
     with transaction.atomic():
         cursor, _ = RotationCursor.objects.get_or_create(programme=programme, activity=activity)
