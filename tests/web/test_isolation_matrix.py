@@ -156,8 +156,9 @@ def test_given_role_of_programme_a_when_reaching_programme_b_then_refused_and_no
     else:
         response = client.post(url, body)
     assert response.status_code in (403, 404), f"{label}: {response.status_code}"
-    assert world.b.programme.name not in response.content.decode()
-    assert "+33612345678" not in response.content.decode()
+    content = response.content.decode()
+    assert world.b.programme.name not in content and "+33612345678" not in content
+    assert not any(p.legal_name in content for p in world.b.providers)
     assert _snapshot(world) == before
 
 
