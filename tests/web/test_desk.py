@@ -62,8 +62,15 @@ def test_given_plain_posts_when_advisor_handles_a_call_then_contact_closed_with_
     contact.refresh_from_db()
     assert contact.commune is None  # never resolved silently
 
-    response = client.post(_url("capture_need", line, contact.pk), {**need, "candidate": builders.NEUILLY_SUR_SEINE})
+    chosen = {**need, "candidate": builders.NEUILLY_SUR_SEINE, "candidates_for": "Neuilly"}
+    response = client.post(_url("capture_need", line, contact.pk), chosen)
     assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.commune_insee == builders.NEUILLY_SUR_SEINE
+    # Re-submitting the need as displayed ("Neuilly-sur-Seine (92)") keeps the same commune.
+    page = client.get(_url("contact", line, contact.pk)).content.decode()
+    assert 'value="Neuilly-sur-Seine (92)"' in page
+    client.post(_url("capture_need", line, contact.pk), {**need, "commune": "Neuilly-sur-Seine (92)"})
     contact.refresh_from_db()
     assert contact.commune_insee == builders.NEUILLY_SUR_SEINE
 
@@ -139,3 +146,20 @@ def test_given_advisor_typing_a_homonym_when_suggestions_requested_then_candidat
     page = _client(line.advisor).get(_url("commune_suggestions", line) + "?commune=Neuilly").content.decode()
     assert f'value="{builders.NEUILLY_SUR_SEINE}"' in page and f'value="{builders.NEUILLY_PLAISANCE}"' in page
     assert "92200" in page and "Hauts-de-Seine" in page
+
+
+def test_given_candidate_listed_for_another_text_when_capturing_need_then_the_typed_commune_wins(
+    line: builders.Line,
+) -> None:
+    client = _client(line.advisor)
+    client.post(_url("desk", line), {"channel": "call", "phone": "0612345678"})
+    contact = Contact.objects.get()
+    stale = {
+        "activity": Activity.objects.get(code="SAP07").pk,
+        "commune": "87085",
+        "candidate": builders.NEUILLY_SUR_SEINE,
+        "candidates_for": "Neuilly",
+    }
+    assert client.post(_url("capture_need", line, contact.pk), stale).status_code == 302
+    contact.refresh_from_db()
+    assert contact.commune_insee == "87085"

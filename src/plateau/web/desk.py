@@ -94,8 +94,8 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
     choices = [(p.provider_id, str(p.provider)) for p in proposals if p.provider_id not in given_ids]
     need_initial = {
         "activity": contact.activity_id,
-        "commune": contact.commune.name if contact.commune else "",
-        "commune_insee": contact.commune_insee,
+        # "Name (dép.)" resolves again to the same commune when the advisor re-submits the need.
+        "commune": f"{contact.commune.name} ({contact.commune.department_code})" if contact.commune else "",
         "need_date": contact.need_date,
     }
     if not contact.is_open:
@@ -125,6 +125,7 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "previous": list(previous_contacts(contact)),
         "need_form": need_form,
         "candidates": forms.get("candidates") or [],
+        "query": forms.get("query", ""),
         "search_form": search_form,
         "search": search,
         "proposals": proposals,
@@ -175,18 +176,22 @@ def capture_need(request: HttpRequest, slug: str, contact_id: int) -> HttpRespon
     if not form.is_valid():
         return _contact_page(request, contact, need_form=form, step="need")
     commune: Commune | None = None
-    chosen = form.cleaned_data["commune_insee"] or request.POST.get("candidate", "")
+    # A candidate picked in the list counts only for the text it was listed for (no stale choice).
+    text = form.cleaned_data["commune"].strip()
+    chosen = request.POST.get("candidate", "")
+    if request.POST.get("candidates_for", "").strip() != text:
+        chosen = ""
     try:
         if chosen:
             commune = commune_by_insee(chosen)
         else:
-            resolution = resolve_commune(form.cleaned_data["commune"])
+            resolution = resolve_commune(text)
             if resolution.unique is not None:
                 commune = resolution.unique
             elif resolution.candidates:
                 form.add_error("commune", _("Plusieurs communes correspondent : choisissez la bonne dans la liste."))
                 rows = _candidate_rows(resolution.candidates)
-                return _contact_page(request, contact, need_form=form, candidates=rows, step="need")
+                return _contact_page(request, contact, need_form=form, candidates=rows, query=text, step="need")
             else:
                 form.add_error("commune", resolution.error or _("Commune inconnue."))
                 return _contact_page(request, contact, need_form=form, step="need")
@@ -267,6 +272,4 @@ def commune_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     text = request.GET.get("commune", "")
     resolution = resolve_commune(text, limit=8) if len(text.strip()) >= 2 else None
     rows = _candidate_rows(resolution.candidates) if resolution and resolution.candidates else []
-    return render(
-        request, "web/_commune_candidates.html", {"candidates": rows, "unique": resolution and resolution.unique}
-    )
+    return render(request, "web/_commune_candidates.html", {"candidates": rows, "query": text})

@@ -57,7 +57,6 @@ class NeedForm(DsfrBaseForm):
         error_messages={"required": _("Saisissez la commune de l'appelant.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    commune_insee = forms.CharField(required=False, widget=forms.HiddenInput)
     need_date = forms.DateField(
         label=_("Date souhaitée (facultatif)"),
         required=False,
