@@ -163,3 +163,14 @@ def test_given_candidate_listed_for_another_text_when_capturing_need_then_the_ty
     assert client.post(_url("capture_need", line, contact.pk), stale).status_code == 302
     contact.refresh_from_db()
     assert contact.commune_insee == "87085"
+
+
+def test_given_colleague_advisor_when_reading_an_open_contact_then_no_forms_to_change_it(line: builders.Line) -> None:
+    owner = _client(line.advisor)
+    owner.post(_url("desk", line), {"channel": "call", "phone": "0612345678"})
+    contact = Contact.objects.get()
+    colleague = factories.advisor(line.programme)
+    page = _client(colleague).get(_url("contact", line, contact.pk)).content.decode()
+    assert "+33612345678" in page and 'id="wrap-form"' not in page and 'id="need-form"' not in page
+    assert 'id="wrap-form"' in owner.get(_url("contact", line, contact.pk)).content.decode()
+    assert _client(colleague).post(_url("wrap_up", line, contact.pk), {"code": "silent_call"}).status_code == 403

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plateau.contacts import services
-from plateau.contacts.access import access_contact, access_contact_for_change, previous_contacts
+from plateau.contacts.access import access_contact, access_contact_for_change, can_change, previous_contacts
 from plateau.contacts.models import Contact, DetailsGiven
 from plateau.directory.models import ProviderProposal, ProviderSearch
 from plateau.domain.errors import DomainError
@@ -135,6 +135,8 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "wrap_form": wrap_form,
         "step": step,
         "unmet": search is not None and not proposals,
+        # Colleagues read a contact (caller history) but only its advisor and supervisors change it.
+        "editable": contact.is_open and can_change(request.user, contact),
         "title": _("Contact n° %(id)s") % {"id": contact.pk},
     }
     return render(request, "web/contact.html", context)
