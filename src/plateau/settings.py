@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "plateau.directory",
     "plateau.contacts",
     "plateau.web",
+    "plateau.wfm",
 ]
 
 MIDDLEWARE = [

@@ -174,21 +174,14 @@ def _pattern(spec: str) -> ShiftPattern:
     return ShiftPattern(parts[0], int(hours) * 60 + int(minutes), int(parts[2]), extra[0], extra[1])
 
 
-def _default_patterns(interval_minutes: int) -> list[ShiftPattern]:
-    from plateau.domain.wfm.schedule import ShiftPattern
-
-    step = max(60, interval_minutes)
-    full = [ShiftPattern(f"8h-{m // 60:02d}:{m % 60:02d}", m, 480, 240, 60) for m in range(7 * 60, 14 * 60, step)]
-    half = [ShiftPattern(f"4h-{m // 60:02d}:{m % 60:02d}", m, 240) for m in range(8 * 60, 18 * 60, step)]
-    return full + half
-
-
 def cmd_schedule(ns: argparse.Namespace) -> None:
     # OR-Tools (and the pandas it loads) takes seconds to import: only for this sub-command.
-    from plateau.domain.wfm.schedule import schedule_shifts
+    from plateau.domain.wfm.schedule import default_patterns, schedule_shifts
 
     required = np.array([float(v) for v in _read_column(ns.required, ["agents", "required", "besoin"])])
-    patterns = [_pattern(p) for p in ns.pattern] if ns.pattern else _default_patterns(ns.interval_minutes)
+    patterns = (
+        [_pattern(p) for p in ns.pattern] if ns.pattern else default_patterns(ns.interval_minutes, 7 * 60, 22 * 60)
+    )
     result = schedule_shifts(
         required, ns.interval_minutes, patterns, ns.advisors, time_limit_s=ns.time_limit, workers=ns.workers
     )
