@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plateau.web._dsfr import DsfrBaseForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_INTERVALS = 96
 
@@ -66,7 +70,7 @@ class TrafficForm(DsfrBaseForm):
         return data
 
 
-def _team(label: str, help_text: str) -> forms.IntegerField:
+def _team(label: StrOrPromise, help_text: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=1, max_value=2000, help_text=help_text)
 
 
