@@ -288,15 +288,25 @@ def simulate_once(
     events = 0
     answered_at: dict[int, float] = {}
 
+    handles = day.handle
+    queued, state_changed, offer_made = ev.ContactQueued, ev.AdvisorStateChanged, ev.OfferMade
+
     def react(out: list[ev.Decision]) -> None:
         nonlocal seq
+        accept_now: list[ev.OfferAccepted] = []
         for d in out:
             kind = type(d)
-            if kind is ev.OfferMade:
+            if kind is queued or kind is state_changed:
+                continue  # the most frequent decisions: nothing to react to
+            if kind is offer_made:
                 assert isinstance(d, ev.OfferMade)
                 seq += 1
                 at = d.at + ring_s
-                push(pending, (at, seq, ev.OfferAccepted(f"x{seq}", at, d.offer_id, d.advisor_id)))
+                accepted = ev.OfferAccepted(f"x{seq}", at, d.offer_id, d.advisor_id)
+                if ring_s:
+                    push(pending, (at, seq, accepted))
+                else:  # no ring time: the advisor takes it at once (no round trip through the heap)
+                    accept_now.append(accepted)
             elif kind is ev.ContactAnswered:
                 assert isinstance(d, ev.ContactAnswered)
                 i = int(d.contact_id[1:])
@@ -306,7 +316,7 @@ def simulate_once(
                 answered_at[i] = d.at
                 load[d.advisor_id] = load.get(d.advisor_id, 0) + 1
                 seq += 1
-                at = d.at + day.handle[i]
+                at = d.at + handles[i]
                 push(pending, (at, seq, ev.ContactCompleted(f"x{seq}", at, d.contact_id, d.advisor_id)))
             elif kind is ev.ContactLeft:
                 assert isinstance(d, ev.ContactLeft)
@@ -337,6 +347,8 @@ def simulate_once(
                             ),
                         ),
                     )
+        for accepted in accept_now:
+            run(accepted)
 
     def run(event: ev.RoutingEvent) -> None:
         nonlocal events
