@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
 import time
 
 import numpy as np
@@ -81,16 +82,22 @@ def replications(n: int, workers: int) -> None:
     volumes = 10_000 * PROFILE / PROFILE.sum()
     agents = staff_erlang_a(volumes / 1800, AHT, PATIENCE, Target(service_level=0.8, answer_time=T))
     spec = _spec(10_000, [int(a) for a in agents])
-    wall0 = time.perf_counter()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     tallies = run_replications(spec, n, seed=42, workers=workers)
     wall = time.perf_counter() - wall0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (
+        time.process_time() - cpu0 + (children.ru_utime - children0.ru_utime) + (children.ru_stime - children0.ru_stime)
+    )
     summary = summarise(tallies)
     ea = erlang_a(agents, volumes / 1800, AHT, PATIENCE, T)
     weighted = {name: float((getattr(ea, name) * volumes).sum() / volumes.sum()) for name in ("sl_offered", "asa")}
     weighted["abandon_rate"] = float((ea.p_abandon * volumes).sum() / volumes.sum())
     print(
         f"{n} replications of a 10,000-call day ({int(agents.max())} advisors at the peak, "
-        f"{summary.events} engine events) on {workers} workers: {wall:.2f} s wall"
+        f"{summary.events} engine events) on {workers} workers: {wall:.2f} s wall, {cpu:.1f} s CPU in all "
+        f"({cpu / n:.2f} s CPU a replication; {cpu / workers:.1f} s wall on {workers} idle cores)"
     )
     for name in ("sl_offered", "abandon_rate", "asa", "occupancy"):
         e = summary.day[name]

@@ -210,14 +210,32 @@ def cmd_schedule(ns: argparse.Namespace) -> None:
         print(f"  day {day}  {name}: {count}")
 
 
+def _programme_history(slug: str, interval_minutes: int, weeks: int, until: date) -> dict[date, np.ndarray]:
+    """Arrivals of a programme's inbound calls from the database (needs Django; the only such sub-command)."""
+    from plateau.cli import _setup_django
+
+    _setup_django()
+    from plateau.tenants.models import Programme
+    from plateau.wfm.access import arrival_history
+
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise ValueError(f"programme inconnu « {slug} »")
+    return arrival_history(programme, interval_minutes=interval_minutes, weeks=weeks, until=until)
+
+
 def cmd_forecast(ns: argparse.Namespace) -> None:
-    stamps = [datetime.fromisoformat(v) for v in _read_column(ns.arrivals, ["timestamp", "arrived_at", "date"])]
-    history = bin_arrivals(stamps, ns.interval_minutes)
     special = {}
     for spec in ns.special or []:
         day, label = spec.split("=", 1)
         special[date.fromisoformat(day)] = label
     targets = [date.fromisoformat(d) for d in ns.dates.split(",")]
+    if ns.programme:
+        weeks = ns.weeks + ns.backtest_weeks + 1
+        history = _programme_history(ns.programme, ns.interval_minutes, weeks, min(targets))
+    else:
+        stamps = [datetime.fromisoformat(v) for v in _read_column(ns.arrivals, ["timestamp", "arrived_at", "date"])]
+        history = bin_arrivals(stamps, ns.interval_minutes)
     predicted = forecast_days(history, targets, weeks=ns.weeks, decay=ns.decay, special_days=special)
     rows: list[Row] = []
     for d in targets:
@@ -360,7 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     si.set_defaults(func=cmd_simulate, patience_dist="exponential")
 
     fc = sub.add_parser("forecast", help="calls per interval for future dates from arrival timestamps")
-    fc.add_argument("--arrivals", required=True, help="CSV with a 'timestamp' column (ISO 8601, local time)")
+    source = fc.add_mutually_exclusive_group(required=True)
+    source.add_argument("--arrivals", help="CSV with a 'timestamp' column (ISO 8601, local time)")
+    source.add_argument("--programme", help="slug of a programme: its inbound calls in the database (Django)")
     fc.add_argument("--dates", required=True, help="comma-separated ISO dates to forecast")
     fc.add_argument("--interval-minutes", type=int, default=30)
     fc.add_argument("--weeks", type=int, default=6)

@@ -39,3 +39,20 @@ def test_given_three_weeks_of_history_when_forecasting_monday_then_profile_and_b
     assert forecast[MONDAY][18] == pytest.approx(3.0) and forecast[MONDAY][20] == pytest.approx(1.0)
     assert forecast[MONDAY].sum() == pytest.approx(4.0)
     assert check is not None and check.wape == pytest.approx(0.0)
+
+
+def test_given_programme_slug_when_cli_forecasts_then_history_read_from_contacts(capsys):
+    from plateau.wfm_cli import main
+
+    programme = factories.programme()
+    builders.weekly_history(programme, factories.advisor(programme), MONDAY, weeks=3)
+    assert main(["forecast", "--programme", programme.slug, "--dates", MONDAY.isoformat(), "--weeks", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "09:00" in out and "3.0000" in out and "10:00" in out
+
+
+def test_given_unknown_programme_when_cli_forecasts_then_error(capsys):
+    from plateau.wfm_cli import main
+
+    assert main(["forecast", "--programme", "nulle-part", "--dates", MONDAY.isoformat()]) == 2
+    assert "programme inconnu" in capsys.readouterr().err
