@@ -48,6 +48,7 @@ def launch_day() -> None:
     spec = _spec(80_000, [80] * len(PROFILE))
     gc.collect()
     gc.freeze()
+    gc.set_threshold(100_000, 50, 100)  # as the replication workers do (see plateau.services.wfm_simulation)
     journal: list[ev.RoutingEvent] = []
     simulate_once(spec, 1, journal=journal)  # warm-up (imports, caches) and the events for the replay
     wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -113,7 +114,8 @@ def main() -> None:
     ns = parser.parse_args()
     if not ns.skip_launch:
         launch_day()
-    replications(ns.replications, ns.workers)
+    if ns.replications:
+        replications(ns.replications, ns.workers)
 
 
 if __name__ == "__main__":
