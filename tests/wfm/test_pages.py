@@ -125,3 +125,9 @@ def test_given_history_when_staffing_from_forecast_then_forecast_volumes_used(pr
         )
     )
     assert [(r["time"], float(r["calls"])) for r in rows] == [("09:00", 3.0), ("09:30", 0.0), ("10:00", 1.0)]
+
+
+def test_given_too_many_calls_when_simulating_in_the_page_then_refused_with_a_reason(programme):
+    params = TEXTBOOK | {"volumes": "30000 30000", "replications": "10"}
+    page = _get(factories.supervisor(programme), "simulation", programme, params).content.decode()
+    assert "Trop d&#x27;appels à simuler" in page and "<table" not in page

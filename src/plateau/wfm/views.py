@@ -13,12 +13,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from plateau.domain.errors import DomainError
+from plateau.domain.wfm.errors import InvalidParameter
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
 from plateau.wfm import reports
 from plateau.wfm.access import forecast_programme
 from plateau.wfm.forms import ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
 
+MAX_SIMULATED_CALLS = 500_000
 Compute = Callable[[TrafficForm | WhatIfForm, Programme], reports.Table]
 
 PAGES = (
@@ -78,6 +80,12 @@ def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports
     assert isinstance(form, SimulationForm)
     traffic, notes = _traffic(form, programme)
     data = form.cleaned_data
+    if sum(traffic.volumes) * data["replications"] > MAX_SIMULATED_CALLS:
+        # Runs in the request (about 40 µs a call): keep the page under half a minute.
+        raise InvalidParameter(
+            _("Trop d'appels à simuler ici (%(n)d au plus, journées comprises) : réduisez les journées simulées.")
+            % {"n": MAX_SIMULATED_CALLS}
+        )
     return _with_notes(reports.simulation(traffic, data.get("advisors"), data["replications"]), notes)
 
 
