@@ -45,13 +45,24 @@ def curves(
     for i, (name, values) in enumerate(series.items()):
         colour = _COLOURS[i % len(_COLOURS)]
         y = np.asarray(values, dtype=float)
-        if steps:
-            ax.step(x, y, where="mid", label=name, color=colour, linewidth=1.8)
+        if steps:  # interval i spans [i, i + 1): a flat segment over each interval
+            ax.step(np.append(x, len(x)), np.append(y, y[-1:]), where="post", label=name, color=colour, linewidth=1.8)
         else:
             ax.plot(x, y, label=name, color=colour, linewidth=1.8, marker="o", markersize=3)
         if bands and name in bands:
-            low, high = bands[name]
-            ax.fill_between(x, low, high, color=colour, alpha=0.18, step="mid" if steps else None, linewidth=0)
+            low, high = (np.asarray(v, dtype=float) for v in bands[name])
+            if steps:
+                ax.fill_between(
+                    np.append(x, len(x)),
+                    np.append(low, low[-1:]),
+                    np.append(high, high[-1:]),
+                    color=colour,
+                    alpha=0.18,
+                    step="post",
+                    linewidth=0,
+                )
+            else:
+                ax.fill_between(x, low, high, color=colour, alpha=0.18, linewidth=0)
     every = max(1, len(labels) // 12)
     ax.set_xticks(x[::every], [labels[i] for i in range(0, len(labels), every)], fontsize=8)
     ax.set_ylabel(ylabel, fontsize=9)
@@ -69,8 +80,8 @@ def bars_and_line(
     fig = Figure(figsize=(9, 3.4), dpi=96)
     ax = fig.add_subplot()
     x = np.arange(len(labels))
-    ax.bar(x, bars, color="#cacafb", label=bar_label, width=0.9)
-    ax.step(x, line, where="mid", color="#e1000f", label=line_label, linewidth=1.8)
+    ax.bar(x + 0.5, bars, color="#cacafb", label=bar_label, width=0.9)
+    ax.step(np.append(x, len(x)), np.append(line, line[-1:]), where="post", color="#e1000f", label=line_label)
     every = max(1, len(labels) // 12)
     ax.set_xticks(x[::every], [labels[i] for i in range(0, len(labels), every)], fontsize=8)
     ax.grid(axis="y", alpha=0.3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.contrib.auth.decorators import login_required
@@ -16,12 +17,13 @@ from plateau.domain.errors import DomainError
 from plateau.domain.wfm.errors import InvalidParameter
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
-from plateau.wfm import reports
-from plateau.wfm.access import forecast_programme
 from plateau.wfm.forms import ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
 
+if TYPE_CHECKING:
+    from plateau.wfm import reports
+
 MAX_SIMULATED_CALLS = 500_000
-Compute = Callable[[TrafficForm | WhatIfForm, Programme], reports.Table]
+Compute = Callable[[TrafficForm | WhatIfForm, Programme], "reports.Table"]
 
 PAGES = (
     ("staffing", "Besoins en conseillers"),
@@ -32,6 +34,9 @@ PAGES = (
 
 
 def _traffic(form: TrafficForm, programme: Programme) -> tuple[reports.Traffic, list[str]]:
+    from plateau.wfm import reports
+    from plateau.wfm.access import forecast_programme
+
     data = form.cleaned_data
     minutes: int = data["interval_minutes"]
     opening: dt.time = data["opening"]
@@ -71,12 +76,16 @@ def _with_notes(table: reports.Table, notes: list[str]) -> reports.Table:
 
 
 def _staffing(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports  # numpy, scipy, matplotlib: loaded on first use, not with the URLs
+
     assert isinstance(form, TrafficForm)
     traffic, notes = _traffic(form, programme)
     return _with_notes(reports.staffing(traffic), notes)
 
 
 def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+
     assert isinstance(form, SimulationForm)
     traffic, notes = _traffic(form, programme)
     data = form.cleaned_data
@@ -90,12 +99,16 @@ def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports
 
 
 def _schedule(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+
     assert isinstance(form, ScheduleForm)
     traffic, notes = _traffic(form, programme)
     return _with_notes(reports.schedule(traffic, form.cleaned_data.get("advisors")), notes)
 
 
 def _what_if(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+
     d = form.cleaned_data
     scenario = reports.Scenario(
         d["calls"], d["hours"], d["advisors"], d["aht"], d["patience"], d["answer_time"], d["max_lost"] / 100
