@@ -127,3 +127,22 @@ def test_given_more_advisors_than_configured_when_simulating_then_refused():
         simulate_once(spec)
     with pytest.raises(InvalidParameter):
         simulate_once(SimulationSpec(single_queue_config(2), (Stream("nulle-part", (10.0,)),)))
+
+
+def test_given_overflow_to_a_backup_queue_when_the_first_team_is_busy_then_backup_answers_after_the_delay():
+    first = QueueConfig("accueil", "p1", overflow=Overflow("queue", "renfort"), overflow_after_s=30.0)
+    backup = QueueConfig("renfort", "p2")
+    advisors = (
+        AdvisorProfile("a1", programmes=("p1",)),
+        AdvisorProfile("b1", programmes=("p2",)),
+        AdvisorProfile("b2", programmes=("p2",)),
+    )
+    config = RoutingConfig(queues=(first, backup), advisors=advisors)
+    spec = SimulationSpec(config, (Stream("accueil", (30.0,), patience=NEVER),), answer_time_s=29.0)
+    t = simulate_once(spec, 4)
+    assert t.answered.sum() == t.offered.sum()  # nobody hangs up, overflow keeps the contact in the engine
+    assert t.answered_in_t.sum() < t.answered.sum()  # some waited the 30 s before the backup pool
+    assert t.busy_s.sum() > 0 and t.staffed_s.sum() == 3 * 1800
+    alone = RoutingConfig(queues=(QueueConfig("accueil", "p1"), backup), advisors=advisors)
+    without = simulate_once(SimulationSpec(alone, spec.streams, answer_time_s=29.0), 4)
+    assert t.kpis()["asa"] < without.kpis()["asa"] / 3  # the backup pool really takes overflowed contacts
