@@ -3,7 +3,7 @@
 ``plateau run``      embedded mode: migrate, load the demo programmes, serve web (+ in-process services).
 ``plateau web``      one web process (production: several behind a load balancer).
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
-``plateau wfm …``    workforce management maths (Erlang C/A, staffing, shift schedules, forecasts); no Django.
+``plateau wfm …``    workforce management (Erlang C/A, staffing, shifts, simulation, forecasts)...
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     wfm = sub.add_parser(
-        "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, forecast", add_help=False
+        "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, simulate, forecast", add_help=False
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)
     args = sys.argv[1:] if argv is None else argv

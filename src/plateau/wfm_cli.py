@@ -1,6 +1,7 @@
 """``plateau wfm ...``: Erlang calculators, staffing, shift scheduling and forecasts from the command line.
 
-Needs no Django: pure maths from ``plateau.domain.wfm``; tables on stdout, ``--csv PATH`` (or ``-``) for a CSV.
+Needs no Django (except ``forecast --programme``, which reads the contacts table): maths and simulation from
+``plateau.domain.wfm``; tables on stdout, ``--csv PATH`` (or ``-``) for a CSV.
 Units: volumes in calls per interval, durations in seconds unless the option says minutes.
 """
 
