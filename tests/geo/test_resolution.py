@@ -123,6 +123,12 @@ def test_given_paris_when_resolving_then_arrondissements_as_candidates_and_no_un
     assert r.candidates[0].insee_code == "75115"  # the most populous arrondissement first
 
 
+def test_given_insee_code_of_paris_when_resolving_then_its_arrondissements() -> None:
+    r = resolve_commune("75056", limit=20)
+    assert r.unique is None and r.match == "code"
+    assert sorted(c.insee_code for c in r.candidates) == [f"751{n:02d}" for n in range(1, 21)]
+
+
 def test_given_typo_when_resolving_then_close_suggestions_and_no_unique() -> None:
     r = resolve_commune("Neuily sur Seine")
     assert r.unique is None and r.match == "fuzzy"

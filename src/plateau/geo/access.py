@@ -144,6 +144,9 @@ def _resolve_code(text: str, code: str, limit: int) -> CommuneResolution:
     with_codes = Commune.objects.prefetch_related("postal_codes")
     by_postal = _prefer_communes(with_codes.filter(postal_codes__code=postal).distinct())
     by_insee = _prefer_communes(with_codes.filter(insee_code=postal))
+    if not by_insee:
+        # Paris (75056), Lyon (69123) and Marseille (13055) exist only as their arrondissements in the file.
+        by_insee = list(with_codes.filter(parent_insee_code=postal, commune_type=CommuneType.ARM))
     found = {c.pk: c for c in [*by_postal, *by_insee]}
     if not found:
         return CommuneResolution(

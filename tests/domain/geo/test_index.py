@@ -33,7 +33,7 @@ def _check(points: list[tuple[float, float]], centre: tuple[float, float], radiu
     assert len(got_keys) == len(got)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(point_st, max_size=60), point_st, st.floats(min_value=0, max_value=25000))
 def test_index_agrees_with_brute_force_anywhere_on_earth(
     points: list[tuple[float, float]], centre: tuple[float, float], radius: float
