@@ -95,6 +95,8 @@ def main() -> int:
             t0 = time.perf_counter()
             generate_providers(prog, communes, ns.providers, seed=ns.seed)
             t_gen = time.perf_counter() - t0
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # planner statistics after the bulk load, as autovacuum would
 
             rng = random.Random(ns.seed)
             weights = [max(c.population or 0, 1) for c in communes]
