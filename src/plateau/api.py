@@ -48,3 +48,5 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("", tenants_router)
 api.add_router("/geo", "plateau.geo.api.router")
+api.add_router("", "plateau.directory.api.router")
+api.add_router("/contacts", "plateau.contacts.api.router")

@@ -1,11 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import desk, supervision, views
+from ._errors import guarded
 
 app_name = "web"
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", RedirectView.as_view(url="/admin/"), name="home"),
+    path("", views.home, name="home"),
+    path("p/<slug:slug>/poste/", guarded(desk.desk), name="desk"),
+    path("p/<slug:slug>/communes/", guarded(desk.commune_suggestions), name="commune_suggestions"),
+    path("p/<slug:slug>/contacts/<int:contact_id>/", guarded(desk.contact_page), name="contact"),
+    path("p/<slug:slug>/contacts/<int:contact_id>/besoin/", guarded(desk.capture_need), name="capture_need"),
+    path("p/<slug:slug>/contacts/<int:contact_id>/recherche/", guarded(desk.search), name="search"),
+    path("p/<slug:slug>/contacts/<int:contact_id>/coordonnees/", guarded(desk.give_details), name="give_details"),
+    path("p/<slug:slug>/contacts/<int:contact_id>/cloture/", guarded(desk.wrap_up), name="wrap_up"),
+    path("p/<slug:slug>/supervision/", guarded(supervision.supervision), name="supervision"),
 ]

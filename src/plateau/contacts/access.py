@@ -1,0 +1,98 @@
+"""Tenant-checked reads of contacts.
+
+Staff of a programme (advisors, supervisors, programme managers) read its contacts — advisors need the
+caller's history; only the handling advisor and the programme's supervisors change a contact. Nothing is
+ever visible across programmes, and another tenant's contact is reported as not found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from plateau.errors import NotFound, PermissionDenied
+from plateau.tenants.access import has_role
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, User
+
+from .models import Contact, WrapUpCode
+
+
+def contacts_visible_to(user: User | AnonymousUser) -> QuerySet[Contact]:
+    return Contact.objects.visible_to(user, STAFF_ROLES)
+
+
+def access_contact(user: User | AnonymousUser, contact_id: int, *, programme: Programme | None = None) -> Contact:
+    """The contact if ``user`` is staff of its programme (and it belongs to ``programme`` when given)."""
+    qs = contacts_visible_to(user).select_related("caller", "advisor", "activity", "commune", "wrap_up", "programme")
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    contact = qs.filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound(contact_id=contact_id)
+    return contact
+
+
+def access_contact_for_change(
+    user: User | AnonymousUser, contact_id: int, *, programme: Programme | None = None
+) -> Contact:
+    """The contact if ``user`` may change it: its advisor, or a supervisor / manager of its programme."""
+    contact = access_contact(user, contact_id, programme=programme)
+    if not can_change(user, contact):
+        raise PermissionDenied()
+    return contact
+
+
+def can_change(user: User | AnonymousUser, contact: Contact) -> bool:
+    if not user.is_authenticated:
+        return False
+    if contact.advisor_id == user.pk:
+        return True
+    return has_role(user, contact.programme, SUPERVISING_ROLES)
+
+
+def previous_contacts(contact: Contact, limit: int = 10) -> QuerySet[Contact]:
+    """Earlier contacts of the same caller in the same programme (never another programme's)."""
+    if contact.caller_id is None:
+        return Contact.objects.none()
+    return (
+        Contact.objects.for_programme(contact.programme)
+        .filter(caller_id=contact.caller_id)
+        .exclude(pk=contact.pk)
+        .select_related("advisor", "activity", "wrap_up")
+        .order_by("-started_at")[:limit]
+    )
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def todays_contacts(programme: Programme, day: dt.date | None = None) -> QuerySet[Contact]:
+    """Contacts of ``programme`` started on ``day`` (local time, default today). Callers check the role."""
+    start, end = _day_bounds(day or timezone.localdate())
+    return (
+        Contact.objects.for_programme(programme)
+        .filter(started_at__gte=start, started_at__lt=end)
+        .select_related("caller", "advisor", "activity", "commune", "wrap_up")
+        .order_by("-started_at")
+    )
+
+
+def wrap_up_counts(programme: Programme, day: dt.date | None = None) -> list[tuple[WrapUpCode | None, int]]:
+    """(code, number of contacts) for the day, most frequent first; ``None`` counts the contacts still open."""
+    rows = todays_contacts(programme, day).order_by().values("wrap_up_id").annotate(n=Count("id"))
+    codes = WrapUpCode.objects.in_bulk([r["wrap_up_id"] for r in rows if r["wrap_up_id"] is not None])
+    counts = [(codes.get(r["wrap_up_id"]) if r["wrap_up_id"] else None, r["n"]) for r in rows]
+    return sorted(counts, key=lambda c: (-c[1], c[0].position if c[0] else 999))
+
+
+def access_supervised_programme(user: User | AnonymousUser, programme: Programme, roles: Iterable[str] = ()) -> None:
+    """Raise :class:`NotFound` unless ``user`` supervises or manages ``programme``."""
+    if not has_role(user, programme, roles or SUPERVISING_ROLES):
+        raise NotFound()

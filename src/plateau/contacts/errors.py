@@ -1,0 +1,52 @@
+"""Errors of the contacts app (stable ids, French messages)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from plateau.errors import Conflict, InvalidInput
+
+
+class ContactClosed(Conflict):
+    error_id = "contact_closed"
+    default_message = _("Ce contact est clos : il ne peut plus être modifié.")
+
+
+class PhoneRequired(InvalidInput):
+    error_id = "phone_required"
+    default_message = _("Un appel doit avoir le numéro de l'appelant.")
+
+
+class NeedIncomplete(InvalidInput):
+    error_id = "need_incomplete"
+    default_message = _("Saisissez d'abord le besoin : activité et commune.")
+
+
+class ConsentRequired(InvalidInput):
+    error_id = "consent_required"
+    default_message = _("L'appelant doit consentir à recevoir les coordonnées : cochez « consentement de l'appelant ».")
+
+
+class NoProviderSelected(InvalidInput):
+    error_id = "no_provider_selected"
+    default_message = _("Cochez au moins un prestataire.")
+
+
+class ProviderNotProposed(InvalidInput):
+    error_id = "provider_not_proposed"
+    default_message = _("Ce prestataire ne fait pas partie des résultats de la recherche de ce contact.")
+
+
+class WrapUpCodeRequired(InvalidInput):
+    error_id = "wrap_up_code_required"
+    default_message = _("Choisissez un code de clôture.")
+
+
+class UnknownWrapUpCode(InvalidInput):
+    error_id = "unknown_wrap_up_code"
+    default_message = _("Ce code de clôture n'existe pas.")
+
+
+class InvalidRadius(InvalidInput):
+    error_id = "invalid_radius"
+    default_message = _("Le rayon doit être compris entre 1 et 100 km.")

@@ -1,0 +1,277 @@
+"""Provider search with fair rotation (see :func:`search_providers`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from plateau.domain.directory import ranking
+from plateau.domain.directory.activities import Regime
+from plateau.domain.directory.eligibility import Area, Mode, Place, ProviderFacts, Status, StatusKind, check
+from plateau.events import publish_on_commit
+from plateau.geo.models import Commune
+from plateau.geo.services import communes_within
+from plateau.tenants.models import Programme, User
+from plateau.tenants.services import record_audit
+
+from .errors import InvalidRadius
+from .events import ProvidersProposed, UnmetNeedRecorded
+from .models import (
+    AbsencePeriod,
+    Activity,
+    AreaKind,
+    Provider,
+    ProviderActivity,
+    ProviderProposal,
+    ProviderRotation,
+    ProviderSearch,
+    QualityAudit,
+    RotationCursor,
+    ServiceArea,
+    UnmetNeed,
+    UnmetNeedSource,
+)
+
+MAX_RADIUS_KM = 200.0
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class ProviderMatch:
+    provider: Provider
+    distance_km: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    search: ProviderSearch
+    matches: list[ProviderMatch]
+    unmet_need: UnmetNeed | None
+
+
+@dataclass
+class _Candidate:
+    """What the eligibility rule and the ranking need of one provider (no model instance: thousands per search)."""
+
+    provider_id: int
+    base_commune_id: int
+    base_insee: str
+    is_active: bool
+    accepting_new_clients: bool
+    capacity_per_week: int | None
+    latest_score: int | None
+    statuses: list[Status] = field(default_factory=list)
+    area_communes: set[str] = field(default_factory=set)
+    area_departments: set[str] = field(default_factory=set)
+    radius_km: float | None = None
+
+    def facts(self) -> ProviderFacts:
+        return ProviderFacts(
+            is_active=self.is_active,
+            base_insee_code=self.base_insee,
+            statuses=tuple(self.statuses),
+            area=Area(frozenset(self.area_communes), frozenset(self.area_departments), self.radius_km),
+            # Absent providers were excluded by the query (see _candidates).
+            absences=(),
+            accepting_new_clients=self.accepting_new_clients,
+            capacity_per_week=self.capacity_per_week,
+        )
+
+
+def _id_set(ids: list[int]) -> RawSQL:
+    """``ids`` as ONE query parameter for ``__in`` lookups.
+
+    A radius of 30 km covers hundreds of communes; as a plain list, Django compiles one parameter per id in
+    every query that uses it, which cost more than running the queries (see docs/benchmarks.md).
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def _candidates(programme: Programme, activity: Activity, base_ids: list[int], on_date: dt.date) -> list[_Candidate]:
+    """Providers based in ``base_ids`` holding a status for ``activity`` valid on ``on_date``.
+
+    The SQL filters only drop providers the domain rule would reject too (inactive, full, absent on the date,
+    no status valid on the date); the rule itself (:func:`check`) still decides on every remaining one.
+    """
+    valid_status = ProviderActivity.objects.filter(provider=OuterRef("pk"), activity=activity).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on_date),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on_date),
+    )
+    absent = AbsencePeriod.objects.filter(provider=OuterRef("pk"), start__lte=on_date, end__gte=on_date)
+    latest_score = QualityAudit.objects.filter(provider=OuterRef("pk")).order_by("-date", "-id").values("score")[:1]
+    providers = (
+        Provider.objects.for_programme(programme)
+        .filter(is_active=True, accepting_new_clients=True, base_commune_id__in=_id_set(base_ids))
+        .exclude(capacity_per_week=0)
+        .filter(Exists(valid_status))
+        .exclude(Exists(absent))
+    )
+    found = {
+        row[0]: _Candidate(*row)
+        for row in providers.annotate(latest_score=Subquery(latest_score)).values_list(
+            "pk",
+            "base_commune_id",
+            "base_commune__insee_code",
+            "is_active",
+            "accepting_new_clients",
+            "capacity_per_week",
+            "latest_score",
+        )
+    }
+    if not found:
+        return []
+    ids = providers.values("pk")
+    statuses = ProviderActivity.objects.filter(activity=activity, provider__in=ids).values_list(
+        "provider_id", "status", "mode", "valid_from", "valid_until", "department_code"
+    )
+    for pid, kind, mode, start, end, dept in statuses:
+        found[pid].statuses.append(Status(StatusKind(kind), Mode(mode), start, end, dept))
+    areas = ServiceArea.objects.filter(provider__in=ids).values_list(
+        "provider_id", "kind", "commune__insee_code", "department_code", "radius_km"
+    )
+    for pid, kind, insee, dept, radius in areas:
+        c = found[pid]
+        if kind == AreaKind.COMMUNE and insee:
+            c.area_communes.add(insee)
+        elif kind == AreaKind.DEPARTMENT:
+            c.area_departments.add(dept)
+        elif kind == AreaKind.RADIUS and radius is not None:
+            c.radius_km = max(radius, c.radius_km or 0.0)
+    return list(found.values())
+
+
+def search_providers(
+    *,
+    programme: Programme,
+    actor: User | None,
+    activity: Activity,
+    commune: Commune,
+    radius_km: float,
+    on_date: dt.date,
+    limit: int = 5,
+) -> SearchOutcome:
+    """Eligible providers of ``programme`` for ``activity`` whose base is within ``radius_km`` of ``commune``,
+    ranked (see :mod:`plateau.domain.directory.ranking`), the first ``limit`` proposed and recorded.
+
+    The search, its proposals, the rotation counters and (when nothing matches) an :class:`UnmetNeed` are
+    written in one transaction, under a lock on the (programme, activity) rotation cursor, so concurrent
+    searches see each other's rotation and never get the same order by accident.
+    """
+    if not 0 < radius_km <= MAX_RADIUS_KM:
+        raise InvalidRadius(radius_km=radius_km)
+    limit = max(1, min(limit, MAX_LIMIT))
+    distances = dict(communes_within(commune, radius_km))
+    place_dept = commune.department_code
+    regime = Regime(activity.regime)
+    eligible: list[tuple[_Candidate, float]] = []
+    # Nearest distance band first: the ranking puts every provider of a nearer band before any farther one,
+    # so when the first band already fills the page the others cannot be proposed (a dense city's 15 km
+    # holds thousands of providers; its first 5 km usually suffice).
+    first_band = [pk for pk, d in distances.items() if ranking.distance_band(d) == 0]
+    rest = [pk for pk, d in distances.items() if ranking.distance_band(d) > 0]
+    base_ids: list[int] = []
+    for ids in (first_band, rest):
+        if not ids or len(eligible) >= limit:
+            continue
+        base_ids += ids
+        for candidate in _candidates(programme, activity, ids, on_date):
+            distance = distances[candidate.base_commune_id]
+            place = Place(commune.insee_code, place_dept, distance)
+            if check(candidate.facts(), regime, place, on_date).eligible:
+                eligible.append((candidate, distance))
+
+    with transaction.atomic():
+        cursor, _ = RotationCursor.objects.get_or_create(programme=programme, activity=activity)
+        cursor = RotationCursor.objects.select_for_update().get(pk=cursor.pk)
+        rotations = {
+            r.provider_id: r
+            for r in ProviderRotation.objects.filter(
+                programme=programme, activity=activity, provider__base_commune_id__in=_id_set(base_ids)
+            )
+        }
+        ranked = ranking.rank(
+            ranking.Candidate(
+                provider_id=c.provider_id,
+                distance_km=d,
+                quality_score=c.latest_score,
+                last_first_seq=rotations[c.provider_id].last_first_seq if c.provider_id in rotations else 0,
+                last_proposed_seq=rotations[c.provider_id].last_proposed_seq if c.provider_id in rotations else 0,
+            )
+            for c, d in eligible
+        )
+        proposed = ranked[:limit]
+        now = timezone.now()
+        if proposed:
+            seq = cursor.next_seq
+            cursor.next_seq += 1
+            cursor.save(update_fields=["next_seq"])
+            to_update, to_create = [], []
+            for i, c in enumerate(ranking.rotation_after(proposed, seq)):
+                rot = rotations.get(c.provider_id)
+                if rot is None:
+                    rot = ProviderRotation(programme=programme, activity=activity, provider_id=c.provider_id)
+                    to_create.append(rot)
+                else:
+                    to_update.append(rot)
+                rot.proposal_count += 1
+                rot.first_count += int(i == 0)
+                rot.last_first_seq, rot.last_proposed_seq = c.last_first_seq, c.last_proposed_seq
+                rot.last_proposed_at = now
+            ProviderRotation.objects.bulk_create(to_create)
+            ProviderRotation.objects.bulk_update(
+                to_update, ["proposal_count", "first_count", "last_first_seq", "last_proposed_seq", "last_proposed_at"]
+            )
+        search = ProviderSearch.objects.create(
+            programme=programme,
+            actor=actor,
+            activity=activity,
+            commune=commune,
+            radius_km=radius_km,
+            on_date=on_date,
+            result_count=len(proposed),
+        )
+        shown = Provider.objects.select_related("base_commune").in_bulk([c.provider_id for c in proposed])
+        matches = [
+            ProviderMatch(provider=shown[c.provider_id], distance_km=round(c.distance_km, 1), rank=i)
+            for i, c in enumerate(proposed, start=1)
+        ]
+        ProviderProposal.objects.bulk_create(
+            ProviderProposal(search=search, provider=m.provider, rank=m.rank, distance_km=m.distance_km)
+            for m in matches
+        )
+        unmet = None
+        if not matches:
+            unmet = UnmetNeed.objects.create(
+                programme=programme,
+                activity=activity,
+                commune=commune,
+                radius_km=radius_km,
+                on_date=on_date,
+                source=UnmetNeedSource.SEARCH,
+                search=search,
+            )
+            record_audit(action="directory.unmet_need", actor=actor, programme=programme, obj=unmet)
+            publish_on_commit(UnmetNeedRecorded(programme.pk, unmet.pk, activity.code, commune.insee_code))
+        provider_ids = tuple(m.provider.pk for m in matches)
+        record_audit(
+            action="directory.search",
+            actor=actor,
+            programme=programme,
+            obj=search,
+            activity=activity.code,
+            commune=commune.insee_code,
+            radius_km=radius_km,
+            on_date=on_date.isoformat(),
+            provider_ids=list(provider_ids),
+        )
+        publish_on_commit(ProvidersProposed(programme.pk, search.pk, activity.code, commune.insee_code, provider_ids))
+    return SearchOutcome(search=search, matches=matches, unmet_need=unmet)

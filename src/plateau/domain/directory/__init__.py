@@ -1,0 +1,1 @@
+"""Provider directory rules: the official activities, eligibility of a provider, fair ranking."""
