@@ -12,6 +12,7 @@ from ninja.security import django_auth
 
 from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
+from plateau.tenants.api import router as tenants_router
 
 api = NinjaAPI(title="Plateau API", version="1", auth=django_auth, urls_namespace="api")
 
@@ -45,5 +46,6 @@ def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
+api.add_router("", tenants_router)
 api.add_router("/geo", "plateau.geo.api.router")
 api.add_router("", "plateau.directory.api.router")

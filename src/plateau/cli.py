@@ -3,6 +3,7 @@
 ``plateau run``      embedded mode: migrate, load the demo programmes, serve web (+ in-process services).
 ``plateau web``      one web process (production: several behind a load balancer).
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
+``plateau wfm …``    workforce management maths (Erlang C/A, staffing, shift schedules, forecasts); no Django.
 """
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ def main(argv: list[str] | None = None) -> int:
     web.add_argument("--workers", type=int, default=1)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
-    ns = parser.parse_args(argv)
+    wfm = sub.add_parser(
+        "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, forecast", add_help=False
+    )
+    wfm.add_argument("args", nargs=argparse.REMAINDER)
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["wfm"]:  # before argparse: REMAINDER would swallow the sub-command's own --help badly
+        from plateau.wfm_cli import main as wfm_main
+
+        return wfm_main(args[1:])
+    ns = parser.parse_args(args)
 
     _setup_django()
     from django.core.management import call_command, execute_from_command_line

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from plateau.demo.loader import load_all
+
+
+class Command(BaseCommand):
+    help = "Load the demo programmes, staff, providers and past contacts (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = load_all()
+        for key, value in summary.items():
+            self.stdout.write(f"{key}: {value}")

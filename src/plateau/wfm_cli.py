@@ -1,0 +1,309 @@
+"""``plateau wfm ...``: Erlang calculators, staffing, shift scheduling and forecasts from the command line.
+
+Needs no Django: pure maths from ``plateau.domain.wfm``; tables on stdout, ``--csv PATH`` (or ``-``) for a CSV.
+Units: volumes in calls per interval, durations in seconds unless the option says minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from plateau.domain.wfm.erlang_a import erlang_a
+from plateau.domain.wfm.erlang_bc import erlang_c
+from plateau.domain.wfm.errors import WfmError
+from plateau.domain.wfm.forecast import backtest, bin_arrivals, forecast_days
+from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
+
+if TYPE_CHECKING:
+    from plateau.domain.wfm.schedule import ShiftPattern
+
+Row = dict[str, object]
+
+
+def _agents(spec: str) -> list[int]:
+    """``25`` or ``20:30`` (inclusive range) or ``20,25,30``."""
+    if ":" in spec:
+        lo, hi = spec.split(":")
+        return list(range(int(lo), int(hi) + 1))
+    return [int(v) for v in spec.split(",")]
+
+
+def _read_column(path: str, names: Sequence[str]) -> list[str]:
+    """One column of a CSV file: the first header among ``names``, else the first column (header optional)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh) if r]
+    if not rows:
+        return []
+    header = [h.strip().lower() for h in rows[0]]
+    for name in names:
+        if name in header:
+            index = header.index(name)
+            return [r[index] for r in rows[1:]]
+    try:
+        float(rows[0][0])
+    except ValueError:
+        return [r[0] for r in rows[1:]]
+    return [r[0] for r in rows]
+
+
+def _volumes(ns: argparse.Namespace) -> np.ndarray:
+    if ns.volumes:
+        return np.array([float(v) for v in _read_column(ns.volumes, ["calls", "volume", "appels"])])
+    return np.array([float(v) for v in ns.calls.split(",")])
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return "-" if np.isnan(value) else f"{value:.4f}"
+    return str(value)
+
+
+def _emit(rows: list[Row], csv_path: str | None) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    if csv_path:
+        out = sys.stdout if csv_path == "-" else open(csv_path, "w", newline="", encoding="utf-8")  # noqa: SIM115
+        try:
+            writer = csv.DictWriter(out, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+        if csv_path == "-":
+            return
+    cells = [[_fmt(r[c]) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
+
+
+def _rate(calls: float | np.ndarray, interval_minutes: float) -> float | np.ndarray:
+    return calls / (interval_minutes * 60.0)
+
+
+def cmd_erlang_c(ns: argparse.Namespace) -> None:
+    agents = _agents(ns.agents)
+    r = erlang_c(agents, _rate(ns.calls, ns.interval_minutes), ns.aht, ns.answer_time, strict=False)
+    rows: list[Row] = []
+    for i, n in enumerate(agents):
+        stable = bool(r.stable[i])
+        rows.append(
+            {
+                "agents": n,
+                "load_erl": float(r.load[i]),
+                "p_wait": float(r.p_wait[i]) if stable else "unstable",
+                "service_level": float(r.service_level[i]) if stable else "unstable",
+                "asa_s": float(r.asa[i]) if stable else "unstable",
+                "occupancy": float(r.occupancy[i]) if stable else "unstable",
+            }
+        )
+    _emit(rows, ns.csv)
+
+
+def cmd_erlang_a(ns: argparse.Namespace) -> None:
+    agents = _agents(ns.agents)
+    r = erlang_a(agents, _rate(ns.calls, ns.interval_minutes), ns.aht, ns.patience, ns.answer_time)
+    rows: list[Row] = [
+        {
+            "agents": n,
+            "load_erl": float(r.load[i]),
+            "p_wait": float(r.p_wait[i]),
+            "p_abandon": float(r.p_abandon[i]),
+            "sl_offered": float(r.sl_offered[i]),
+            "sl_answered": float(r.sl_answered[i]),
+            "sl_handled": float(r.sl_handled[i]),
+            "asa_s": float(r.asa[i]),
+            "occupancy": float(r.occupancy[i]),
+        }
+        for i, n in enumerate(agents)
+    ]
+    _emit(rows, ns.csv)
+
+
+def _target(ns: argparse.Namespace) -> Target:
+    return Target(
+        service_level=ns.sl,
+        answer_time=ns.answer_time,
+        max_asa=ns.max_asa,
+        max_abandon=ns.max_abandon,
+        max_occupancy=ns.max_occupancy,
+        sl_definition=ns.sl_definition,
+    )
+
+
+def cmd_staff(ns: argparse.Namespace) -> None:
+    calls = _volumes(ns)
+    rate = _rate(calls, ns.interval_minutes)
+    target = _target(ns)
+    if ns.patience is None:
+        n = staff_erlang_c(rate, ns.aht, target)
+        r = erlang_c(n, rate, ns.aht, ns.answer_time)
+        metrics = {"load_erl": r.load, "agents": n, "service_level": r.service_level, "asa_s": r.asa}
+        metrics["occupancy"] = r.occupancy
+    else:
+        n = staff_erlang_a(rate, ns.aht, ns.patience, target)
+        ra = erlang_a(n, rate, ns.aht, ns.patience, ns.answer_time)
+        metrics = {"load_erl": ra.load, "agents": n, "sl_offered": ra.sl_offered, "p_abandon": ra.p_abandon}
+        metrics |= {"asa_s": ra.asa, "occupancy": ra.occupancy}
+    rows: list[Row] = [
+        {"interval": i, "calls": float(calls[i]), **{k: v[i].item() for k, v in metrics.items()}}
+        for i in range(len(calls))
+    ]
+    _emit(rows, ns.csv)
+    if not ns.csv or ns.csv != "-":
+        print(f"total agent-intervals: {int(np.sum(n))}  peak: {int(np.max(n, initial=0))}")
+
+
+def _pattern(spec: str) -> ShiftPattern:
+    """``NAME,HH:MM,DURATION_MIN[,BREAK_AFTER_MIN,BREAK_MIN]``."""
+    from plateau.domain.wfm.schedule import ShiftPattern
+
+    parts = spec.split(",")
+    hours, minutes = parts[1].split(":")
+    extra = [int(v) for v in parts[3:5]] + [0, 0]
+    return ShiftPattern(parts[0], int(hours) * 60 + int(minutes), int(parts[2]), extra[0], extra[1])
+
+
+def _default_patterns(interval_minutes: int) -> list[ShiftPattern]:
+    from plateau.domain.wfm.schedule import ShiftPattern
+
+    step = max(60, interval_minutes)
+    full = [ShiftPattern(f"8h-{m // 60:02d}:{m % 60:02d}", m, 480, 240, 60) for m in range(7 * 60, 14 * 60, step)]
+    half = [ShiftPattern(f"4h-{m // 60:02d}:{m % 60:02d}", m, 240) for m in range(8 * 60, 18 * 60, step)]
+    return full + half
+
+
+def cmd_schedule(ns: argparse.Namespace) -> None:
+    # OR-Tools (and the pandas it loads) takes seconds to import: only for this sub-command.
+    from plateau.domain.wfm.schedule import schedule_shifts
+
+    required = np.array([float(v) for v in _read_column(ns.required, ["agents", "required", "besoin"])])
+    patterns = [_pattern(p) for p in ns.pattern] if ns.pattern else _default_patterns(ns.interval_minutes)
+    result = schedule_shifts(
+        required, ns.interval_minutes, patterns, ns.advisors, time_limit_s=ns.time_limit, workers=ns.workers
+    )
+    per_day = 1440 // ns.interval_minutes
+    rows: list[Row] = [
+        {
+            "day": i // per_day,
+            "time": f"{(i % per_day) * ns.interval_minutes // 60:02d}:{(i % per_day) * ns.interval_minutes % 60:02d}",
+            "required": int(result.required[i]),
+            "scheduled": int(result.coverage[i]),
+            "under": int(result.under[i]),
+            "over": int(result.over[i]),
+        }
+        for i in range(len(result.required))
+        if result.required[i] or result.coverage[i]
+    ]
+    _emit(rows, ns.csv)
+    counts: dict[tuple[int, str], int] = {}
+    for a in result.assignments:
+        counts[a.day, a.pattern] = counts.get((a.day, a.pattern), 0) + 1
+    print(
+        f"shifts: {len(result.assignments)}  cost: {result.cost:.0f}  under: {int(result.under.sum())}  "
+        f"over: {int(result.over.sum())}  {'optimal' if result.optimal else 'best found within the time limit'}"
+    )
+    for (day, name), count in sorted(counts.items()):
+        print(f"  day {day}  {name}: {count}")
+
+
+def cmd_forecast(ns: argparse.Namespace) -> None:
+    stamps = [datetime.fromisoformat(v) for v in _read_column(ns.arrivals, ["timestamp", "arrived_at", "date"])]
+    history = bin_arrivals(stamps, ns.interval_minutes)
+    special = {}
+    for spec in ns.special or []:
+        day, label = spec.split("=", 1)
+        special[date.fromisoformat(day)] = label
+    targets = [date.fromisoformat(d) for d in ns.dates.split(",")]
+    predicted = forecast_days(history, targets, weeks=ns.weeks, decay=ns.decay, special_days=special)
+    rows: list[Row] = []
+    for d in targets:
+        for i, value in enumerate(predicted[d]):
+            minute = i * ns.interval_minutes
+            rows.append({"date": d.isoformat(), "time": f"{minute // 60:02d}:{minute % 60:02d}", "calls": float(value)})
+    _emit([r for r in rows if float(str(r["calls"])) > 0] or rows, ns.csv)
+    if ns.backtest_weeks:
+        bt = backtest(history, test_weeks=ns.backtest_weeks, weeks=ns.weeks, decay=ns.decay, special_days=special)
+        print(f"backtest WAPE over {len(bt.weekly_wape)} weeks: {bt.wape:.3f}  weekly: {bt.weekly_wape}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plateau wfm", description="Workforce management: Erlang, staffing, shifts")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--interval-minutes", type=float, default=30.0, help="interval length (default 30)")
+        p.add_argument("--aht", type=float, required=True, help="average handling time, seconds")
+        p.add_argument("--answer-time", type=float, default=20.0, help="service-level threshold T, seconds")
+        p.add_argument("--csv", help="write a CSV to this path ('-' for stdout)")
+
+    ec = sub.add_parser("erlang-c", help="Erlang C metrics for a range of agents")
+    common(ec)
+    ec.add_argument("--calls", type=float, required=True, help="calls per interval")
+    ec.add_argument("--agents", required=True, help="N, N1:N2 or N1,N2,...")
+    ec.set_defaults(func=cmd_erlang_c)
+
+    ea = sub.add_parser("erlang-a", help="Erlang A metrics (with abandonment) for a range of agents")
+    common(ea)
+    ea.add_argument("--calls", type=float, required=True, help="calls per interval")
+    ea.add_argument("--agents", required=True, help="N, N1:N2 or N1,N2,...")
+    ea.add_argument("--patience", type=float, required=True, help="mean patience before hanging up, seconds")
+    ea.set_defaults(func=cmd_erlang_a)
+
+    st = sub.add_parser("staff", help="agents needed per interval (Erlang C, or Erlang A with --patience)")
+    common(st)
+    src = st.add_mutually_exclusive_group(required=True)
+    src.add_argument("--calls", help="comma-separated calls per interval")
+    src.add_argument("--volumes", help="CSV with a 'calls' column (or one number a line)")
+    st.add_argument("--patience", type=float, help="mean patience, seconds: use Erlang A")
+    st.add_argument("--sl", type=float, help="service-level target, fraction (0.8)")
+    st.add_argument("--max-asa", type=float, help="maximum ASA, seconds")
+    st.add_argument("--max-abandon", type=float, help="maximum abandonment rate, fraction (Erlang A)")
+    st.add_argument("--max-occupancy", type=float, help="maximum occupancy, fraction")
+    st.add_argument("--sl-definition", choices=["offered", "answered", "handled"], default="offered")
+    st.set_defaults(func=cmd_staff)
+
+    sc = sub.add_parser("schedule", help="shift schedule covering a staffing curve (OR-Tools CP-SAT)")
+    sc.add_argument("--required", required=True, help="CSV with an 'agents' column: days x intervals, in order")
+    sc.add_argument("--interval-minutes", type=int, default=30)
+    sc.add_argument("--advisors", type=int, required=True, help="advisors available")
+    sc.add_argument("--pattern", action="append", help="NAME,HH:MM,DURATION_MIN[,BREAK_AFTER_MIN,BREAK_MIN]")
+    sc.add_argument("--time-limit", type=float, default=10.0, help="solver time limit, seconds")
+    sc.add_argument("--workers", type=int, default=2)
+    sc.add_argument("--csv", help="write the per-interval table as CSV ('-' for stdout)")
+    sc.set_defaults(func=cmd_schedule)
+
+    fc = sub.add_parser("forecast", help="calls per interval for future dates from arrival timestamps")
+    fc.add_argument("--arrivals", required=True, help="CSV with a 'timestamp' column (ISO 8601, local time)")
+    fc.add_argument("--dates", required=True, help="comma-separated ISO dates to forecast")
+    fc.add_argument("--interval-minutes", type=int, default=30)
+    fc.add_argument("--weeks", type=int, default=6)
+    fc.add_argument("--decay", type=float, default=0.7)
+    fc.add_argument("--special", action="append", help="YYYY-MM-DD=label (bank holiday, launch...)")
+    fc.add_argument("--backtest-weeks", type=int, default=0, help="also report a WAPE backtest")
+    fc.add_argument("--csv", help="write a CSV ('-' for stdout)")
+    fc.set_defaults(func=cmd_forecast)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = build_parser().parse_args(argv)
+    try:
+        ns.func(ns)
+    except WfmError as exc:
+        print(f"erreur ({exc.error_id}) : {exc.message}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    return 0

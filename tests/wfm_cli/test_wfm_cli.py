@@ -1,0 +1,60 @@
+import csv
+import io
+from datetime import datetime, timedelta
+
+from plateau.cli import main as plateau_main
+from plateau.wfm_cli import main
+
+
+def test_given_erlang_c_command_when_run_then_table_with_unstable_rows(capsys):
+    assert plateau_main(["wfm", "erlang-c", "--calls", "180", "--aht", "240", "--agents", "24:28"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["agents", "load_erl", "p_wait", "service_level", "asa_s", "occupancy"]
+    assert "unstable" in out[1]
+    assert out[5].split()[3] == "0.7613"
+
+
+def test_given_staff_command_with_csv_output_when_run_then_agents_per_interval(capsys):
+    assert main(["staff", "--calls", "0,180,360", "--aht", "240", "--sl", "0.8", "--csv", "-"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["agents"] for r in rows] == ["0", "29", "54"]
+
+
+def test_given_erlang_a_staffing_from_a_volume_file_when_run_then_csv_written(tmp_path, capsys):
+    volumes = tmp_path / "volumes.csv"
+    volumes.write_text("calls\n100\n0\n")
+    out = tmp_path / "staff.csv"
+    args = ["staff", "--volumes", str(volumes), "--aht", "300", "--patience", "120", "--max-abandon", "0.05"]
+    assert main([*args, "--csv", str(out)]) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert int(rows[0]["agents"]) > 0 and rows[1]["agents"] == "0"
+    assert "total agent-intervals" in capsys.readouterr().out
+
+
+def test_given_an_impossible_target_when_staffing_then_clear_error_and_exit_2(capsys):
+    assert main(["staff", "--calls", "100", "--aht", "240", "--sl", "1.0", "--answer-time", "0"]) == 2
+    assert "wfm_infeasible_target" in capsys.readouterr().err
+
+
+def test_given_a_requirement_file_when_scheduling_then_coverage_table(tmp_path, capsys):
+    required = tmp_path / "need.csv"
+    need = [0] * 48
+    need[18:22] = [2, 2, 3, 3]
+    required.write_text("agents\n" + "\n".join(map(str, need)) + "\n")
+    args = ["schedule", "--required", str(required), "--advisors", "4", "--time-limit", "5"]
+    assert main([*args, "--pattern", "matin,08:00,480,240,60", "--pattern", "court,09:00,240"]) == 0
+    out = capsys.readouterr().out
+    assert "under: 0" in out
+    assert "court" in out
+
+
+def test_given_arrival_timestamps_when_forecasting_then_calls_and_backtest(tmp_path, capsys):
+    start = datetime(2026, 1, 5, 9, 0)
+    stamps = [start + timedelta(days=d, minutes=m) for d in range(28) for m in (0, 10, 40)]
+    arrivals = tmp_path / "arrivals.csv"
+    arrivals.write_text("timestamp\n" + "\n".join(s.isoformat() for s in stamps) + "\n")
+    args = ["forecast", "--arrivals", str(arrivals), "--dates", "2026-02-02", "--backtest-weeks", "2"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "09:00" in out and "2.0000" in out
+    assert "WAPE over 2 weeks: 0.000" in out
