@@ -41,7 +41,8 @@ def _advisors(programme: Programme) -> list[User]:
     )
 
 
-def load_all() -> dict[str, object]:
+def load_all(scale: float = 1.0) -> dict[str, object]:
+    """Load everything; ``scale`` shrinks the provider and contact volumes (tests and quick starts)."""
     started = time.monotonic()
     summary: dict[str, object] = {}
     load_demo_communes()
@@ -51,7 +52,7 @@ def load_all() -> dict[str, object]:
     summary["programmes"] = len(programmes)
     for seed, (slug, programme) in enumerate(sorted(programmes.items()), start=1):
         with transaction.atomic():  # one commit per programme: the demo loads in seconds, not minutes
-            _load_programme(slug, programme, communes, seed)
+            _load_programme(slug, programme, communes, seed, scale)
         summary[f"{slug}: providers / contacts"] = (
             f"{Provider.objects.for_programme(programme).count()} / {Contact.objects.for_programme(programme).count()}"
         )
@@ -59,16 +60,16 @@ def load_all() -> dict[str, object]:
     return summary
 
 
-def _load_programme(slug: str, programme: Programme, communes: list[Commune], seed: int) -> None:
+def _load_programme(slug: str, programme: Programme, communes: list[Commune], seed: int, scale: float) -> None:
     if slug in PROVIDERS and not Provider.objects.for_programme(programme).exists():
-        generate_providers(programme, communes, PROVIDERS[slug], seed=seed)
+        generate_providers(programme, communes, max(5, round(PROVIDERS[slug] * scale)), seed=seed)
     if not Contact.objects.for_programme(programme).exists():
         generate_contacts(
             programme,
             _advisors(programme),
             communes,
             days=DAYS,
-            per_day=CONTACTS_PER_DAY.get(slug, 4),
+            per_day=max(1, round(CONTACTS_PER_DAY.get(slug, 4) * scale)),
             seed=seed,
             search_share=0.6 if slug in REFERRING else 0.0,
         )
