@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 BIN := $(VENV)/bin
 # Debian packages the test suite drives for real (browser; later SIP peers and prompt synthesis).
-TEST_DEB_PACKAGES := chromium
+TEST_DEB_PACKAGES := chromium sip-tester baresip-core espeak-ng sox
 PG_URL ?= postgres://postgres@127.0.0.1:5432/plateau
 HOST ?= 127.0.0.1
 PORT ?= 8000
