@@ -14,8 +14,9 @@ from typing import Any
 
 from plateau.domain.ivr import parse_flow
 from plateau.services.sip import events as ev
+from plateau.services.sip.calls import GatewayConfig
 from plateau.services.sip.dialog import Registrar
-from plateau.services.sip.gateway import Gateway, GatewayConfig
+from plateau.services.sip.gateway import Gateway
 from plateau.services.sip.prompts import PromptStore
 from plateau.services.sip.transport import Timers
 
@@ -41,23 +42,28 @@ def test_prompts() -> PromptStore:
     return PromptStore(audio)
 
 
-def menu_flow(transfer_target: str = "sip:urssaf@127.0.0.1:9") -> dict[str, Any]:
-    return {
+def menu_flow(
+    transfer_target: str = "sip:urssaf@127.0.0.1:9", method: str = "refer", four: str = "queue"
+) -> dict[str, Any]:
+    flow: dict[str, Any] = {
         "start": "menu",
         "nodes": {
             "menu": {
                 "type": "menu",
                 "prompt": "welcome",
-                "options": {"1": "one", "2": "two", "3": "urssaf", "4": "queue"},
+                "options": {"1": "one", "2": "two", "3": "urssaf", "4": four},
                 "timeout_s": 8,
                 "retries": 0,
             },
             "one": {"type": "hangup", "prompt": "one"},
             "two": {"type": "hangup", "prompt": "two"},
-            "urssaf": {"type": "transfer", "target": transfer_target, "prompt": "transfer"},
+            "urssaf": {"type": "transfer", "target": transfer_target, "prompt": "transfer", "method": method},
             "queue": {"type": "queue", "queue": "directory", "announce_every_s": 5},
         },
     }
+    if four != "queue":
+        del flow["nodes"]["queue"]
+    return flow
 
 
 def free_port() -> int:

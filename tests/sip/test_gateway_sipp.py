@@ -201,3 +201,34 @@ def test_given_a_malformed_request_then_400_and_the_gateway_keeps_answering(tmp_
 def test_scenarios_are_ours_and_all_used():
     used = set(re.findall(r'sipp\(\s*"([a-z_0-9]+\.xml)"', Path(__file__).read_text()))
     assert used == {p.name for p in harness.SCENARIOS.glob("*.xml")}
+
+
+@pytest.mark.parametrize(("service", "max_calls", "code"), [("0800", 10, "404"), (harness.NUMBER, 0, "503")])
+def test_given_an_unknown_number_or_no_capacity_then_the_invite_is_refused(tmp_path, service, max_calls, code):
+    async def scenario():
+        async with gateway(max_calls=max_calls) as gw:
+            caller = await sipp("caller_rejected.xml", gw.gateway.port, tmp=tmp_path, replace={"EXPECTED": code},
+                                extra=["-s", service])  # fmt: skip
+            result, out = await caller.result()
+            assert result == 0, out
+            assert gw.events == []
+
+    run(scenario())
+
+
+def test_given_a_transfer_by_new_leg_then_the_caller_is_bridged_to_the_external_number(tmp_path, voice):
+    async def scenario():
+        external = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+        target = f"sip:urssaf@127.0.0.1:{external.port}"
+        async with gateway(menu_flow(target, method="bridge", four="urssaf")) as gw:
+            caller = await sipp("caller_queue.xml", gw.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "1500", "VOICE_WAV": voice})  # fmt: skip
+            (transfer,) = await gw.wait_for(ev.CallTransferred)
+            assert (transfer.method, transfer.outcome) == ("bridge", "accepted")
+            for peer in (caller, external):
+                result, out = await peer.result()
+                assert result == 0, (peer.name, out)
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert (ended.record.transfer_target, ended.record.ended_by) == (target, "caller")
+
+    run(scenario())

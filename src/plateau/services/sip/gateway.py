@@ -10,13 +10,11 @@ it is None an internal longest-idle dispatcher offers queued calls to registered
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import secrets
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from plateau.domain.ivr import Flow, Interpreter
@@ -24,68 +22,14 @@ from plateau.domain.ivr import interpreter as ivr
 from plateau.services.sip import events as ev
 from plateau.services.sip import message as sipmsg
 from plateau.services.sip import rtp, sdp
+from plateau.services.sip.calls import ALLOW, Call, GatewayConfig, OutboundLeg
 from plateau.services.sip.dialog import Addr, Dialog, Registrar
-from plateau.services.sip.media import MediaEngine, RtpLeg
+from plateau.services.sip.media import MediaEngine
 from plateau.services.sip.message import SipMessage
 from plateau.services.sip.prompts import PromptMissing, PromptStore
-from plateau.services.sip.transport import ServerTransaction, SipEndpoint, Timers
+from plateau.services.sip.transport import ServerTransaction, SipEndpoint
 
 log = logging.getLogger(__name__)
-ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, NOTIFY, REGISTER"
-
-
-@dataclass
-class GatewayConfig:
-    host: str = "127.0.0.1"
-    port: int = 0  # 0: an ephemeral port (tests); 5060 in production
-    max_calls: int = 500
-    ring_timeout: float = 15.0
-    transfer_timeout: float = 30.0
-    timers: Timers = field(default_factory=Timers)
-    var_dir: Path = Path("var")
-    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
-
-
-@dataclass
-class OutboundLeg:
-    """A leg we place (advisor phone or external number)."""
-
-    target: str  # advisor name or URI
-    call_id: str
-    invite: bytes
-    branch: str
-    addr: Addr
-    uri: str
-    from_party: str
-    rtp: RtpLeg
-    dialog: Dialog | None = None
-    ack: bytes | None = None
-    cancelled: bool = False
-
-
-@dataclass
-class Call:
-    id: str
-    programme: str
-    number: str
-    caller: str
-    dialog: Dialog
-    leg: RtpLeg
-    invite: ServerTransaction
-    interp: Interpreter
-    state: str = "answering"  # ivr, queued, ringing, bridged, transferring, ended
-    queue: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
-    outbound: OutboundLeg | None = None
-    timers: list[asyncio.TimerHandle] = field(default_factory=list)
-    refer_result: asyncio.Future[int] | None = None
-    record: ev.CallRecord | None = None
-    digits: str = ""
-    music: str = "music"
-
-    @property
-    def ended(self) -> bool:
-        return self.state == "ended"
 
 
 class Gateway:

@@ -8,6 +8,7 @@ import contextlib
 import gc
 import json
 import logging
+import os
 import signal
 from dataclasses import asdict
 from pathlib import Path
@@ -15,8 +16,9 @@ from typing import Any
 
 from plateau.domain.ivr import Flow, parse_flow
 from plateau.services.sip import events as ev
+from plateau.services.sip.calls import GatewayConfig
 from plateau.services.sip.dialog import Registrar
-from plateau.services.sip.gateway import Gateway, GatewayConfig
+from plateau.services.sip.gateway import Gateway
 from plateau.services.sip.prompts import PromptStore, generate
 
 log = logging.getLogger(__name__)
@@ -91,7 +93,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="plateau sip", description="SIP gateway: voice menus, queues, bridging")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5060)
-    parser.add_argument("--var", type=Path, default=Path("var"), help="prompts cache and voicemail folder")
+    parser.add_argument(
+        "--var", type=Path, default=Path(os.environ.get("PLATEAU_VAR_DIR", "var")), help="prompts, voicemail"
+    )
     parser.add_argument("--max-calls", type=int, default=500)
     parser.add_argument("--urssaf", default="sip:urssaf@127.0.0.1:5070", help="transfer target of menu choice 1")
     parser.add_argument("--flow", action="append", default=[], metavar="NUMBER=FILE.json",
