@@ -86,6 +86,11 @@ async def serve(gateway: Gateway, stop: asyncio.Event) -> None:
     try:
         await stop.wait()
     finally:
+        late = sorted(gateway.media.lateness[50:])  # skip start-up
+        if late:
+            p99 = 1000 * late[min(len(late) - 1, int(0.99 * len(late)))]
+            print(json.dumps({"stats": "media_clock", "ticks": len(late), "tick_late_p99_ms": round(p99, 2),
+                              "tick_late_max_ms": round(1000 * late[-1], 2)}), flush=True)  # fmt: skip
         await gateway.close()
 
 
@@ -103,6 +108,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--advisor", action="append", default=[], metavar="NAME=SIP-URI", help="static advisor phone")
     parser.add_argument("--account", action="append", default=[], metavar="NAME:PASSWORD", help="advisor REGISTER")
     parser.add_argument("--prompts-only", action="store_true", help="generate the prompts and exit")
+    parser.add_argument("--loop", choices=("auto", "asyncio"), default="auto", help="asyncio: never uvloop")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     prompts_dir = args.var / "prompts"
@@ -124,7 +130,7 @@ def main(argv: list[str]) -> int:
     for spec in args.account:
         name, _, password = spec.partition(":")
         registrar.add_account(name, password)
-    loop_kind = install_event_loop()
+    loop_kind = install_event_loop() if args.loop == "auto" else "asyncio"
     config = GatewayConfig(host=args.host, port=args.port, max_calls=args.max_calls, var_dir=args.var)
     gateway = Gateway(programmes, PromptStore.load(prompts_dir), config, registrar, on_event=_log_event)
     print(f"event loop: {loop_kind}", flush=True)
