@@ -64,6 +64,18 @@ class RtpLeg(asyncio.DatagramProtocol):
         log.debug("RTP ICMP error on %s: %s", self.port, exc)
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        if len(data) > 12 and data[0] == 0x80 and data[1] & 0x7F == self.payload_type:
+            # hot path (plain audio, no CSRC/extension/padding): no object per packet
+            self.stats.received += 1
+            seq = (data[2] << 8) | data[3]
+            if self._last_rx_seq is not None and 1 < (seq - self._last_rx_seq) & 0xFFFF < 1000:
+                self.stats.lost += ((seq - self._last_rx_seq) & 0xFFFF) - 1
+            self._last_rx_seq = seq
+            if self.peer is not None:
+                self.peer.relay(data[12:])
+            if self.recording is not None:
+                self.recording += data[12:]
+            return
         pkt = rtp.unpack(data)
         if pkt is None:
             return
