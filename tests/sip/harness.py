@@ -31,7 +31,7 @@ def tone(seconds: float, byte: int) -> bytes:
     return bytes([byte]) * int(8000 * seconds)
 
 
-def test_prompts() -> PromptStore:
+def tone_prompts() -> PromptStore:
     names = ["welcome", "invalid", "no_input", "transfer", "queued", "music", "goodbye", "one", "two", "closed"]
     names += [f"position_{n}" for n in range(1, 10)]
     audio = {}
@@ -109,7 +109,7 @@ async def gateway(flow: dict[str, Any] | None = None, **config: Any) -> AsyncIte
     registrar = config.pop("registrar", None) or Registrar()
     run: Run | None = None
     cfg = GatewayConfig(timers=Timers(t1=0.1, t2=0.4, t4=0.5), clock=lambda: WEDNESDAY_10H, **config)
-    gw = Gateway({NUMBER: ("national", parse_flow("national", flow or menu_flow()))}, test_prompts(), cfg, registrar,
+    gw = Gateway({NUMBER: ("national", parse_flow("national", flow or menu_flow()))}, tone_prompts(), cfg, registrar,
                  on_event=lambda e: run.events.append(e) if run else None)  # fmt: skip
     run = Run(gw)
     await gw.start()

@@ -179,6 +179,9 @@ class Gateway:
     async def _answer(self, tx: ServerTransaction, number: str, neg: sdp.Negotiated) -> None:
         msg = tx.request
         leg = await self.media.open_leg()
+        if tx.final_code:  # CANCELled while we opened the media port
+            leg.close()
+            return
         leg.configure(neg)
         programme, flow = self.programmes[number]
         dialog = Dialog.as_uas(msg, tx.to_tag, tx.addr, self.config.host, self.port)
