@@ -298,6 +298,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     stop = asyncio.Event()
     tick = loop.create_task(ticker(bench, stop))
     result: dict[str, object] = {"mode": args.mode, "calls": args.calls, "loop": args.loop}
+    bench_window = (float("inf"), float("inf"))
     try:
         started = time.perf_counter()
         if args.mode == "setup":
@@ -324,6 +325,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         await asyncio.sleep(3)  # settle: prompts end, every advisor answered
         cpu0, t0 = cpu_seconds(gateway.pid), time.perf_counter()
         bench.window = (t0, t0 + args.seconds)
+        bench_window = (time.time(), time.time() + args.seconds)
         await asyncio.sleep(args.seconds + 1)
         cpu = (cpu_seconds(gateway.pid) - cpu0) / (time.perf_counter() - t0)
         result |= {"answered": bench.answered, "failed": bench.failed, "gateway_cpu_pct": round(100 * cpu, 1)}
@@ -359,9 +361,14 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             await asyncio.wait_for(gateway.wait(), 10)
         except TimeoutError:
             gateway.kill()
-        for line in log.read_text().splitlines():
-            if '"stats"' in line:
-                result |= {k: v for k, v in json.loads(line).items() if k.startswith("tick")}
+        # the media clock of the gateway, 5 s intervals inside the measurement window
+        windows = [json.loads(line) for line in log.read_text().splitlines() if '"media_clock"' in line]
+        inside = [w for w in windows if bench_window[0] + 5 <= w["t"] <= bench_window[1] + 0.5]
+        if inside:
+            result |= {
+                "tick_late_p99_ms_worst_5s": max(w["tick_late_p99_ms"] for w in inside),
+                "tick_late_max_ms": max(w["tick_late_max_ms"] for w in inside),
+            }
 
 
 def main() -> None:

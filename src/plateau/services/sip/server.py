@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import signal
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -78,19 +79,35 @@ def _log_event(event: ev.CallEvent) -> None:
     print(json.dumps(data, ensure_ascii=False, default=str), flush=True)
 
 
-async def serve(gateway: Gateway, stop: asyncio.Event) -> None:
+def clock_stats(gateway: Gateway) -> dict[str, object]:
+    """Lateness of the media clock since the last call (then forgotten), for operators and benchmarks."""
+    late = sorted(gateway.media.lateness)
+    gateway.media.lateness.clear()
+    if not late:
+        return {}
+    p99 = late[min(len(late) - 1, int(0.99 * len(late)))]
+    return {"stats": "media_clock", "t": round(time.time(), 3), "ticks": len(late), "calls": len(gateway.calls),
+            "tick_late_p99_ms": round(1000 * p99, 2), "tick_late_max_ms": round(1000 * late[-1], 2)}  # fmt: skip
+
+
+async def _report(gateway: Gateway, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        stats = clock_stats(gateway)
+        if stats:
+            print(json.dumps(stats), flush=True)
+
+
+async def serve(gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0) -> None:
     await gateway.start()
     gc.freeze()  # start-up objects never die: keep them out of the collector's generations
     log.info("SIP gateway listening on %s:%s", gateway.config.host, gateway.port)
     print(f"plateau sip: listening on udp {gateway.config.host}:{gateway.port}", flush=True)
+    reporter = asyncio.get_running_loop().create_task(_report(gateway, stats_every))
     try:
         await stop.wait()
     finally:
-        late = sorted(gateway.media.lateness[50:])  # skip start-up
-        if late:
-            p99 = 1000 * late[min(len(late) - 1, int(0.99 * len(late)))]
-            print(json.dumps({"stats": "media_clock", "ticks": len(late), "tick_late_p99_ms": round(p99, 2),
-                              "tick_late_max_ms": round(1000 * late[-1], 2)}), flush=True)  # fmt: skip
+        reporter.cancel()
         await gateway.close()
 
 
