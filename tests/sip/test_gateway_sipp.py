@@ -232,3 +232,32 @@ def test_given_a_transfer_by_new_leg_then_the_caller_is_bridged_to_the_external_
             assert (ended.record.transfer_target, ended.record.ended_by) == (target, "caller")
 
     run(scenario())
+
+
+def test_given_a_bridged_call_when_the_advisor_refers_it_then_the_caller_is_referred_and_the_advisor_freed(
+    tmp_path, voice
+):
+    async def scenario():
+        registrar = Registrar()
+        async with gateway(registrar=registrar) as gw:
+            target = "sip:urssaf@127.0.0.1:5999"
+            values = {"TALKMS": "800", "VOICE_WAV": voice, "GATEWAY_PORT": str(gw.gateway.port), "TARGET": target}
+            advisor = await sipp("advisor_refer.xml", None, replace=values, tmp=tmp_path)
+            registrar.static["dave"] = f"sip:dave@127.0.0.1:{advisor.port}"
+            caller = await sipp(
+                "caller_queue_referred.xml", gw.gateway.port, tmp=tmp_path, replace={"VOICE_WAV": voice}
+            )
+            for peer in (advisor, caller):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)
+            (transfer,) = await gw.wait_for(ev.CallTransferred)
+            assert (transfer.target, transfer.method, transfer.outcome) == (target, "refer", "accepted")
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert (ended.record.advisor, ended.record.cause, ended.record.transfer_target) == (
+                "dave",
+                "transferred",
+                target,
+            )
+            assert gw.gateway.busy == set()
+
+    run(scenario())

@@ -485,6 +485,7 @@ class Gateway:
             call.leg.start_clock()
         self.outbound.pop(out.call_id, None)
         call.outbound = None
+        self._free(out.target)
 
     def reject(self, call_id: str, prompt: str = "goodbye") -> None:
         """Play ``prompt`` then hang up (the router found nobody to take the call)."""
