@@ -24,3 +24,13 @@ def test_given_french_texts_then_prompts_are_synthesised_once_in_both_codecs_and
                    check=True, timeout=30)  # fmt: skip
     assert generate(tmp_path, {"welcome": "Bonjour et bienvenue."}) == ["welcome"]
     assert len(PromptStore.load(tmp_path).frames("welcome", "PCMA")) == 10
+
+
+def test_given_plateau_sip_prompts_only_then_every_french_prompt_and_the_music_are_cached(tmp_path, capsys):
+    from plateau.cli import main
+
+    assert main(["sip", "--prompts-only", "--var", str(tmp_path)]) == 0
+    store = PromptStore.load(tmp_path / "prompts")
+    for name in ("welcome", "queued", "position_3", "music", "closed"):
+        assert len(store.frames(name, "PCMA")) > 10
+    assert "generated prompts: welcome" in capsys.readouterr().out
