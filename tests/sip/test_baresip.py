@@ -82,19 +82,24 @@ class Phone:
         await asyncio.wait_for(self.writer.drain(), 5)
 
     async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()  # baresip lingers on SIGTERM; its recordings are flushed at hang-up
-            try:
-                await asyncio.wait_for(self.proc.wait(), 5)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        try:  # "quit" closes the recordings (their WAV headers are written on close)
+            await self.command("quit")
+            await asyncio.wait_for(self.proc.wait(), 3)
+        except (TimeoutError, OSError, AttributeError):
+            self.proc.kill()
+            await self.proc.wait()
 
     def heard(self) -> np.ndarray:
         """Samples of the decoded (received) recording."""
         (path,) = [p for p in self.rec.glob("*.wav") if "dec" in p.name]
-        with wave.open(str(path)) as w:
-            return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(float)
+        try:
+            with wave.open(str(path)) as w:
+                return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(float)
+        except (wave.Error, EOFError):  # header not finalised: 16-bit mono samples follow a 44-byte header
+            data = path.read_bytes()[44:]
+            return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(float)
 
 
 def dominant_hz(samples: np.ndarray) -> float:
