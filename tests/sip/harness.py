@@ -108,7 +108,8 @@ class Run:
 async def gateway(flow: dict[str, Any] | None = None, **config: Any) -> AsyncIterator[Run]:
     registrar = config.pop("registrar", None) or Registrar()
     run: Run | None = None
-    cfg = GatewayConfig(timers=Timers(t1=0.1, t2=0.4, t4=0.5), clock=lambda: WEDNESDAY_10H, **config)
+    config.setdefault("timers", Timers(t1=0.1, t2=0.4, t4=0.5))
+    cfg = GatewayConfig(clock=lambda: WEDNESDAY_10H, **config)
     gw = Gateway({NUMBER: ("national", parse_flow("national", flow or menu_flow()))}, tone_prompts(), cfg, registrar,
                  on_event=lambda e: run.events.append(e) if run else None)  # fmt: skip
     run = Run(gw)
