@@ -65,6 +65,6 @@ def test_given_a_call_then_the_welcome_prompt_arrives_byte_for_byte_in_one_paced
         assert all((b.timestamp - a.timestamp) & 0xFFFFFFFF == 160 for a, b in pairwise(pkts))
         times = [t for t, _ in packets]
         duration = times[-1] - times[0]
-        assert abs(duration - 0.02 * (len(times) - 1)) < 0.25  # paced at 20 ms, no drift (generous: shared CI)
+        assert abs(duration - 0.02 * (len(times) - 1)) < 0.5  # paced at 20 ms, no drift (generous: shared CI)
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
