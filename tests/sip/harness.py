@@ -107,11 +107,12 @@ class Run:
 @contextlib.asynccontextmanager
 async def gateway(flow: dict[str, Any] | None = None, **config: Any) -> AsyncIterator[Run]:
     registrar = config.pop("registrar", None) or Registrar()
+    on_call_queued = config.pop("on_call_queued", None)
     run: Run | None = None
     config.setdefault("timers", Timers(t1=0.1, t2=0.4, t4=0.5))
     cfg = GatewayConfig(clock=lambda: WEDNESDAY_10H, **config)
     gw = Gateway({NUMBER: ("national", parse_flow("national", flow or menu_flow()))}, tone_prompts(), cfg, registrar,
-                 on_event=lambda e: run.events.append(e) if run else None)  # fmt: skip
+                 on_event=lambda e: run.events.append(e) if run else None, on_call_queued=on_call_queued)  # fmt: skip
     run = Run(gw)
     await gw.start()
     try:

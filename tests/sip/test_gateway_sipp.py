@@ -261,3 +261,60 @@ def test_given_a_bridged_call_when_the_advisor_refers_it_then_the_caller_is_refe
             assert gw.gateway.busy == set()
 
     run(scenario())
+
+
+def test_given_a_router_port_when_it_rejects_the_queued_call_then_the_caller_hears_goodbye_and_gets_bye(
+    tmp_path, voice
+):
+    async def scenario():
+        queued: list[ev.CallQueued] = []
+        holder: dict[str, harness.Run] = {}
+
+        def router(event: ev.CallQueued) -> None:  # the router's port: nobody can take it
+            queued.append(event)
+            holder["run"].gateway.reject(event.call_id)
+
+        async with gateway(on_call_queued=router, registrar=Registrar(static={"idle": "sip:idle@127.0.0.1:1"})) as gw:
+            holder["run"] = gw
+            caller = await sipp(
+                "caller_queue_wait_bye.xml", gw.gateway.port, tmp=tmp_path, replace={"VOICE_WAV": voice}
+            )
+            code, out = await caller.result()
+            assert code == 0, out
+            assert [(q.queue, q.position) for q in queued] == [("directory", 1)]
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert (ended.record.cause, ended.record.advisor) == (
+                "rejected",
+                None,
+            )  # the internal dispatcher stayed off
+            assert gw.of(ev.AdvisorRinging) == []
+
+    run(scenario())
+
+
+def test_given_a_router_port_when_it_bridges_the_queued_call_then_its_chosen_advisor_is_rung(tmp_path, voice):
+    async def scenario():
+        registrar = Registrar()
+        tasks = set()
+        holder: dict[str, harness.Run] = {}
+
+        def router(event: ev.CallQueued) -> None:
+            task = asyncio.get_running_loop().create_task(holder["run"].gateway.bridge(event.call_id, ["erin"]))
+            tasks.add(task)
+
+        async with gateway(on_call_queued=router, registrar=registrar) as gw:
+            holder["run"] = gw
+            advisor = await sipp(
+                "advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path
+            )
+            registrar.static["erin"] = f"sip:erin@127.0.0.1:{advisor.port}"
+            caller = await sipp("caller_queue.xml", gw.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "1200", "VOICE_WAV": voice})  # fmt: skip
+            for peer in (caller, advisor):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)
+            assert [t.result() for t in tasks] == [True]
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert ended.record.advisor == "erin"
+
+    run(scenario())
