@@ -4,6 +4,7 @@
 ``plateau web``      one web process (production: several behind a load balancer).
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
 ``plateau wfm …``    workforce management maths (Erlang C/A, staffing, shift schedules, forecasts); no Django.
+``plateau sip …``    the SIP gateway (voice menus, queues, bridging to advisors' phones); see docs/sip.md.
 """
 
 from __future__ import annotations
@@ -44,11 +45,17 @@ def main(argv: list[str] | None = None) -> int:
         "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, forecast", add_help=False
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)
+    sip = sub.add_parser("sip", help="SIP gateway: voice menus, queues, bridging to advisors' phones", add_help=False)
+    sip.add_argument("args", nargs=argparse.REMAINDER)
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["wfm"]:  # before argparse: REMAINDER would swallow the sub-command's own --help badly
         from plateau.wfm_cli import main as wfm_main
 
         return wfm_main(args[1:])
+    if args[:1] == ["sip"]:
+        from plateau.services.sip.server import main as sip_main
+
+        return sip_main(args[1:])
     ns = parser.parse_args(args)
 
     _setup_django()
