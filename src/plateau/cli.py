@@ -4,6 +4,7 @@
 ``plateau web``      one web process (production: several behind a load balancer).
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
 ``plateau wfm …``    workforce management (Erlang C/A, staffing, shifts, simulation, forecasts)...
+``plateau sip …``    the SIP gateway (voice menus, queues, bridging to advisors' phones); see docs/sip.md.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--no-demo", action="store_true", help="do not load the demo programmes")
+    run.add_argument("--demo-scale", type=float, default=1.0, help="shrink the demo volumes (e.g. 0.1)")
     web = sub.add_parser("web", help="serve the web application (ASGI)")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=8000)
@@ -43,11 +45,17 @@ def main(argv: list[str] | None = None) -> int:
         "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, simulate, forecast", add_help=False
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)
+    sip = sub.add_parser("sip", help="SIP gateway: voice menus, queues, bridging to advisors' phones", add_help=False)
+    sip.add_argument("args", nargs=argparse.REMAINDER)
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["wfm"]:  # before argparse: REMAINDER would swallow the sub-command's own --help badly
         from plateau.wfm_cli import main as wfm_main
 
         return wfm_main(args[1:])
+    if args[:1] == ["sip"]:
+        from plateau.services.sip.server import main as sip_main
+
+        return sip_main(args[1:])
     ns = parser.parse_args(args)
 
     _setup_django()
@@ -59,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if ns.command == "run":
         call_command("migrate", interactive=False, verbosity=1)
         if not ns.no_demo:
-            call_command("load_demo")
+            call_command("load_demo", scale=ns.demo_scale)
         print(f"Plateau is serving on http://{ns.host}:{ns.port}/ (embedded mode, SQLite)", flush=True)
         _serve(ns.host, ns.port)
         return 0

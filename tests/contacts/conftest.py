@@ -1,19 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from plateau.contacts.models import WrapUpCode
 from plateau.contacts.wrap_up_codes import seed_wrap_up_codes
 from plateau.directory.activities import sync_activities
 from plateau.directory.models import Activity
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # Each test builds several users; the production hasher would spend most of the suite's time hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from tests.contacts.conftest import _fast_password_hashing, reference_data
+from tests.contacts.conftest import reference_data
 
-__all__ = ["_fast_password_hashing", "reference_data"]
+__all__ = ["reference_data"]
