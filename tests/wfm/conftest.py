@@ -1,5 +1,0 @@
-from __future__ import annotations
-
-from tests.contacts.conftest import _fast_password_hashing
-
-__all__ = ["_fast_password_hashing"]
