@@ -14,6 +14,7 @@ import pytest
 
 from plateau.services.sip import events as ev
 from plateau.services.sip.dialog import Registrar
+from tests.sip._isolated import run_isolated
 
 from .harness import NUMBER, free_port, gateway
 
@@ -134,4 +135,4 @@ def test_given_baresip_phones_when_the_caller_queues_then_each_side_hears_the_ot
         assert abs(dominant_hz(heard_by_advisor[-8000:]) - 440) < 20  # the caller's voice
         assert np.abs(heard_by_caller[:4000]).mean() > 100  # the prompt before it, not silence
 
-    asyncio.run(asyncio.wait_for(scenario(), 60))
+    run_isolated(asyncio.wait_for(scenario(), 60))

@@ -10,6 +10,7 @@ from itertools import pairwise
 from plateau.services.sip import message as sipmsg
 from plateau.services.sip import rtp, sdp
 from plateau.services.sip.message import SipMessage
+from tests.sip._isolated import run_isolated
 
 from .harness import NUMBER, gateway, tone_prompts
 
@@ -67,4 +68,4 @@ def test_given_a_call_then_the_welcome_prompt_arrives_byte_for_byte_in_one_paced
         duration = times[-1] - times[0]
         assert abs(duration - 0.02 * (len(times) - 1)) < 0.5  # paced at 20 ms, no drift (generous: shared CI)
 
-    asyncio.run(asyncio.wait_for(scenario(), 30))
+    run_isolated(asyncio.wait_for(scenario(), 30))

@@ -13,6 +13,7 @@ import pytest
 
 from plateau.services.sip import events as ev
 from plateau.services.sip.dialog import Registrar
+from tests.sip._isolated import run_isolated
 
 from . import harness
 from .harness import gateway, menu_flow, sipp
@@ -30,7 +31,7 @@ def voice(tmp_path_factory) -> str:
 
 
 def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, 60))
+    return run_isolated(asyncio.wait_for(coro, 60))
 
 
 def test_given_the_menu_when_1_is_sent_by_rfc4733_then_the_answer_plays_and_the_gateway_hangs_up(tmp_path):

@@ -10,6 +10,7 @@ from plateau.services.sip import message as sipmsg
 from plateau.services.sip import sdp
 from plateau.services.sip.message import SipMessage
 from plateau.services.sip.transport import Timers
+from tests.sip._isolated import run_isolated
 
 from .harness import NUMBER, gateway
 
@@ -63,7 +64,7 @@ def test_given_a_silent_peer_then_a_non_invite_request_is_retransmitted_with_tim
             assert 0.75 * SLOW.t2 < late[len(late) // 2] < 1.5 * SLOW.t2  # …then steady at T2 (margins: shared CI)
             assert len(silent.received) >= 10
 
-    asyncio.run(asyncio.wait_for(scenario(), 20))
+    run_isolated(asyncio.wait_for(scenario(), 20))
 
 
 def test_given_a_caller_that_never_acks_then_the_200_is_retransmitted_until_timer_h_and_the_call_is_ended_by_bye():
@@ -86,4 +87,4 @@ def test_given_a_caller_that_never_acks_then_the_200_is_retransmitted_until_time
             assert any(m.is_request and m.method == "BYE" for _, m in caller.received)
             assert gw.gateway.calls == {}
 
-    asyncio.run(asyncio.wait_for(scenario(), 20))
+    run_isolated(asyncio.wait_for(scenario(), 20))
