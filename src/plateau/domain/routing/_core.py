@@ -197,7 +197,7 @@ class EngineCore:
         cfg = self.queues[c.queue_id].config
         c.target_index += 1
         self._set_target(c, cfg)
-        self._out.append(ev.ContactRetargeted(self._cause, self.now, c.contact_id, c.queue_id, c.target_index))
+        self._out.append(ev.new_contact_retargeted(self._cause, self.now, c.contact_id, c.queue_id, c.target_index))
         if c.status is WAITING:
             self._dequeue(c)
             self._route_or_wait(c)
@@ -225,7 +225,7 @@ class EngineCore:
             self._enter(c, dest)
         else:
             del self.contacts[cid]
-            self._out.append(ev.ContactLeft(cause, now, cid, c.queue_id, overflow.kind.value, now - c.enqueued_at))
+            self._out.append(ev.new_contact_left(cause, now, cid, c.queue_id, overflow.kind.value, now - c.enqueued_at))
 
     def _offer(self, c: ContactRecord, a: AdvisorRecord, qr: QueueRecord, ring_all: bool) -> None:
         self.offer_seq += 1
@@ -241,7 +241,9 @@ class EngineCore:
         self._schedule(expires, OFFER_EXPIRY, offer_id)
         qr.rr_last = a.advisor_id
         self.decisions += 1
-        self._out.append(ev.OfferMade(self._cause, self.now, offer_id, c.contact_id, a.advisor_id, c.queue_id, expires))
+        self._out.append(
+            ev.new_offer_made(self._cause, self.now, offer_id, c.contact_id, a.advisor_id, c.queue_id, expires)
+        )
 
     def _withdraw(self, o: OfferRecord, reason: str) -> AdvisorRecord:
         del self.offers[o.offer_id]
@@ -249,7 +251,7 @@ class EngineCore:
         del c.offers[o.advisor_id]
         a = self.advisors[o.advisor_id]
         a.offer_id = None
-        self._out.append(ev.OfferWithdrawn(self._cause, self.now, o.offer_id, o.contact_id, o.advisor_id, reason))
+        self._out.append(ev.new_offer_withdrawn(self._cause, self.now, o.offer_id, o.contact_id, o.advisor_id, reason))
         return a
 
     def _withdraw_all(self, c: ContactRecord, reason: str) -> list[AdvisorRecord]:
@@ -310,7 +312,7 @@ class EngineCore:
         a.presence = presence
         a.pause_reason = reason if presence is PAUSED else ""
         state = a.state().value if presence is READY else presence.value
-        self._out.append(ev.AdvisorStateChanged(self._cause, self.now, a.advisor_id, state, reason))
+        self._out.append(ev.new_advisor_state_changed(self._cause, self.now, a.advisor_id, state, reason))
 
     def _drop_offer(self, a: AdvisorRecord, reason: str) -> None:
         """Withdraw the advisor's pending offer (pause, logout) and route the contact again."""
@@ -327,7 +329,7 @@ class EngineCore:
         a.wrap_until = None
         if not any(a.load.values()):
             a.idle_since = self.now
-        self._out.append(ev.AdvisorStateChanged(self._cause, self.now, a.advisor_id, a.state().value, ""))
+        self._out.append(ev.new_advisor_state_changed(self._cause, self.now, a.advisor_id, a.state().value, ""))
         self._release(a)
 
     def _refresh(self, a: AdvisorRecord) -> None:

@@ -231,7 +231,7 @@ class RoutingEngine(EngineCore):
         self._enter(c, qr)
         if c.contact_id in self.contacts:
             ewt = 0.0 if c.status is OFFERED else self.estimated_wait(c.queue_id, position=qr.waiting)
-            self._out.insert(mark, ev.ContactQueued(self._cause, self.now, c.contact_id, c.queue_id, ewt))
+            self._out.insert(mark, ev.new_contact_queued(self._cause, self.now, c.contact_id, c.queue_id, ewt))
 
     def _on_abandoned(self, e: ev.ContactAbandoned) -> None:
         c = self._contact(e.contact_id)
@@ -244,7 +244,7 @@ class RoutingEngine(EngineCore):
         qr.abandoned += 1
         del self.contacts[c.contact_id]
         self._out.append(
-            ev.ContactLeft(self._cause, self.now, c.contact_id, c.queue_id, "abandoned", self.now - c.enqueued_at)
+            ev.new_contact_left(self._cause, self.now, c.contact_id, c.queue_id, "abandoned", self.now - c.enqueued_at)
         )
         for a in freed:
             self._release(a)
@@ -297,7 +297,7 @@ class RoutingEngine(EngineCore):
             qr.answered_in_sl += 1
         a.load[c.channel] += 1
         a.no_answer = 0
-        self._out.append(ev.ContactAnswered(self._cause, self.now, c.contact_id, a.advisor_id, c.queue_id, waited))
+        self._out.append(ev.new_contact_answered(self._cause, self.now, c.contact_id, a.advisor_id, c.queue_id, waited))
         for other in others:
             self._release(other)
         self._release(a)
@@ -321,14 +321,16 @@ class RoutingEngine(EngineCore):
         a.load[c.channel] -= 1
         del self.contacts[c.contact_id]
         self._out.append(
-            ev.ContactLeft(self._cause, self.now, c.contact_id, c.queue_id, "completed", c.answered_at - c.enqueued_at)
+            ev.new_contact_left(
+                self._cause, self.now, c.contact_id, c.queue_id, "completed", c.answered_at - c.enqueued_at
+            )
         )
         wrap = qr.config.wrap_up_s
         if wrap > 0 and a.presence is not LOGGED_OUT:
             a.wrap_until = self.now + wrap
             self._schedule(a.wrap_until, WRAP_UP_END, a.advisor_id)
             self._refresh(a)
-            self._out.append(ev.AdvisorStateChanged(self._cause, self.now, a.advisor_id, "wrap_up", ""))
+            self._out.append(ev.new_advisor_state_changed(self._cause, self.now, a.advisor_id, "wrap_up", ""))
             return
         if not any(a.load.values()):
             a.idle_since = self.now

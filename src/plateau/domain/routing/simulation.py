@@ -137,14 +137,14 @@ def simulate_day(spec: DaySpec) -> DayResult:
             if isinstance(d, ev.OfferMade):
                 counter += 1
                 at = d.at + spec.ring_s
-                push(pending, (at, counter, ev.OfferAccepted(f"x{counter}", at, d.offer_id, d.advisor_id)))
+                push(pending, (at, counter, ev.new_offer_accepted(f"x{counter}", at, d.offer_id, d.advisor_id)))
             elif isinstance(d, ev.ContactAnswered):
                 stats = result.queues[d.queue_id]
                 stats.answered += 1
                 stats.total_wait_s += d.waited_s
                 counter += 1
                 at = d.at + handles.pop(d.contact_id)
-                push(pending, (at, counter, ev.ContactCompleted(f"x{counter}", at, d.contact_id, d.advisor_id)))
+                push(pending, (at, counter, ev.new_contact_completed(f"x{counter}", at, d.contact_id, d.advisor_id)))
             elif isinstance(d, ev.ContactLeft):
                 if d.reason == "abandoned":
                     result.queues[d.queue_id].abandoned += 1
@@ -172,17 +172,17 @@ def simulate_day(spec: DaySpec) -> DayResult:
         t_deadline = inf if deadline is None else deadline
         if t_deadline < t_arrival and t_deadline < t_pending:
             counter += 1
-            run(ev.Tick(f"x{counter}", t_deadline))
+            run(ev.new_tick(f"x{counter}", t_deadline))
         elif t_arrival <= t_pending and t_arrival < inf:
             at, queue_id, needs, handle, patience = arrivals[i]
             cid = f"c{i}"
             i += 1
             handles[cid] = handle
             result.queues[queue_id].arrived += 1
-            run(ev.ContactArrived(f"a{i}", at, cid, queue_id, needs))
+            run(ev.new_contact_arrived(f"a{i}", at, cid, queue_id, needs))
             if cid in status and status[cid].status is not ContactStatus.ASSIGNED:
                 counter += 1
-                push(pending, (at + patience, counter, ev.ContactAbandoned(f"x{counter}", at + patience, cid)))
+                push(pending, (at + patience, counter, ev.new_contact_abandoned(f"x{counter}", at + patience, cid)))
         elif t_pending < inf:
             event = heapq.heappop(pending)[2]
             if isinstance(event, ev.ContactAbandoned):
