@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from plateau.domain.routing import events as ev
 from plateau.domain.routing.codec import event_to_dict
@@ -84,11 +84,17 @@ def rich_config() -> RoutingConfig:
     return validate_config(RoutingConfig(SKILLS, queues, tuple(advisors)))
 
 
-def rich_traffic(seed: int, steps: int) -> list[ev.Decision]:
-    """Drive an engine with seeded traffic reacting to its decisions; return every decision in order."""
+def rich_traffic(
+    seed: int, steps: int, engine: RoutingEngine | None = None, check: Callable[[RoutingEngine], None] | None = None
+) -> list[ev.Decision]:
+    """Drive an engine with seeded traffic reacting to its decisions; return every decision in order.
+
+    ``check`` (if given) is called with the engine after every event.
+    """
     rng = random.Random(seed)
     config = rich_config()
-    engine = RoutingEngine(dedupe_window=50)
+    if engine is None:
+        engine = RoutingEngine(dedupe_window=50)
     log: list[ev.Decision] = []
     offers: dict[str, ev.OfferMade] = {}
     assigned: dict[str, str] = {}
@@ -101,6 +107,8 @@ def rich_traffic(seed: int, steps: int) -> list[ev.Decision]:
     def run(event: ev.RoutingEvent) -> None:
         out = engine.apply(event)
         log.extend(out)
+        if check is not None:
+            check(engine)
         for d in out:
             if isinstance(d, ev.OfferMade):
                 offers[d.offer_id] = d

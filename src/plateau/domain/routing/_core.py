@@ -16,6 +16,7 @@ from plateau.domain.routing.errors import UnknownAdvisor, UnknownContact, Unknow
 from plateau.domain.routing.matching import AvailabilityIndex, choose
 from plateau.domain.routing.state import (
     AdvisorRecord,
+    Bucket,
     ContactRecord,
     ContactStatus,
     OfferRecord,
@@ -54,7 +55,9 @@ class EngineCore:
         self.seen_order: deque[str] = deque()
         self._skills: frozenset[str] = frozenset()
         self._index = AvailabilityIndex(self.advisors)
-        self._nonempty: set[str] = set()  # queues with at least one routable contact
+        # Every bucket ever used, kept when empty, so that each advisor can keep the list of the buckets it
+        # may pull from (``AdvisorRecord.pulls``) instead of scanning its queues' buckets when it frees up.
+        self._pool: dict[tuple[str, Requirements], Bucket] = {}
         self._reqs_cache: dict[tuple[str, int, tuple[str, ...]], tuple[Requirements, frozenset[str]]] = {}
         self._deadlines: list[tuple[float, int, str]] = []
         self._out: list[ev.Decision] = []
@@ -163,18 +166,28 @@ class EngineCore:
             c.target_deadline = None
 
     def _enqueue(self, c: ContactRecord, qr: QueueRecord) -> None:
-        qr.bucket(c.reqs, c.qualified).push(c, qr.config.priority_aging)
-        self._nonempty.add(qr.config.queue_id)
+        reqs = c.reqs
+        b = qr.buckets.get(reqs)
+        if b is None:
+            cfg = qr.config
+            qid = cfg.queue_id
+            b = self._pool.get((qid, reqs))
+            if b is None:
+                b = self._pool[(qid, reqs)] = Bucket(qid, reqs, c.qualified, cfg.channel, cfg.priority_aging)
+                advisors = self.advisors
+                for aid in c.qualified:
+                    a = advisors[aid]
+                    if qid in a.queue_set:
+                        a.pulls.append(b)
+            qr.buckets[reqs] = b
+        b.push(c, b.aging)
 
     def _dequeue(self, c: ContactRecord) -> None:
         b = c.bucket
         if b is not None:
             b.remove(c)
             if b.live == 0:
-                buckets = self.queues[b.queue_id].buckets
-                del buckets[b.reqs]
-                if not buckets:
-                    self._nonempty.discard(b.queue_id)
+                del self.queues[b.queue_id].buckets[b.reqs]  # it stays in the pool and in advisors' pulls
 
     def _route_or_wait(self, c: ContactRecord) -> None:
         """A contact became routable: offer it now if an advisor fits, else wait in its bucket."""
@@ -369,41 +382,30 @@ class EngineCore:
         best: ContactRecord | None = None
         best_score = 0.0
         best_key: tuple[float, str, int] = (0.0, "", 0)
-        now, aid, queues = self.now, a.advisor_id, self.queues
-        # Visit only queues that have waiting contacts (usually far fewer than the advisor serves).
-        nonempty = self._nonempty
-        qids = nonempty & a.queue_set if len(nonempty) < len(a.queues) else a.queues
+        now, aid = self.now, a.advisor_id
         single = room[0] if len(room) == 1 else None
-        for qid in qids:
-            qr = queues[qid]
-            buckets = qr.buckets
-            if not buckets:
+        # Only the buckets this advisor qualifies for, in queues it serves (most are empty at any time).
+        for b in a.pulls:
+            if not b.live:
                 continue
-            cfg = qr.config
-            if (cfg.channel != single) if single is not None else (cfg.channel not in room):
+            if (b.channel != single) if single is not None else (b.channel not in room):
                 continue
-            aging = cfg.priority_aging
-            for b in buckets.values():
-                if aid not in b.qualified:
+            heap = b.heap
+            entry = heap[0]  # inlined Bucket.head(): this loop is the hottest of the engine
+            c: ContactRecord | None = entry[4]
+            if c is None or c.bucket is not b or c.token != entry[3]:
+                c = b.head()
+                if c is None:
                     continue
-                heap = b.heap
-                if not heap:
+            if c.refused and aid in c.refused:
+                c = next((x for x in b.ordered() if aid not in x.refused), None)
+                if c is None:
                     continue
-                entry = heap[0]  # inlined Bucket.head(): this loop is the hottest of the engine
-                c: ContactRecord | None = entry[4]
-                if c is None or c.bucket is not b or c.token != entry[3]:
-                    c = b.head()
-                    if c is None:
-                        continue
-                if c.refused and aid in c.refused:
-                    c = next((x for x in b.ordered() if aid not in x.refused), None)
-                    if c is None:
-                        continue
-                score = c.priority + aging * (now - c.enqueued_at)
-                if best is None or score > best_score:
-                    best, best_score, best_key = c, score, (c.enqueued_at, qid, c.seq)
-                elif score == best_score:
-                    key = (c.enqueued_at, qid, c.seq)
-                    if key < best_key:
-                        best, best_key = c, key
+            score = c.priority + b.aging * (now - c.enqueued_at)
+            if best is None or score > best_score:
+                best, best_score, best_key = c, score, (c.enqueued_at, b.queue_id, c.seq)
+            elif score == best_score:
+                key = (c.enqueued_at, b.queue_id, c.seq)
+                if key < best_key:
+                    best, best_key = c, key
         return best

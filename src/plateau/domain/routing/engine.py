@@ -176,7 +176,7 @@ class RoutingEngine(EngineCore):
         """Recompute every derived structure (index, buckets, counts, deadline heap) from runtime records."""
         self._index = AvailabilityIndex(self.advisors)
         self._reqs_cache.clear()
-        self._nonempty.clear()
+        self._pool.clear()
         for qr in self.queues.values():
             qr.buckets.clear()
             qr.waiting = 0
@@ -184,6 +184,7 @@ class RoutingEngine(EngineCore):
         for a in sorted(self.advisors.values(), key=lambda a: a.advisor_id):
             a.index_sets = {ch: self._index.sets_for(a, ch) for ch in a.capacity}
             a.indexed = set()
+            a.pulls = []
             self._refresh(a)
             if a.presence is READY:
                 self._staff(a, 1)

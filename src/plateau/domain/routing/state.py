@@ -113,6 +113,7 @@ class AdvisorRecord:
         "pause_reason",
         "presence",
         "profile",
+        "pulls",
         "queue_set",
         "queues",
         "skills",
@@ -137,6 +138,7 @@ class AdvisorRecord:
         self.no_answer = 0
         self.indexed: set[str] = set()  # channels under which it sits in the availability index
         self.index_sets: dict[str, list[set[str]]] = {}  # channel -> the index sets it joins when available
+        self.pulls: list[Bucket] = []  # buckets it qualifies for in queues it serves (kept by the engine)
 
     def state(self) -> AdvisorState:
         if self.presence is Presence.LOGGED_OUT:
@@ -179,12 +181,16 @@ class Bucket:
     Removal is lazy: an entry is live while the contact still points at this bucket with the same token.
     """
 
-    __slots__ = ("heap", "live", "qualified", "queue_id", "reqs")
+    __slots__ = ("aging", "channel", "heap", "live", "qualified", "queue_id", "reqs")
 
-    def __init__(self, queue_id: str, reqs: Requirements, qualified: frozenset[str]) -> None:
+    def __init__(
+        self, queue_id: str, reqs: Requirements, qualified: frozenset[str], channel: str, aging: float
+    ) -> None:
         self.queue_id = queue_id
         self.reqs = reqs
         self.qualified = qualified
+        self.channel = channel
+        self.aging = aging  # the queue's priority aging
         self.heap: list[tuple[float, float, int, int, ContactRecord]] = []
         self.live = 0
 
@@ -247,12 +253,6 @@ class QueueRecord:
         self.handle_sum = 0.0
         # Staffed advisors counted by how many queues they serve (k): N_eff = sum(count / k), exact integers.
         self.staffed_by_share: dict[int, int] = {}
-
-    def bucket(self, reqs: Requirements, qualified: frozenset[str]) -> Bucket:
-        b = self.buckets.get(reqs)
-        if b is None:
-            b = self.buckets[reqs] = Bucket(self.config.queue_id, reqs, qualified)
-        return b
 
     def average_handle_s(self) -> float:
         """Average handling time including wrap-up (configured default until a contact completed)."""
