@@ -312,7 +312,9 @@ class EngineCore:
     def _staff(self, a: AdvisorRecord, delta: int) -> None:
         share = len(a.queues)
         for qid in a.queues:
-            counts = self.queues[qid].staffed_by_share
+            qr = self.queues[qid]
+            qr.staff_cache = None
+            counts = qr.staffed_by_share
             counts[share] = counts.get(share, 0) + delta
             if counts[share] == 0:
                 del counts[share]

@@ -181,6 +181,7 @@ class RoutingEngine(EngineCore):
             qr.buckets.clear()
             qr.waiting = 0
             qr.staffed_by_share.clear()
+            qr.staff_cache = None
         for a in sorted(self.advisors.values(), key=lambda a: a.advisor_id):
             a.index_sets = {ch: self._index.sets_for(a, ch) for ch in a.capacity}
             a.indexed = set()

@@ -235,6 +235,7 @@ class QueueRecord:
         "handle_sum",
         "overflowed",
         "rr_last",
+        "staff_cache",
         "staffed_by_share",
         "waiting",
     )
@@ -253,6 +254,7 @@ class QueueRecord:
         self.handle_sum = 0.0
         # Staffed advisors counted by how many queues they serve (k): N_eff = sum(count / k), exact integers.
         self.staffed_by_share: dict[int, int] = {}
+        self.staff_cache: float | None = None  # effective_staff(); reset whenever staffed_by_share changes
 
     def average_handle_s(self) -> float:
         """Average handling time including wrap-up (configured default until a contact completed)."""
@@ -261,4 +263,8 @@ class QueueRecord:
         return self.handle_sum / self.handle_n + self.config.wrap_up_s
 
     def effective_staff(self) -> float:
-        return sum(count / share for share, count in self.staffed_by_share.items())
+        # Cached: every arrival asks for it (EWT), presence changes are rare. The same sum in the same order.
+        staff = self.staff_cache
+        if staff is None:
+            staff = self.staff_cache = sum(count / share for share, count in self.staffed_by_share.items())
+        return staff
