@@ -378,14 +378,20 @@ class EngineCore:
         """
         if a.presence is not READY or a.offer_id is not None or a.wrap_until is not None:
             return None
-        room = [ch for ch, cap in a.capacity.items() if a.load[ch] < cap]
-        if not room:
-            return None  # e.g. right after accepting a call: nothing to look for
+        single = a.sole_channel
+        if single is not None:  # the usual case: one channel, no list to build
+            if a.load[single] >= a.capacity[single]:
+                return None  # e.g. right after accepting a call: nothing to look for
+            room: list[str] = []
+        else:
+            room = [ch for ch, cap in a.capacity.items() if a.load[ch] < cap]
+            if not room:
+                return None
+            single = room[0] if len(room) == 1 else None
         best: ContactRecord | None = None
         best_score = 0.0
         best_key: tuple[float, str, int] = (0.0, "", 0)
         now, aid = self.now, a.advisor_id
-        single = room[0] if len(room) == 1 else None
         # Only the buckets this advisor qualifies for, in queues it serves (most are empty at any time).
         for b in a.pulls:
             if not b.live:

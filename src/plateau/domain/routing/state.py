@@ -117,6 +117,7 @@ class AdvisorRecord:
         "queue_set",
         "queues",
         "skills",
+        "sole_channel",
         "wrap_until",
     )
 
@@ -125,6 +126,7 @@ class AdvisorRecord:
         self.profile = profile
         self.skills = profile.skill_levels()
         self.capacity = profile.capacity_by_channel()
+        self.sole_channel = next(iter(self.capacity)) if len(self.capacity) == 1 else None
         self.queues = queues  # queue ids this advisor may serve, in configuration order
         self.queue_set = frozenset(queues)
         self.presence = Presence.LOGGED_OUT
