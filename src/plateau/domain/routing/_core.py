@@ -68,13 +68,13 @@ class EngineCore:
 
     def _advance(self, until: float) -> None:
         dl = self._deadlines
+        pop, valid = heapq.heappop, self._deadline_valid
         while dl and dl[0][0] <= until:
-            at, kind, ref = heapq.heappop(dl)
-            if not self._deadline_valid(at, kind, ref):
-                continue
-            if at > self.now:
-                self.now = at
-            self._fire(at, kind, ref)
+            at, kind, ref = pop(dl)
+            if valid(at, kind, ref):
+                if at > self.now:
+                    self.now = at
+                self._fire(at, kind, ref)
         self.now = until
 
     def _deadline_valid(self, at: float, kind: int, ref: str) -> bool:

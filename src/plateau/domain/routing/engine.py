@@ -232,7 +232,10 @@ class RoutingEngine(EngineCore):
         mark = len(self._out)
         self._enter(c, qr)
         if c.contact_id in self.contacts:
-            ewt = 0.0 if c.status is OFFERED else self.estimated_wait(c.queue_id, position=qr.waiting)
+            ewt: float | None = 0.0
+            if c.status is not OFFERED:  # estimated_wait(queue, position=qr.waiting), inlined (every arrival)
+                staff = qr.effective_staff()
+                ewt = None if staff <= 0 else qr.waiting * qr.average_handle_s() / staff
             self._out.insert(mark, ev.new_contact_queued(self._cause, self.now, c.contact_id, c.queue_id, ewt))
 
     def _on_abandoned(self, e: ev.ContactAbandoned) -> None:
