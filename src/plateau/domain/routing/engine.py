@@ -219,13 +219,14 @@ class RoutingEngine(EngineCore):
         qr = self._queue(e.queue_id)
         if e.contact_id in self.contacts:
             raise InvalidTransition(f"Le contact « {e.contact_id} » est déjà en file.", contact_id=e.contact_id)
-        for skill in e.skills:
-            if skill not in self._skills:
-                raise UnknownSkill(f"Compétence inconnue « {skill} ».", skill=skill)
+        skills = e.skills
+        if skills and not self._skills.issuperset(skills):
+            unknown = next(s for s in skills if s not in self._skills)  # the first one, as reported
+            raise UnknownSkill(f"Compétence inconnue « {unknown} ».", skill=unknown)
         self.contact_seq += 1
-        c = ContactRecord(e.contact_id, qr.config, self.contact_seq, self.now)
-        c.skills, c.priority, c.caller, c.language = e.skills, e.priority, e.caller, e.language
-        c.attributes = e.attributes
+        c = ContactRecord(
+            e.contact_id, qr.config, self.contact_seq, self.now, skills, e.priority, e.caller, e.language, e.attributes
+        )
         self.contacts[e.contact_id] = c
         qr.arrived += 1
         qr.waiting += 1

@@ -69,7 +69,18 @@ class ContactRecord:
         "token",
     )
 
-    def __init__(self, contact_id: str, queue: QueueConfig, seq: int, at: float) -> None:
+    def __init__(
+        self,
+        contact_id: str,
+        queue: QueueConfig,
+        seq: int,
+        at: float,
+        skills: tuple[str, ...] = (),
+        priority: float = 0.0,
+        caller: str = "",
+        language: str = "",
+        attributes: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.contact_id = contact_id
         self.queue_id = queue.queue_id
         self.programme = queue.programme
@@ -77,11 +88,11 @@ class ContactRecord:
         self.seq = seq
         self.enqueued_at = at  # original: kept across overflow and callback (the caller's place)
         self.queue_entered_at = at
-        self.skills: tuple[str, ...] = ()
-        self.priority = 0.0
-        self.caller = ""
-        self.language = ""
-        self.attributes: tuple[tuple[str, str], ...] = ()
+        self.skills = skills
+        self.priority = priority
+        self.caller = caller
+        self.language = language
+        self.attributes = attributes
         self.status = ContactStatus.WAITING
         self.target_index = 0
         self.reqs: Requirements = ()
