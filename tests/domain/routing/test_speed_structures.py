@@ -1,9 +1,12 @@
-"""The per-advisor bucket lists (``AdvisorRecord.pulls``) that the cross-queue choice scans stay exact."""
+"""Structures and shortcuts added for speed: the per-advisor bucket lists (``AdvisorRecord.pulls``) that the
+cross-queue choice scans stay exact; the one-test skill check still names the first unknown skill."""
 
 from __future__ import annotations
 
+from plateau.domain.routing import events as ev
 from plateau.domain.routing.engine import RoutingEngine
 from plateau.domain.routing.snapshot import restore_snapshot, take_snapshot
+from tests.domain.routing.builders import Scenario, advisor, config, queue
 from tests.domain.routing.oracle import rich_traffic
 
 
@@ -33,3 +36,14 @@ def test_given_a_snapshot_when_restored_then_the_bucket_lists_are_rebuilt_exactl
 
     _assert_pulls_exact(restored)
     assert sum(len(a.pulls) for a in restored.advisors.values()) > 0
+
+
+def test_given_known_and_unknown_skills_when_a_contact_arrives_then_the_first_unknown_one_is_named():
+    scenario = Scenario(config(queue("q1"), advisors=(advisor("a1", fr=3),)))
+
+    (rejected,) = scenario.arrive(1.0, "c1", "q1", "fr", "klingon", "vulcain")
+
+    assert isinstance(rejected, ev.Rejected)
+    assert rejected.error_id == "routing_unknown_skill"
+    assert "« klingon »" in rejected.message
+    assert scenario.engine.contact_status("c1") is None
