@@ -16,6 +16,7 @@ from plateau.domain.routing.errors import UnknownAdvisor, UnknownContact, Unknow
 from plateau.domain.routing.matching import AvailabilityIndex, choose
 from plateau.domain.routing.state import (
     AdvisorRecord,
+    Bucket,
     ContactRecord,
     ContactStatus,
     OfferRecord,
@@ -54,7 +55,9 @@ class EngineCore:
         self.seen_order: deque[str] = deque()
         self._skills: frozenset[str] = frozenset()
         self._index = AvailabilityIndex(self.advisors)
-        self._nonempty: set[str] = set()  # queues with at least one routable contact
+        # Every bucket ever used, kept when empty, so that each advisor can keep the list of the buckets it
+        # may pull from (``AdvisorRecord.pulls``) instead of scanning its queues' buckets when it frees up.
+        self._pool: dict[tuple[str, Requirements], Bucket] = {}
         self._reqs_cache: dict[tuple[str, int, tuple[str, ...]], tuple[Requirements, frozenset[str]]] = {}
         self._deadlines: list[tuple[float, int, str]] = []
         self._out: list[ev.Decision] = []
@@ -65,13 +68,13 @@ class EngineCore:
 
     def _advance(self, until: float) -> None:
         dl = self._deadlines
+        pop, valid = heapq.heappop, self._deadline_valid
         while dl and dl[0][0] <= until:
-            at, kind, ref = heapq.heappop(dl)
-            if not self._deadline_valid(at, kind, ref):
-                continue
-            if at > self.now:
-                self.now = at
-            self._fire(at, kind, ref)
+            at, kind, ref = pop(dl)
+            if valid(at, kind, ref):
+                if at > self.now:
+                    self.now = at
+                self._fire(at, kind, ref)
         self.now = until
 
     def _deadline_valid(self, at: float, kind: int, ref: str) -> bool:
@@ -163,18 +166,28 @@ class EngineCore:
             c.target_deadline = None
 
     def _enqueue(self, c: ContactRecord, qr: QueueRecord) -> None:
-        qr.bucket(c.reqs, c.qualified).push(c, qr.config.priority_aging)
-        self._nonempty.add(qr.config.queue_id)
+        reqs = c.reqs
+        b = qr.buckets.get(reqs)
+        if b is None:
+            cfg = qr.config
+            qid = cfg.queue_id
+            b = self._pool.get((qid, reqs))
+            if b is None:
+                b = self._pool[(qid, reqs)] = Bucket(qid, reqs, c.qualified, cfg.channel, cfg.priority_aging)
+                advisors = self.advisors
+                for aid in c.qualified:
+                    a = advisors[aid]
+                    if qid in a.queue_set:
+                        a.pulls.append(b)
+            qr.buckets[reqs] = b
+        b.push(c, b.aging)
 
     def _dequeue(self, c: ContactRecord) -> None:
         b = c.bucket
         if b is not None:
             b.remove(c)
             if b.live == 0:
-                buckets = self.queues[b.queue_id].buckets
-                del buckets[b.reqs]
-                if not buckets:
-                    self._nonempty.discard(b.queue_id)
+                del self.queues[b.queue_id].buckets[b.reqs]  # it stays in the pool and in advisors' pulls
 
     def _route_or_wait(self, c: ContactRecord) -> None:
         """A contact became routable: offer it now if an advisor fits, else wait in its bucket."""
@@ -197,7 +210,7 @@ class EngineCore:
         cfg = self.queues[c.queue_id].config
         c.target_index += 1
         self._set_target(c, cfg)
-        self._out.append(ev.ContactRetargeted(self._cause, self.now, c.contact_id, c.queue_id, c.target_index))
+        self._out.append(ev.new_contact_retargeted(self._cause, self.now, c.contact_id, c.queue_id, c.target_index))
         if c.status is WAITING:
             self._dequeue(c)
             self._route_or_wait(c)
@@ -225,7 +238,7 @@ class EngineCore:
             self._enter(c, dest)
         else:
             del self.contacts[cid]
-            self._out.append(ev.ContactLeft(cause, now, cid, c.queue_id, overflow.kind.value, now - c.enqueued_at))
+            self._out.append(ev.new_contact_left(cause, now, cid, c.queue_id, overflow.kind.value, now - c.enqueued_at))
 
     def _offer(self, c: ContactRecord, a: AdvisorRecord, qr: QueueRecord, ring_all: bool) -> None:
         self.offer_seq += 1
@@ -241,7 +254,9 @@ class EngineCore:
         self._schedule(expires, OFFER_EXPIRY, offer_id)
         qr.rr_last = a.advisor_id
         self.decisions += 1
-        self._out.append(ev.OfferMade(self._cause, self.now, offer_id, c.contact_id, a.advisor_id, c.queue_id, expires))
+        self._out.append(
+            ev.new_offer_made(self._cause, self.now, offer_id, c.contact_id, a.advisor_id, c.queue_id, expires)
+        )
 
     def _withdraw(self, o: OfferRecord, reason: str) -> AdvisorRecord:
         del self.offers[o.offer_id]
@@ -249,7 +264,7 @@ class EngineCore:
         del c.offers[o.advisor_id]
         a = self.advisors[o.advisor_id]
         a.offer_id = None
-        self._out.append(ev.OfferWithdrawn(self._cause, self.now, o.offer_id, o.contact_id, o.advisor_id, reason))
+        self._out.append(ev.new_offer_withdrawn(self._cause, self.now, o.offer_id, o.contact_id, o.advisor_id, reason))
         return a
 
     def _withdraw_all(self, c: ContactRecord, reason: str) -> list[AdvisorRecord]:
@@ -297,7 +312,9 @@ class EngineCore:
     def _staff(self, a: AdvisorRecord, delta: int) -> None:
         share = len(a.queues)
         for qid in a.queues:
-            counts = self.queues[qid].staffed_by_share
+            qr = self.queues[qid]
+            qr.staff_cache = None
+            counts = qr.staffed_by_share
             counts[share] = counts.get(share, 0) + delta
             if counts[share] == 0:
                 del counts[share]
@@ -310,7 +327,7 @@ class EngineCore:
         a.presence = presence
         a.pause_reason = reason if presence is PAUSED else ""
         state = a.state().value if presence is READY else presence.value
-        self._out.append(ev.AdvisorStateChanged(self._cause, self.now, a.advisor_id, state, reason))
+        self._out.append(ev.new_advisor_state_changed(self._cause, self.now, a.advisor_id, state, reason))
 
     def _drop_offer(self, a: AdvisorRecord, reason: str) -> None:
         """Withdraw the advisor's pending offer (pause, logout) and route the contact again."""
@@ -327,7 +344,7 @@ class EngineCore:
         a.wrap_until = None
         if not any(a.load.values()):
             a.idle_since = self.now
-        self._out.append(ev.AdvisorStateChanged(self._cause, self.now, a.advisor_id, a.state().value, ""))
+        self._out.append(ev.new_advisor_state_changed(self._cause, self.now, a.advisor_id, a.state().value, ""))
         self._release(a)
 
     def _refresh(self, a: AdvisorRecord) -> None:
@@ -361,47 +378,42 @@ class EngineCore:
         """
         if a.presence is not READY or a.offer_id is not None or a.wrap_until is not None:
             return None
-        room = [ch for ch, cap in a.capacity.items() if a.load[ch] < cap]
-        if not room:
-            return None  # e.g. right after accepting a call: nothing to look for
+        single = a.sole_channel
+        if single is not None:  # the usual case: one channel, no list to build
+            if a.load[single] >= a.capacity[single]:
+                return None  # e.g. right after accepting a call: nothing to look for
+            room: list[str] = []
+        else:
+            room = [ch for ch, cap in a.capacity.items() if a.load[ch] < cap]
+            if not room:
+                return None
+            single = room[0] if len(room) == 1 else None
         best: ContactRecord | None = None
         best_score = 0.0
         best_key: tuple[float, str, int] = (0.0, "", 0)
-        now, aid, queues = self.now, a.advisor_id, self.queues
-        # Visit only queues that have waiting contacts (usually far fewer than the advisor serves).
-        nonempty = self._nonempty
-        qids = nonempty & a.queue_set if len(nonempty) < len(a.queues) else a.queues
-        single = room[0] if len(room) == 1 else None
-        for qid in qids:
-            qr = queues[qid]
-            buckets = qr.buckets
-            if not buckets:
+        now, aid = self.now, a.advisor_id
+        # Only the buckets this advisor qualifies for, in queues it serves (most are empty at any time).
+        for b in a.pulls:
+            if not b.live:
                 continue
-            cfg = qr.config
-            if (cfg.channel != single) if single is not None else (cfg.channel not in room):
+            if (b.channel != single) if single is not None else (b.channel not in room):
                 continue
-            aging = cfg.priority_aging
-            for b in buckets.values():
-                if aid not in b.qualified:
+            heap = b.heap
+            entry = heap[0]  # inlined Bucket.head(): this loop is the hottest of the engine
+            c: ContactRecord | None = entry[4]
+            if c is None or c.bucket is not b or c.token != entry[3]:
+                c = b.head()
+                if c is None:
                     continue
-                heap = b.heap
-                if not heap:
+            if c.refused and aid in c.refused:
+                c = next((x for x in b.ordered() if aid not in x.refused), None)
+                if c is None:
                     continue
-                entry = heap[0]  # inlined Bucket.head(): this loop is the hottest of the engine
-                c: ContactRecord | None = entry[4]
-                if c is None or c.bucket is not b or c.token != entry[3]:
-                    c = b.head()
-                    if c is None:
-                        continue
-                if c.refused and aid in c.refused:
-                    c = next((x for x in b.ordered() if aid not in x.refused), None)
-                    if c is None:
-                        continue
-                score = c.priority + aging * (now - c.enqueued_at)
-                if best is None or score > best_score:
-                    best, best_score, best_key = c, score, (c.enqueued_at, qid, c.seq)
-                elif score == best_score:
-                    key = (c.enqueued_at, qid, c.seq)
-                    if key < best_key:
-                        best, best_key = c, key
+            score = c.priority + b.aging * (now - c.enqueued_at)
+            if best is None or score > best_score:
+                best, best_score, best_key = c, score, (c.enqueued_at, b.queue_id, c.seq)
+            elif score == best_score:
+                key = (c.enqueued_at, b.queue_id, c.seq)
+                if key < best_key:
+                    best, best_key = c, key
         return best

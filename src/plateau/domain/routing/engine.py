@@ -176,14 +176,16 @@ class RoutingEngine(EngineCore):
         """Recompute every derived structure (index, buckets, counts, deadline heap) from runtime records."""
         self._index = AvailabilityIndex(self.advisors)
         self._reqs_cache.clear()
-        self._nonempty.clear()
+        self._pool.clear()
         for qr in self.queues.values():
             qr.buckets.clear()
             qr.waiting = 0
             qr.staffed_by_share.clear()
+            qr.staff_cache = None
         for a in sorted(self.advisors.values(), key=lambda a: a.advisor_id):
             a.index_sets = {ch: self._index.sets_for(a, ch) for ch in a.capacity}
             a.indexed = set()
+            a.pulls = []
             self._refresh(a)
             if a.presence is READY:
                 self._staff(a, 1)
@@ -217,21 +219,25 @@ class RoutingEngine(EngineCore):
         qr = self._queue(e.queue_id)
         if e.contact_id in self.contacts:
             raise InvalidTransition(f"Le contact « {e.contact_id} » est déjà en file.", contact_id=e.contact_id)
-        for skill in e.skills:
-            if skill not in self._skills:
-                raise UnknownSkill(f"Compétence inconnue « {skill} ».", skill=skill)
+        skills = e.skills
+        if skills and not self._skills.issuperset(skills):
+            unknown = next(s for s in skills if s not in self._skills)  # the first one, as reported
+            raise UnknownSkill(f"Compétence inconnue « {unknown} ».", skill=unknown)
         self.contact_seq += 1
-        c = ContactRecord(e.contact_id, qr.config, self.contact_seq, self.now)
-        c.skills, c.priority, c.caller, c.language = e.skills, e.priority, e.caller, e.language
-        c.attributes = e.attributes
+        c = ContactRecord(
+            e.contact_id, qr.config, self.contact_seq, self.now, skills, e.priority, e.caller, e.language, e.attributes
+        )
         self.contacts[e.contact_id] = c
         qr.arrived += 1
         qr.waiting += 1
         mark = len(self._out)
         self._enter(c, qr)
         if c.contact_id in self.contacts:
-            ewt = 0.0 if c.status is OFFERED else self.estimated_wait(c.queue_id, position=qr.waiting)
-            self._out.insert(mark, ev.ContactQueued(self._cause, self.now, c.contact_id, c.queue_id, ewt))
+            ewt: float | None = 0.0
+            if c.status is not OFFERED:  # estimated_wait(queue, position=qr.waiting), inlined (every arrival)
+                staff = qr.effective_staff()
+                ewt = None if staff <= 0 else qr.waiting * qr.average_handle_s() / staff
+            self._out.insert(mark, ev.new_contact_queued(self._cause, self.now, c.contact_id, c.queue_id, ewt))
 
     def _on_abandoned(self, e: ev.ContactAbandoned) -> None:
         c = self._contact(e.contact_id)
@@ -244,7 +250,7 @@ class RoutingEngine(EngineCore):
         qr.abandoned += 1
         del self.contacts[c.contact_id]
         self._out.append(
-            ev.ContactLeft(self._cause, self.now, c.contact_id, c.queue_id, "abandoned", self.now - c.enqueued_at)
+            ev.new_contact_left(self._cause, self.now, c.contact_id, c.queue_id, "abandoned", self.now - c.enqueued_at)
         )
         for a in freed:
             self._release(a)
@@ -297,7 +303,7 @@ class RoutingEngine(EngineCore):
             qr.answered_in_sl += 1
         a.load[c.channel] += 1
         a.no_answer = 0
-        self._out.append(ev.ContactAnswered(self._cause, self.now, c.contact_id, a.advisor_id, c.queue_id, waited))
+        self._out.append(ev.new_contact_answered(self._cause, self.now, c.contact_id, a.advisor_id, c.queue_id, waited))
         for other in others:
             self._release(other)
         self._release(a)
@@ -321,14 +327,16 @@ class RoutingEngine(EngineCore):
         a.load[c.channel] -= 1
         del self.contacts[c.contact_id]
         self._out.append(
-            ev.ContactLeft(self._cause, self.now, c.contact_id, c.queue_id, "completed", c.answered_at - c.enqueued_at)
+            ev.new_contact_left(
+                self._cause, self.now, c.contact_id, c.queue_id, "completed", c.answered_at - c.enqueued_at
+            )
         )
         wrap = qr.config.wrap_up_s
         if wrap > 0 and a.presence is not LOGGED_OUT:
             a.wrap_until = self.now + wrap
             self._schedule(a.wrap_until, WRAP_UP_END, a.advisor_id)
             self._refresh(a)
-            self._out.append(ev.AdvisorStateChanged(self._cause, self.now, a.advisor_id, "wrap_up", ""))
+            self._out.append(ev.new_advisor_state_changed(self._cause, self.now, a.advisor_id, "wrap_up", ""))
             return
         if not any(a.load.values()):
             a.idle_since = self.now

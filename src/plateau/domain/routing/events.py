@@ -10,7 +10,9 @@ produced them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from plateau.domain.routing._fastnew import fast_constructor
 from plateau.domain.routing.config import RoutingConfig
 
 # --- inputs ------------------------------------------------------------------------------------------------
@@ -325,3 +327,33 @@ OUTPUT_TYPES: tuple[type, ...] = (
     AdvisorStateChanged,
     Rejected,
 )
+
+# --- fast constructors for the hot path (same objects, built ~3x faster: see _fastnew) -----------------------
+# mypy sees the classes themselves, so every call is type-checked like a plain construction.
+
+if TYPE_CHECKING:
+    new_contact_queued = ContactQueued
+    new_offer_made = OfferMade
+    new_offer_withdrawn = OfferWithdrawn
+    new_contact_answered = ContactAnswered
+    new_contact_left = ContactLeft
+    new_contact_retargeted = ContactRetargeted
+    new_advisor_state_changed = AdvisorStateChanged
+    new_contact_arrived = ContactArrived
+    new_contact_abandoned = ContactAbandoned
+    new_offer_accepted = OfferAccepted
+    new_contact_completed = ContactCompleted
+    new_tick = Tick
+else:
+    new_contact_queued = fast_constructor(ContactQueued)
+    new_offer_made = fast_constructor(OfferMade)
+    new_offer_withdrawn = fast_constructor(OfferWithdrawn)
+    new_contact_answered = fast_constructor(ContactAnswered)
+    new_contact_left = fast_constructor(ContactLeft)
+    new_contact_retargeted = fast_constructor(ContactRetargeted)
+    new_advisor_state_changed = fast_constructor(AdvisorStateChanged)
+    new_contact_arrived = fast_constructor(ContactArrived)
+    new_contact_abandoned = fast_constructor(ContactAbandoned)
+    new_offer_accepted = fast_constructor(OfferAccepted)
+    new_contact_completed = fast_constructor(ContactCompleted)
+    new_tick = fast_constructor(Tick)

@@ -75,6 +75,43 @@ def _longest_idle(candidates: set[str], advisors: Mapping[str, AdvisorRecord]) -
     return best
 
 
+def _least_occupied(candidates: set[str], advisors: Mapping[str, AdvisorRecord], now: float) -> AdvisorRecord:
+    """The smallest (busy time / logged-in time, idle_since, advisor id): one pass, no key tuples."""
+    best: AdvisorRecord | None = None
+    best_r = best_t = 0.0
+    for i in candidates:
+        a = advisors[i]
+        logged = now - a.logged_in_at
+        r = a.busy_s / logged if logged > 0 else 0.0
+        if best is None or r < best_r:
+            best, best_r, best_t = a, r, a.idle_since
+        elif r == best_r:
+            t = a.idle_since
+            if t < best_t or (t == best_t and i < best.advisor_id):
+                best, best_t = a, t
+    assert best is not None
+    return best
+
+
+def _most_skilled(
+    candidates: set[str], advisors: Mapping[str, AdvisorRecord], weights: dict[str, int]
+) -> AdvisorRecord:
+    """The highest skill weight, then the longest idle, then the advisor id: one pass."""
+    best: AdvisorRecord | None = None
+    best_w = 0
+    best_t = 0.0
+    for i in candidates:
+        w = weights[i]
+        if best is None or w > best_w:
+            best, best_w, best_t = advisors[i], w, advisors[i].idle_since
+        elif w == best_w:
+            t = advisors[i].idle_since
+            if t < best_t or (t == best_t and i < best.advisor_id):
+                best, best_t = advisors[i], t
+    assert best is not None
+    return best
+
+
 def choose(
     strategy: Strategy,
     candidates: set[str],
@@ -88,17 +125,9 @@ def choose(
     if strategy is Strategy.LONGEST_IDLE:
         return [_longest_idle(candidates, advisors)]
     if strategy is Strategy.LEAST_OCCUPIED:
-
-        def occupancy(i: str) -> tuple[float, float, str]:
-            a = advisors[i]
-            logged = now - a.logged_in_at
-            return (a.busy_s / logged if logged > 0 else 0.0, a.idle_since, i)
-
-        return [advisors[min(candidates, key=occupancy)]]
+        return [_least_occupied(candidates, advisors, now)]
     if strategy is Strategy.SKILLS_WEIGHTED:
-        weights = index.weights(reqs)
-        top = max(weights[i] for i in candidates)
-        return [_longest_idle({i for i in candidates if weights[i] == top}, advisors)]
+        return [_most_skilled(candidates, advisors, index.weights(reqs))]
     if strategy is Strategy.ROUND_ROBIN:
         last = queue.rr_last
         after = [i for i in candidates if i > last]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,45 +119,64 @@ def simulate_day(spec: DaySpec) -> DayResult:
     log = result.log
     keep = spec.keep_log
     handles: dict[str, float] = {}
+    # Pending driver events, ordered by (time, counter): acceptances come ``ring_s`` after an offer, and offers
+    # are made at non-decreasing times, so they queue up already sorted (a FIFO); the rest needs a heap.
     pending: list[tuple[float, int, ev.RoutingEvent]] = []
+    accepts: deque[tuple[float, int, ev.RoutingEvent]] = deque()
     counter = 0
+    applied = 0
     apply = engine.apply
     push = heapq.heappush
+    pop = heapq.heappop
+    ring_s = spec.ring_s
+    queue_stats = result.queues
+    new_accepted, new_completed = ev.new_offer_accepted, ev.new_contact_completed
+    offer_made, answered_, left_, overflowed_, callback_offered = (
+        ev.OfferMade,
+        ev.ContactAnswered,
+        ev.ContactLeft,
+        ev.ContactOverflowed,
+        ev.CallbackOffered,
+    )
     callback_draws = rng.random(len(arrivals) + 1).tolist()
 
     def run(event: ev.RoutingEvent) -> None:
-        nonlocal counter
+        nonlocal counter, applied
         out = apply(event)
-        result.events_applied += 1
+        applied += 1
         if keep:
             log.extend(out)
         for d in out:
             kind = type(d)
-            if kind is ev.AdvisorStateChanged or kind is ev.ContactQueued:
-                continue  # the most frequent decisions; nothing to react to
-            if isinstance(d, ev.OfferMade):
+            if kind is offer_made:
+                assert isinstance(d, ev.OfferMade)
                 counter += 1
-                at = d.at + spec.ring_s
-                push(pending, (at, counter, ev.OfferAccepted(f"x{counter}", at, d.offer_id, d.advisor_id)))
-            elif isinstance(d, ev.ContactAnswered):
-                stats = result.queues[d.queue_id]
+                at = d.at + ring_s
+                accepts.append((at, counter, new_accepted(f"x{counter}", at, d.offer_id, d.advisor_id)))
+            elif kind is answered_:
+                assert isinstance(d, ev.ContactAnswered)
+                stats = queue_stats[d.queue_id]
                 stats.answered += 1
                 stats.total_wait_s += d.waited_s
                 counter += 1
                 at = d.at + handles.pop(d.contact_id)
-                push(pending, (at, counter, ev.ContactCompleted(f"x{counter}", at, d.contact_id, d.advisor_id)))
-            elif isinstance(d, ev.ContactLeft):
+                push(pending, (at, counter, new_completed(f"x{counter}", at, d.contact_id, d.advisor_id)))
+            elif kind is left_:
+                assert isinstance(d, ev.ContactLeft)
                 if d.reason == "abandoned":
-                    result.queues[d.queue_id].abandoned += 1
-            elif isinstance(d, ev.ContactOverflowed):
-                result.queues[d.queue_id].overflowed += 1
-            elif isinstance(d, ev.CallbackOffered) and callback_draws[int(d.contact_id[1:])] < spec.callback_acceptance:
-                result.queues[d.queue_id].callbacks += 1
-                counter += 1
-                cb = ev.CallbackRequested(
-                    f"x{counter}", d.at, d.contact_id, "rappel", d.at, d.at + spec.callback_window_s
-                )
-                push(pending, (d.at, counter, cb))
+                    queue_stats[d.queue_id].abandoned += 1
+            elif kind is overflowed_:
+                assert isinstance(d, ev.ContactOverflowed)
+                queue_stats[d.queue_id].overflowed += 1
+            elif kind is callback_offered:
+                assert isinstance(d, ev.CallbackOffered)
+                if callback_draws[int(d.contact_id[1:])] < spec.callback_acceptance:
+                    queue_stats[d.queue_id].callbacks += 1
+                    counter += 1
+                    cb = ev.CallbackRequested(
+                        f"x{counter}", d.at, d.contact_id, "rappel", d.at, d.at + spec.callback_window_s
+                    )
+                    push(pending, (d.at, counter, cb))
 
     t0 = spec.start_s
     run(ev.ConfigurationApplied("config", t0, spec.config))
@@ -165,33 +185,49 @@ def simulate_day(spec: DaySpec) -> DayResult:
     i, n = 0, len(arrivals)
     inf = math.inf
     status = engine.contacts
+    assigned = ContactStatus.ASSIGNED
+    next_deadline = engine.next_deadline
+    deadline = next_deadline()  # only changes when an event is applied
     while True:
         t_arrival = arrivals[i][0] if i < n else inf
-        t_pending = pending[0][0] if pending else inf
-        deadline = engine.next_deadline()
+        # The next pending event: the earlier (by time, then counter) of the FIFO's and the heap's heads.
+        if accepts:
+            head = accepts[0]
+            from_fifo = not pending or head < pending[0]
+            if not from_fifo:
+                head = pending[0]
+            t_pending = head[0]
+        elif pending:
+            head, from_fifo = pending[0], False
+            t_pending = head[0]
+        else:
+            t_pending = inf
         t_deadline = inf if deadline is None else deadline
         if t_deadline < t_arrival and t_deadline < t_pending:
             counter += 1
-            run(ev.Tick(f"x{counter}", t_deadline))
+            run(ev.new_tick(f"x{counter}", t_deadline))
         elif t_arrival <= t_pending and t_arrival < inf:
             at, queue_id, needs, handle, patience = arrivals[i]
             cid = f"c{i}"
             i += 1
             handles[cid] = handle
-            result.queues[queue_id].arrived += 1
-            run(ev.ContactArrived(f"a{i}", at, cid, queue_id, needs))
-            if cid in status and status[cid].status is not ContactStatus.ASSIGNED:
+            queue_stats[queue_id].arrived += 1
+            run(ev.new_contact_arrived(f"a{i}", at, cid, queue_id, needs))
+            c = status.get(cid)
+            if c is not None and c.status is not assigned:
                 counter += 1
-                push(pending, (at + patience, counter, ev.ContactAbandoned(f"x{counter}", at + patience, cid)))
+                push(pending, (at + patience, counter, ev.new_contact_abandoned(f"x{counter}", at + patience, cid)))
         elif t_pending < inf:
-            event = heapq.heappop(pending)[2]
-            if isinstance(event, ev.ContactAbandoned):
+            event = accepts.popleft()[2] if from_fifo else pop(pending)[2]
+            if type(event) is ev.ContactAbandoned:
                 c = status.get(event.contact_id)
-                if c is None or c.status is ContactStatus.ASSIGNED or c.callback is not None:
+                if c is None or c.status is assigned or c.callback is not None:
                     continue  # answered or promised a callback: the caller no longer waits on the line
             run(event)
         else:
             break
+        deadline = next_deadline()
+    result.events_applied = applied
     for qid, qr in engine.queues.items():
         result.queues[qid].answered_in_sl = qr.answered_in_sl
     result.decisions = engine.decisions

@@ -69,7 +69,18 @@ class ContactRecord:
         "token",
     )
 
-    def __init__(self, contact_id: str, queue: QueueConfig, seq: int, at: float) -> None:
+    def __init__(
+        self,
+        contact_id: str,
+        queue: QueueConfig,
+        seq: int,
+        at: float,
+        skills: tuple[str, ...] = (),
+        priority: float = 0.0,
+        caller: str = "",
+        language: str = "",
+        attributes: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.contact_id = contact_id
         self.queue_id = queue.queue_id
         self.programme = queue.programme
@@ -77,11 +88,11 @@ class ContactRecord:
         self.seq = seq
         self.enqueued_at = at  # original: kept across overflow and callback (the caller's place)
         self.queue_entered_at = at
-        self.skills: tuple[str, ...] = ()
-        self.priority = 0.0
-        self.caller = ""
-        self.language = ""
-        self.attributes: tuple[tuple[str, str], ...] = ()
+        self.skills = skills
+        self.priority = priority
+        self.caller = caller
+        self.language = language
+        self.attributes = attributes
         self.status = ContactStatus.WAITING
         self.target_index = 0
         self.reqs: Requirements = ()
@@ -113,9 +124,11 @@ class AdvisorRecord:
         "pause_reason",
         "presence",
         "profile",
+        "pulls",
         "queue_set",
         "queues",
         "skills",
+        "sole_channel",
         "wrap_until",
     )
 
@@ -124,6 +137,7 @@ class AdvisorRecord:
         self.profile = profile
         self.skills = profile.skill_levels()
         self.capacity = profile.capacity_by_channel()
+        self.sole_channel = next(iter(self.capacity)) if len(self.capacity) == 1 else None
         self.queues = queues  # queue ids this advisor may serve, in configuration order
         self.queue_set = frozenset(queues)
         self.presence = Presence.LOGGED_OUT
@@ -137,6 +151,7 @@ class AdvisorRecord:
         self.no_answer = 0
         self.indexed: set[str] = set()  # channels under which it sits in the availability index
         self.index_sets: dict[str, list[set[str]]] = {}  # channel -> the index sets it joins when available
+        self.pulls: list[Bucket] = []  # buckets it qualifies for in queues it serves (kept by the engine)
 
     def state(self) -> AdvisorState:
         if self.presence is Presence.LOGGED_OUT:
@@ -179,12 +194,16 @@ class Bucket:
     Removal is lazy: an entry is live while the contact still points at this bucket with the same token.
     """
 
-    __slots__ = ("heap", "live", "qualified", "queue_id", "reqs")
+    __slots__ = ("aging", "channel", "heap", "live", "qualified", "queue_id", "reqs")
 
-    def __init__(self, queue_id: str, reqs: Requirements, qualified: frozenset[str]) -> None:
+    def __init__(
+        self, queue_id: str, reqs: Requirements, qualified: frozenset[str], channel: str, aging: float
+    ) -> None:
         self.queue_id = queue_id
         self.reqs = reqs
         self.qualified = qualified
+        self.channel = channel
+        self.aging = aging  # the queue's priority aging
         self.heap: list[tuple[float, float, int, int, ContactRecord]] = []
         self.live = 0
 
@@ -229,6 +248,7 @@ class QueueRecord:
         "handle_sum",
         "overflowed",
         "rr_last",
+        "staff_cache",
         "staffed_by_share",
         "waiting",
     )
@@ -247,12 +267,7 @@ class QueueRecord:
         self.handle_sum = 0.0
         # Staffed advisors counted by how many queues they serve (k): N_eff = sum(count / k), exact integers.
         self.staffed_by_share: dict[int, int] = {}
-
-    def bucket(self, reqs: Requirements, qualified: frozenset[str]) -> Bucket:
-        b = self.buckets.get(reqs)
-        if b is None:
-            b = self.buckets[reqs] = Bucket(self.config.queue_id, reqs, qualified)
-        return b
+        self.staff_cache: float | None = None  # effective_staff(); reset whenever staffed_by_share changes
 
     def average_handle_s(self) -> float:
         """Average handling time including wrap-up (configured default until a contact completed)."""
@@ -261,4 +276,8 @@ class QueueRecord:
         return self.handle_sum / self.handle_n + self.config.wrap_up_s
 
     def effective_staff(self) -> float:
-        return sum(count / share for share, count in self.staffed_by_share.items())
+        # Cached: every arrival asks for it (EWT), presence changes are rare. The same sum in the same order.
+        staff = self.staff_cache
+        if staff is None:
+            staff = self.staff_cache = sum(count / share for share, count in self.staffed_by_share.items())
+        return staff
