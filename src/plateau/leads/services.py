@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from plateau.contacts.errors import NeedIncomplete, PhoneRequired
 from plateau.contacts.models import Contact
+from plateau.directory.models import AbsencePeriod, Provider
 from plateau.domain.ids.phone import parse_caller_phone
 from plateau.domain.leads.lifecycle import (
     Action,
@@ -336,3 +337,37 @@ def expire_and_redispatch(lead: Lead, *, now: dt.datetime) -> None:
         notify.supervisor_recipients(lead),
     )
     _dispatch(lead, actor=None, now=now)
+
+
+@transaction.atomic
+def declare_availability(
+    provider: Provider,
+    *,
+    actor: User,
+    accepting_new_clients: bool,
+    capacity_per_week: int | None,
+    absence: tuple[dt.date, dt.date] | None = None,
+) -> Provider:
+    """A provider user declares its availability, weekly capacity and an absence (read by eligibility)."""
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    if not actor.provider_links.filter(provider=provider).exists():
+        raise NotYourLead()
+    if absence is not None and absence[1] < absence[0]:
+        raise InvalidInput(_("La fin de l'absence précède son début."), field="absence_end")
+    provider.accepting_new_clients = accepting_new_clients
+    provider.capacity_per_week = capacity_per_week
+    provider.save(update_fields=["accepting_new_clients", "capacity_per_week", "updated_at"])
+    if absence is not None:
+        AbsencePeriod.objects.create(
+            provider=provider, start=absence[0], end=absence[1], reason=_("Déclarée par le prestataire")
+        )
+    record_audit(
+        action="provider.availability",
+        actor=actor,
+        programme=provider.programme,
+        obj=provider,
+        accepting_new_clients=accepting_new_clients,
+        capacity_per_week=capacity_per_week,
+        absence=[absence[0].isoformat(), absence[1].isoformat()] if absence else None,
+    )
+    return provider
