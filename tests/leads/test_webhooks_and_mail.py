@@ -33,7 +33,7 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
     statuses: list[int] = []
     received: list[tuple[dict[str, str], bytes]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).received.append((dict(self.headers), body))
         self.send_response(type(self).statuses.pop(0) if type(self).statuses else 200)
@@ -89,7 +89,7 @@ def test_given_a_receiver_failing_once_then_retried_after_backoff_with_the_same_
     assert deliver_due(T0) == (0, 0)  # not due yet
     assert deliver_due(T0 + dt.timedelta(minutes=1)) == (1, 0)
     assert deliver_due(T0 + dt.timedelta(hours=1)) == (0, 0)  # delivered once, never again
-    (h1, b1), (h2, b2) = handler.received
+    (h1, _), (h2, b2) = handler.received
     assert h1["Idempotency-Key"] == h2["Idempotency-Key"] == delivery.idempotency_key
     assert json.loads(b2)["lead"]["id"] == lead.pk and "health_details" not in json.loads(b2)["lead"]
     verify(SECRET, b2, h2["X-Plateau-Signature"], now=T0 + dt.timedelta(minutes=1))
@@ -123,7 +123,7 @@ def test_given_a_local_smtp_sink_then_the_provider_receives_a_real_email(
     messages: list[Any] = []
 
     class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             messages.append(envelope)
             return "250 OK"
 
