@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--no-demo", action="store_true", help="do not load the demo programmes")
+    run.add_argument("--demo-scale", type=float, default=1.0, help="shrink the demo volumes (e.g. 0.1)")
     web = sub.add_parser("web", help="serve the web application (ASGI)")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=8000)
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if ns.command == "run":
         call_command("migrate", interactive=False, verbosity=1)
         if not ns.no_demo:
-            call_command("load_demo")
+            call_command("load_demo", scale=ns.demo_scale)
         print(f"Plateau is serving on http://{ns.host}:{ns.port}/ (embedded mode, SQLite)", flush=True)
         _serve(ns.host, ns.port)
         return 0

@@ -6,10 +6,13 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.test import TestCase
 
 from plateau.directory.errors import InvalidRadius
+from plateau.directory.events import ProvidersProposed, UnmetNeedRecorded
 from plateau.directory.models import ProviderProposal, ProviderRotation, ProviderSearch, UnmetNeed
 from plateau.directory.services import search_providers
+from plateau.events import Event, subscribe
 from plateau.tenants.models import AuditEntry
 from tests import factories
 from tests.directory import builders as b
@@ -173,3 +176,35 @@ def test_given_bad_radius_then_refused_and_nothing_recorded(radius: float) -> No
     with pytest.raises(InvalidRadius):
         _search(prog, None, b.commune("23096"), radius=radius)
     assert not ProviderSearch.objects.exists()
+
+
+def test_given_commune_and_departement_areas_then_covered_only_there() -> None:
+    prog = factories.programme()
+    gueret, feyre = b.commune("23096"), b.commune("23193")
+    listed = b.provider(prog, feyre, radius_km=None, legal_name="Liste")
+    listed.areas.create(kind="commune", commune=gueret)
+    dept = b.provider(prog, feyre, radius_km=None, legal_name="Département")
+    dept.areas.create(kind="department", department_code="23")
+    other_dept = b.provider(prog, feyre, radius_km=None, legal_name="Autre département")
+    other_dept.areas.create(kind="department", department_code="87")
+    b.provider(prog, feyre, radius_km=None, legal_name="Sans zone")  # base commune only
+    names = {m.provider.legal_name for m in _search(prog, None, gueret).matches}
+    assert names == {"Liste", "Département"}
+
+
+def test_given_a_search_when_committed_then_providers_proposed_event_published() -> None:
+    prog = factories.programme()
+    gueret = b.commune("23096")
+    p = b.provider(prog, gueret)
+    received: list[Event] = []
+    unsubscribe = subscribe(received.append)
+    try:
+        # pytest-django wraps the test in a transaction: on_commit callbacks run when captured and executed.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            outcome = _search(prog, None, gueret)
+            _search(prog, None, gueret, code="SAP01")
+    finally:
+        unsubscribe()
+    proposed = [e for e in received if isinstance(e, ProvidersProposed)]
+    assert proposed[0] == ProvidersProposed(prog.pk, outcome.search.pk, "SAP06", "23096", (p.pk,))
+    assert [e.activity_code for e in received if isinstance(e, UnmetNeedRecorded)] == ["SAP01"]

@@ -55,11 +55,13 @@ def generate_contacts(
     per_day: int = 30,
     seed: int = 0,
     now: dt.datetime | None = None,
+    search_share: float = _SEARCH_SHARE,
 ) -> int:
     """Create about ``per_day`` contacts per open day over the last ``days`` days and today up to ``now``.
 
     ``advisors`` must hold the advisor role in ``programme``; ``communes`` are the callers' communes
-    (weighted by population). Returns the number of contacts created.
+    (weighted by population); ``search_share`` of them capture a need and search providers (0 for the
+    programmes that do not refer callers to providers). Returns the number of contacts created.
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     now = now or timezone.now()
@@ -102,7 +104,7 @@ def generate_contacts(
             )
             actor = contact.advisor
             ended = started + dt.timedelta(seconds=max(30, round(rng.gauss(130, 45))))
-            if rng.random() < _SEARCH_SHARE:
+            if rng.random() < search_share:
                 activity = rng.choice(frequent) if frequent and rng.random() < 0.8 else rng.choice(others or frequent)
                 commune = rng.choices(communes, weights)[0]
                 services.capture_need(

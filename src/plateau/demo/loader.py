@@ -1,10 +1,75 @@
-"""Entry point of the demo data: each part is idempotent and reports what it holds."""
+"""Entry point of the demo data: each part is idempotent (a part already loaded is left as it is)."""
 
 from __future__ import annotations
 
+import logging
+import time
+
+from django.db import transaction
+from django.db.models import Q
+
+from plateau.contacts.demo import generate_contacts
+from plateau.contacts.models import Contact
+from plateau.directory.demo import generate_providers
+from plateau.directory.models import Provider
+from plateau.geo.models import Commune
+from plateau.geo.services import load_demo_communes
+from plateau.tenants.models import Programme, Role, User
+
 from .programmes import load_programmes
 
+log = logging.getLogger(__name__)
 
-def load_all() -> dict[str, object]:
+# Providers per programme (only the programmes that refer callers to providers) and past contacts per open
+# day. Kept small enough that the first `make run` loads in well under a minute on a 2-core machine.
+PROVIDERS = {"sap-national": 600, "reseaux-prestataires": 240, "teleassistance": 80}
+CONTACTS_PER_DAY = {
+    "sap-national": 12,
+    "reseaux-prestataires": 4,
+    "allo-service-public": 8,
+    "teleassistance": 5,
+    "transport-solidarite": 8,
+    "assistance-informatique": 4,
+}
+REFERRING = {"sap-national", "reseaux-prestataires", "teleassistance"}
+DAYS = 21
+
+
+def _advisors(programme: Programme) -> list[User]:
+    return list(
+        User.objects.filter(memberships__programme=programme, memberships__role=Role.ADVISOR).order_by("username")
+    )
+
+
+def load_all(scale: float = 1.0) -> dict[str, object]:
+    """Load everything; ``scale`` shrinks the provider and contact volumes (tests and quick starts)."""
+    started = time.monotonic()
+    summary: dict[str, object] = {}
+    load_demo_communes()
+    communes = list(Commune.objects.filter(~Q(commune_type="COMD"), latitude__isnull=False))
+    summary["communes"] = len(communes)
     programmes = load_programmes()
-    return {"programmes": len(programmes)}
+    summary["programmes"] = len(programmes)
+    for seed, (slug, programme) in enumerate(sorted(programmes.items()), start=1):
+        with transaction.atomic():  # one commit per programme: the demo loads in seconds, not minutes
+            _load_programme(slug, programme, communes, seed, scale)
+        summary[f"{slug}: providers / contacts"] = (
+            f"{Provider.objects.for_programme(programme).count()} / {Contact.objects.for_programme(programme).count()}"
+        )
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    return summary
+
+
+def _load_programme(slug: str, programme: Programme, communes: list[Commune], seed: int, scale: float) -> None:
+    if slug in PROVIDERS and not Provider.objects.for_programme(programme).exists():
+        generate_providers(programme, communes, max(5, round(PROVIDERS[slug] * scale)), seed=seed)
+    if not Contact.objects.for_programme(programme).exists():
+        generate_contacts(
+            programme,
+            _advisors(programme),
+            communes,
+            days=DAYS,
+            per_day=max(1, round(CONTACTS_PER_DAY.get(slug, 4) * scale)),
+            seed=seed,
+            search_share=0.6 if slug in REFERRING else 0.0,
+        )
