@@ -90,3 +90,17 @@ def test_given_leads_older_than_three_years_then_the_retention_job_anonymises_on
     old.refresh_from_db()
     recent.refresh_from_db()
     assert old.client_phone == "" and recent.client_phone == "+33698765432"
+
+
+def test_given_a_demo_programme_then_load_leads_demo_plays_lifecycles_through_the_services() -> None:
+    from plateau.contacts.demo import generate_contacts
+    from plateau.geo.access import commune_by_insee
+    from plateau.leads.demo import load_leads_demo
+
+    net = builders.network(providers=4)
+    communes = [commune_by_insee(code) for code in ("92051", "92044", "92026")]
+    generate_contacts(net.programme, [net.advisor], communes, days=3, per_day=12, seed=3, now=T0)
+    made = load_leads_demo(net.programme, count=10, days=5, seed=1, now=T0 + dt.timedelta(days=20))
+    assert made == Lead.objects.count() > 0
+    states = set(Lead.objects.values_list("state", flat=True))
+    assert states - {"sent", "acknowledged"}, states  # lifecycles were played, not just created

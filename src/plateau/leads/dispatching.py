@@ -19,6 +19,7 @@ from plateau.directory.models import Provider, QualityAudit
 from plateau.directory.services import search_providers
 from plateau.domain.leads import dispatch
 from plateau.domain.leads.lifecycle import SlaPolicy
+from plateau.geo.errors import CommuneWithoutCoordinates
 from plateau.tenants.models import Programme, User
 
 from .models import DispatchSettings, Lead, LeadProposal
@@ -81,15 +82,19 @@ def choose_provider(lead: Lead, *, actor: User | None, now: dt.datetime | None =
     """
     now = now or timezone.now()
     s = settings_for(lead.programme)
-    outcome = search_providers(
-        programme=lead.programme,
-        actor=actor,
-        activity=lead.activity,
-        commune=lead.commune,
-        radius_km=s.radius_km,
-        on_date=lead.need_date,
-        limit=50,
-    )
+    try:
+        outcome = search_providers(
+            programme=lead.programme,
+            actor=actor,
+            activity=lead.activity,
+            commune=lead.commune,
+            radius_km=s.radius_km,
+            on_date=lead.need_date,
+            limit=50,
+        )
+    except CommuneWithoutCoordinates:
+        # No distance search possible: nobody can be chosen automatically (the sweep must not crash on it).
+        return DispatchOutcome(None, dispatch.Decision(None, ()))
     tried = set(LeadProposal.objects.filter(lead=lead, chosen=True).values_list("provider_id", flat=True))
     matches = [m for m in outcome.matches if m.provider.pk not in tried]
     ids = [m.provider.pk for m in matches]

@@ -6,15 +6,14 @@ back in the meantime ignores its breach) and marks the row done; a crash between
 for the next sweep, a second sweep at the same instant finds nothing to do. On PostgreSQL rows are claimed
 with ``SKIP LOCKED`` so several workers can sweep together.
 
-Integrators call it periodically: ``plateau.leads.sla.run_worker()`` loops forever (a ``plateau worker``
-process), or call ``sweep_deadlines()`` from their own scheduler (embedded mode).
+Integrators run ``plateau manage leads_worker`` (a loop; ``--once`` for cron) or call ``sweep_deadlines()``
+from their own scheduler (embedded mode).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -107,20 +106,3 @@ def sweep_deadlines(now: dt.datetime | None = None, *, batch: int = 500, limit: 
         for deadline_id in ids:
             _handle(deadline_id, now, report)
     return report
-
-
-def run_worker(interval_s: float = 30.0, *, once: bool = False) -> None:  # pragma: no cover - a loop
-    """A worker loop for ``plateau worker``-style processes: sweep deadlines and webhooks every interval."""
-    from .webhooks import deliver_due
-
-    while True:
-        try:
-            r = sweep_deadlines()
-            deliver_due()
-            if r.handled:
-                log.info("lead deadlines: %s", r)
-        except Exception:
-            log.exception("lead sweep failed; retrying at the next interval")
-        if once:
-            return
-        time.sleep(interval_s)
