@@ -152,3 +152,18 @@ def test_given_an_acknowledged_lead_when_acknowledged_again_then_a_state_conflic
     services.acknowledge(lead, actor=user, now=T0 + H)
     with pytest.raises(LeadStateConflict):
         services.acknowledge(lead, actor=user, now=T0 + 2 * H)
+
+
+def test_given_networks_weighted_3_to_1_when_forwarding_8_leads_then_they_split_6_and_2() -> None:
+    from plateau.leads.models import DispatchSettings
+
+    net = builders.network(providers=2)  # same distance band, same quality: only the weights differ
+    for p in net.providers:
+        p.base_commune = net.providers[0].base_commune
+        p.save(update_fields=["base_commune"])
+    DispatchSettings.objects.create(programme=net.programme, network_weights={"Réseau A": 3, "Réseau B": 1})
+    for i in range(8):
+        contact = builders.contact_with_need(net, phone=f"06 12 34 56 {i:02d}")
+        services.forward_request(contact, actor=net.advisor, consent=True, now=T0 + i * H)
+    by_network = {n: Lead.objects.filter(provider__network=n).count() for n in ("Réseau A", "Réseau B")}
+    assert by_network == {"Réseau A": 6, "Réseau B": 2}
