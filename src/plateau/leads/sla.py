@@ -50,7 +50,7 @@ def _claim(now: dt.datetime, batch: int) -> list[int]:
 
 
 def _handle(deadline_id: int, now: dt.datetime, report: SweepReport) -> None:
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint inside the batch's transaction
         deadline = LeadDeadline.objects.select_for_update().filter(pk=deadline_id, done_at__isnull=True).first()
         if deadline is None:  # another worker did it
             return
@@ -94,15 +94,24 @@ def _handle(deadline_id: int, now: dt.datetime, report: SweepReport) -> None:
         report.lead_ids.append(lead.pk)
 
 
-def sweep_deadlines(now: dt.datetime | None = None, *, batch: int = 500, limit: int | None = None) -> SweepReport:
+def sweep_deadlines(now: dt.datetime | None = None, *, batch: int = 100, limit: int | None = None) -> SweepReport:
     """Act on every deadline due at ``now`` (default: the current time); returns what was done."""
     now = now or timezone.now()
     report = SweepReport()
     while limit is None or report.handled < limit:
+        # One transaction (one commit, the expensive part on PostgreSQL) per batch, one savepoint per
+        # deadline: a deadline that fails is rolled back alone, logged, and retried by the next sweep.
         with transaction.atomic():
             ids = _claim(now, batch)
-        if not ids:
+            if not ids:
+                break
+            failed = 0
+            for deadline_id in ids:
+                try:
+                    _handle(deadline_id, now, report)
+                except Exception:
+                    failed += 1
+                    log.exception("lead deadline %s failed; left for the next sweep", deadline_id)
+        if failed == len(ids):  # nothing moved: stop rather than spin on the same rows
             break
-        for deadline_id in ids:
-            _handle(deadline_id, now, report)
     return report
