@@ -10,13 +10,13 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 BIN := $(VENV)/bin
-# Debian packages the test suite drives for real (browser; later SIP peers and prompt synthesis).
-TEST_DEB_PACKAGES := chromium
+# Debian packages the test suite drives for real: browser, SIP peers (sipp, baresip), prompt synthesis (espeak-ng, sox).
+TEST_DEB_PACKAGES := chromium sip-tester baresip-core espeak-ng sox
 PG_URL ?= postgres://postgres@127.0.0.1:5432/plateau
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test venv test-system-deps lint fmt test-sqlite test-postgres demo clean
+.PHONY: help run test venv test-system-deps prompts sip lint fmt test-sqlite test-postgres demo clean
 
 help:
 	@echo "make run   - install, migrate, load the demo programmes, serve on http://$(HOST):$(PORT)/"
@@ -43,6 +43,12 @@ test-system-deps:
 
 run: venv
 	$(BIN)/plateau run --host $(HOST) --port $(PORT)
+
+prompts: venv test-system-deps  ## French voice prompts (espeak-ng -> A-law/u-law) cached in var/prompts
+	$(BIN)/plateau sip --prompts-only
+
+sip: prompts  ## the SIP gateway on udp 127.0.0.1:5060 (national line on 3211)
+	$(BIN)/plateau sip --host $(HOST)
 
 lint: venv
 	$(BIN)/ruff check src tests bench

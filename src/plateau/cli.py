@@ -3,7 +3,8 @@
 ``plateau run``      embedded mode: migrate, load the demo programmes, serve web (+ in-process services).
 ``plateau web``      one web process (production: several behind a load balancer).
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
-``plateau wfm …``    workforce management maths (Erlang C/A, staffing, shift schedules, forecasts); no Django.
+``plateau wfm …``    workforce management (Erlang C/A, staffing, shifts, simulation, forecasts)...
+``plateau sip …``    the SIP gateway (voice menus, queues, bridging to advisors' phones); see docs/sip.md.
 """
 
 from __future__ import annotations
@@ -41,14 +42,20 @@ def main(argv: list[str] | None = None) -> int:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     wfm = sub.add_parser(
-        "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, forecast", add_help=False
+        "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, simulate, forecast", add_help=False
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)
+    sip = sub.add_parser("sip", help="SIP gateway: voice menus, queues, bridging to advisors' phones", add_help=False)
+    sip.add_argument("args", nargs=argparse.REMAINDER)
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["wfm"]:  # before argparse: REMAINDER would swallow the sub-command's own --help badly
         from plateau.wfm_cli import main as wfm_main
 
         return wfm_main(args[1:])
+    if args[:1] == ["sip"]:
+        from plateau.services.sip.server import main as sip_main
+
+        return sip_main(args[1:])
     ns = parser.parse_args(args)
 
     _setup_django()

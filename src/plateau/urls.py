@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("plateau.web.leads_urls")),
+    path("", include("plateau.wfm.urls")),
     path("", include("plateau.web.urls")),
 ]

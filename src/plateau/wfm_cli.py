@@ -1,6 +1,7 @@
 """``plateau wfm ...``: Erlang calculators, staffing, shift scheduling and forecasts from the command line.
 
-Needs no Django: pure maths from ``plateau.domain.wfm``; tables on stdout, ``--csv PATH`` (or ``-``) for a CSV.
+Needs no Django (except ``forecast --programme``, which reads the contacts table): maths and simulation from
+``plateau.domain.wfm``; tables on stdout, ``--csv PATH`` (or ``-``) for a CSV.
 Units: volumes in calls per interval, durations in seconds unless the option says minutes.
 """
 
@@ -174,21 +175,14 @@ def _pattern(spec: str) -> ShiftPattern:
     return ShiftPattern(parts[0], int(hours) * 60 + int(minutes), int(parts[2]), extra[0], extra[1])
 
 
-def _default_patterns(interval_minutes: int) -> list[ShiftPattern]:
-    from plateau.domain.wfm.schedule import ShiftPattern
-
-    step = max(60, interval_minutes)
-    full = [ShiftPattern(f"8h-{m // 60:02d}:{m % 60:02d}", m, 480, 240, 60) for m in range(7 * 60, 14 * 60, step)]
-    half = [ShiftPattern(f"4h-{m // 60:02d}:{m % 60:02d}", m, 240) for m in range(8 * 60, 18 * 60, step)]
-    return full + half
-
-
 def cmd_schedule(ns: argparse.Namespace) -> None:
     # OR-Tools (and the pandas it loads) takes seconds to import: only for this sub-command.
-    from plateau.domain.wfm.schedule import schedule_shifts
+    from plateau.domain.wfm.schedule import default_patterns, schedule_shifts
 
     required = np.array([float(v) for v in _read_column(ns.required, ["agents", "required", "besoin"])])
-    patterns = [_pattern(p) for p in ns.pattern] if ns.pattern else _default_patterns(ns.interval_minutes)
+    patterns = (
+        [_pattern(p) for p in ns.pattern] if ns.pattern else default_patterns(ns.interval_minutes, 7 * 60, 22 * 60)
+    )
     result = schedule_shifts(
         required, ns.interval_minutes, patterns, ns.advisors, time_limit_s=ns.time_limit, workers=ns.workers
     )
@@ -217,14 +211,32 @@ def cmd_schedule(ns: argparse.Namespace) -> None:
         print(f"  day {day}  {name}: {count}")
 
 
+def _programme_history(slug: str, interval_minutes: int, weeks: int, until: date) -> dict[date, np.ndarray]:
+    """Arrivals of a programme's inbound calls from the database (needs Django; the only such sub-command)."""
+    from plateau.cli import _setup_django
+
+    _setup_django()
+    from plateau.tenants.models import Programme
+    from plateau.wfm.access import arrival_history
+
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise ValueError(f"programme inconnu « {slug} »")
+    return arrival_history(programme, interval_minutes=interval_minutes, weeks=weeks, until=until)
+
+
 def cmd_forecast(ns: argparse.Namespace) -> None:
-    stamps = [datetime.fromisoformat(v) for v in _read_column(ns.arrivals, ["timestamp", "arrived_at", "date"])]
-    history = bin_arrivals(stamps, ns.interval_minutes)
     special = {}
     for spec in ns.special or []:
         day, label = spec.split("=", 1)
         special[date.fromisoformat(day)] = label
     targets = [date.fromisoformat(d) for d in ns.dates.split(",")]
+    if ns.programme:
+        weeks = ns.weeks + ns.backtest_weeks + 1
+        history = _programme_history(ns.programme, ns.interval_minutes, weeks, min(targets))
+    else:
+        stamps = [datetime.fromisoformat(v) for v in _read_column(ns.arrivals, ["timestamp", "arrived_at", "date"])]
+        history = bin_arrivals(stamps, ns.interval_minutes)
     predicted = forecast_days(history, targets, weeks=ns.weeks, decay=ns.decay, special_days=special)
     rows: list[Row] = []
     for d in targets:
@@ -235,6 +247,70 @@ def cmd_forecast(ns: argparse.Namespace) -> None:
     if ns.backtest_weeks:
         bt = backtest(history, test_weeks=ns.backtest_weeks, weeks=ns.weeks, decay=ns.decay, special_days=special)
         print(f"backtest WAPE over {len(bt.weekly_wape)} weeks: {bt.wape:.3f}  weekly: {bt.weekly_wape}")
+
+
+def _per_interval(spec: str, count: int) -> list[float]:
+    values = [float(v) for v in spec.split(",")]
+    if len(values) == 1:
+        return values * count
+    if len(values) != count:
+        raise ValueError(f"{len(values)} valeurs pour {count} intervalles")
+    return values
+
+
+def cmd_simulate(ns: argparse.Namespace) -> None:
+    from plateau.domain.routing import Overflow, OverflowKind, QueueConfig, RoutingConfig
+    from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
+    from plateau.services.wfm_simulation import simulate
+
+    calls = _volumes(ns)
+    if len(calls) == 1 and ns.intervals > 1:
+        calls = np.repeat(calls, ns.intervals)
+    agents = [int(v) for v in _per_interval(ns.agents, len(calls))]
+    config = single_queue_config(max(agents), wrap_up_s=ns.wrap_up, service_level_s=ns.answer_time)
+    if ns.callback_after is not None:
+        queue = QueueConfig(
+            "file",
+            "programme",
+            wrap_up_s=ns.wrap_up,
+            service_level_s=ns.answer_time,
+            overflow=Overflow(OverflowKind.CALLBACK),
+            overflow_after_s=ns.callback_after,
+        )
+        config = RoutingConfig(queues=(queue,), advisors=config.advisors)
+    patience = Distribution("none") if ns.patience is None else Distribution(ns.patience_dist, ns.patience, 1.0)
+    stream = Stream(
+        "file",
+        tuple(float(c) for c in calls),
+        handling=Distribution(ns.handle_dist, ns.aht - ns.wrap_up, ns.handle_cv),
+        patience=patience,
+        callback_acceptance=ns.callback_acceptance,
+    )
+    spec = SimulationSpec(
+        config, (stream,), interval_s=ns.interval_minutes * 60, staffing=tuple(agents), answer_time_s=ns.answer_time
+    )
+    summary = simulate(spec, ns.replications, seed=ns.seed, workers=ns.workers)
+    rate = _rate(calls, ns.interval_minutes)
+    if ns.patience is None:
+        ec = erlang_c(np.asarray(agents), rate, ns.aht, ns.answer_time, strict=False)
+        formula = {"sl": ec.service_level, "abandon": np.zeros(len(calls)), "asa": ec.asa}
+    else:
+        ea = erlang_a(np.asarray(agents), rate, ns.aht, ns.patience, ns.answer_time)
+        formula = {"sl": ea.sl_offered, "abandon": ea.p_abandon, "asa": ea.asa}
+    rows: list[Row] = []
+    for i, est in enumerate(summary.per_interval):
+        row: Row = {"interval": i, "calls": float(calls[i]), "agents": agents[i]}
+        for name, key in (("sl_offered", "sl"), ("abandon_rate", "abandon"), ("asa", "asa")):
+            e = est[name]
+            row |= {f"{name}": e.mean, f"{name}_ci": e.half_width, f"{name}_erlang": float(formula[key][i])}
+        row["occupancy"] = est["occupancy"].mean
+        rows.append(row)
+    _emit(rows, ns.csv)
+    if ns.csv != "-":
+        day = summary.day
+        parts = [f"{k} {day[k].mean:.4f} [{day[k].low:.4f}, {day[k].high:.4f}]" for k in day]
+        print(f"day ({summary.replications} replications, {summary.events} engine events, 95 % CI):")
+        print("  " + "\n  ".join(parts))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -283,8 +359,29 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--csv", help="write the per-interval table as CSV ('-' for stdout)")
     sc.set_defaults(func=cmd_schedule)
 
+    si = sub.add_parser("simulate", help="simulate days through the real routing engine (replications, CIs)")
+    common(si)
+    src = si.add_mutually_exclusive_group(required=True)
+    src.add_argument("--calls", help="comma-separated calls per interval (one value: see --intervals)")
+    src.add_argument("--volumes", help="CSV with a 'calls' column (or one number a line)")
+    si.add_argument("--intervals", type=int, default=1, help="repeat a single --calls value this many times")
+    si.add_argument("--agents", required=True, help="advisors logged in: one number, or one per interval")
+    si.add_argument("--patience", type=float, help="mean patience, seconds (default: callers never hang up)")
+    si.add_argument("--patience-dist", choices=["exponential", "lognormal", "gamma", "deterministic"])
+    si.add_argument("--handle-dist", default="exponential", choices=["exponential", "lognormal", "gamma"])
+    si.add_argument("--handle-cv", type=float, default=1.0, help="coefficient of variation of handling")
+    si.add_argument("--wrap-up", type=float, default=0.0, help="wrap-up seconds (part of --aht)")
+    si.add_argument("--callback-after", type=float, help="offer a callback after this many seconds of waiting")
+    si.add_argument("--callback-acceptance", type=float, default=0.5, help="share of callers accepting it")
+    si.add_argument("--replications", type=int, default=20)
+    si.add_argument("--workers", type=int, help="processes (default: CPU count)")
+    si.add_argument("--seed", type=int, default=0)
+    si.set_defaults(func=cmd_simulate, patience_dist="exponential")
+
     fc = sub.add_parser("forecast", help="calls per interval for future dates from arrival timestamps")
-    fc.add_argument("--arrivals", required=True, help="CSV with a 'timestamp' column (ISO 8601, local time)")
+    source = fc.add_mutually_exclusive_group(required=True)
+    source.add_argument("--arrivals", help="CSV with a 'timestamp' column (ISO 8601, local time)")
+    source.add_argument("--programme", help="slug of a programme: its inbound calls in the database (Django)")
     fc.add_argument("--dates", required=True, help="comma-separated ISO dates to forecast")
     fc.add_argument("--interval-minutes", type=int, default=30)
     fc.add_argument("--weeks", type=int, default=6)

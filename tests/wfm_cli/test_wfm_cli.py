@@ -58,3 +58,25 @@ def test_given_arrival_timestamps_when_forecasting_then_calls_and_backtest(tmp_p
     out = capsys.readouterr().out
     assert "09:00" in out and "2.0000" in out
     assert "WAPE over 2 weeks: 0.000" in out
+
+
+def test_given_simulate_command_when_run_then_per_interval_ci_next_to_erlang(capsys):
+    args = ["simulate", "--calls", "60,90", "--aht", "300", "--agents", "12,18", "--patience", "120"]
+    assert main([*args, "--replications", "4", "--workers", "1", "--csv", "-"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["agents"] for r in rows] == ["12", "18"]
+    for r in rows:
+        assert 0 < float(r["sl_offered"]) <= 1 and float(r["sl_offered_ci"]) > 0
+        assert abs(float(r["sl_offered"]) - float(r["sl_offered_erlang"])) < 0.3
+
+
+def test_given_simulate_without_patience_when_run_then_day_summary_and_no_abandonment(capsys):
+    args = ["simulate", "--calls", "50", "--intervals", "2", "--aht", "300", "--agents", "12"]
+    assert main([*args, "--replications", "3", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "abandon_rate 0.0000" in out and "3 replications" in out
+
+
+def test_given_more_agents_per_interval_than_intervals_when_simulating_then_error(capsys):
+    assert main(["simulate", "--calls", "50,60", "--aht", "300", "--agents", "1,2,3"]) == 2
+    assert "erreur" in capsys.readouterr().err

@@ -74,6 +74,15 @@ class Assignment:
     pattern: str
 
 
+def default_patterns(interval_minutes: int, opens: int = 7 * 60, closes: int = 22 * 60) -> list[ShiftPattern]:
+    """8-hour shifts with a one-hour break after 4 hours, and 4-hour shifts, starting every hour (or interval)
+    so that they fit between ``opens`` and ``closes`` (minutes after midnight)."""
+    step = max(60, interval_minutes)
+    full = [ShiftPattern(f"8h-{m // 60:02d}:{m % 60:02d}", m, 480, 240, 60) for m in range(opens, closes - 479, step)]
+    half = [ShiftPattern(f"4h-{m // 60:02d}:{m % 60:02d}", m, 240) for m in range(opens, closes - 239, step)]
+    return full + half
+
+
 @dataclass(frozen=True)
 class ScheduleResult:
     """Assignments and, per interval (days * intervals a day, flattened), coverage and residual gaps."""

@@ -1,0 +1,106 @@
+"""Typed call events the gateway emits (journal, desktop, wallboard and CDRs subscribe to them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    call_id: str
+    programme: str
+    at: float  # wall-clock seconds (time.time())
+
+
+@dataclass(frozen=True)
+class CallStarted(CallEvent):
+    number: str
+    caller: str
+
+
+@dataclass(frozen=True)
+class DigitReceived(CallEvent):
+    digit: str
+    method: str  # "rfc4733" or "info"
+
+
+@dataclass(frozen=True)
+class CallQueued(CallEvent):
+    """The seam towards the router: the call waits in ``queue`` with the IVR's attributes."""
+
+    queue: str
+    attributes: dict[str, str]
+    position: int
+
+
+@dataclass(frozen=True)
+class AdvisorRinging(CallEvent):
+    advisor: str
+
+
+@dataclass(frozen=True)
+class AdvisorNoAnswer(CallEvent):
+    advisor: str
+    code: int  # final SIP code, 408 for a ring timeout, 487 when we cancelled
+
+
+@dataclass(frozen=True)
+class CallBridged(CallEvent):
+    advisor: str
+
+
+@dataclass(frozen=True)
+class CallTransferred(CallEvent):
+    target: str
+    method: str
+    outcome: str  # "accepted", "failed"
+
+
+@dataclass(frozen=True)
+class CallbackRequested(CallEvent):
+    attributes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class VoicemailRecorded(CallEvent):
+    path: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """CDR: every timing of one call (wall-clock seconds; None when the step never happened)."""
+
+    call_id: str
+    programme: str
+    caller: str
+    started_at: float
+    answered_at: float | None = None
+    queued_at: float | None = None
+    ringing_at: float | None = None
+    bridged_at: float | None = None
+    ended_at: float | None = None
+    advisor: str | None = None
+    transfer_target: str | None = None
+    cause: str = ""
+    ended_by: str = ""
+    path: tuple[str, ...] = ()
+    digits: str = ""
+    advisors_tried: tuple[str, ...] = field(default=())
+
+    @property
+    def wait_seconds(self) -> float | None:
+        if self.queued_at is None:
+            return None
+        return (self.bridged_at or self.ended_at or self.queued_at) - self.queued_at
+
+    @property
+    def talk_seconds(self) -> float | None:
+        if self.bridged_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.bridged_at
+
+
+@dataclass(frozen=True)
+class CallEnded(CallEvent):
+    record: CallRecord

@@ -1,0 +1,1 @@
+"""Workforce management pages: staffing curves, what-if comparisons, simulations and shift schedules."""

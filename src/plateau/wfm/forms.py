@@ -1,0 +1,98 @@
+"""Inputs of the WFM pages (GET forms: every page is a calculation, its URL is shareable and exportable)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from plateau.web._dsfr import DsfrBaseForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+MAX_INTERVALS = 96
+
+
+def _numbers(text: str) -> list[float]:
+    """Numbers separated by spaces or semicolons; a comma is a decimal comma (French style)."""
+    return [float(v.replace(",", ".")) for v in re.split(r"[\s;]+", text.strip()) if v]
+
+
+class TrafficForm(DsfrBaseForm):
+    """Traffic and target: volumes per interval (typed, or forecast from the programme's history)."""
+
+    volumes = forms.CharField(
+        label=_("Appels par intervalle"),
+        required=False,
+        help_text=_("Nombres séparés par des espaces ou des points-virgules, dans l'ordre des intervalles."),
+    )
+    forecast_date = forms.DateField(
+        label=_("…ou prévision pour le jour"),
+        required=False,
+        help_text=_("Prévision à partir de l'historique des contacts du programme (remplace les volumes)."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    opening = forms.TimeField(label=_("Début du premier intervalle"), initial=dt.time(8, 0))
+    interval_minutes = forms.TypedChoiceField(
+        label=_("Durée d'un intervalle"),
+        choices=[(15, "15 min"), (30, "30 min"), (60, "60 min")],
+        coerce=int,
+        initial=30,
+    )
+    aht = forms.FloatField(label=_("Durée moyenne de traitement (s)"), min_value=1, initial=300)
+    service_level = forms.FloatField(label=_("Objectif de service (%)"), min_value=1, max_value=99.9, initial=80)
+    answer_time = forms.FloatField(label=_("Décroché en moins de (s)"), min_value=0, initial=20)
+    patience = forms.FloatField(label=_("Patience moyenne des appelants (s)"), min_value=1, initial=120)
+
+    def clean_volumes(self) -> list[float]:
+        text = self.cleaned_data.get("volumes") or ""
+        try:
+            values = _numbers(text)
+        except ValueError:
+            raise forms.ValidationError(_("Saisissez des nombres.")) from None
+        if any(v < 0 for v in values):
+            raise forms.ValidationError(_("Les volumes doivent être positifs ou nuls."))
+        if len(values) > MAX_INTERVALS:
+            raise forms.ValidationError(_("Au plus %(n)d intervalles.") % {"n": MAX_INTERVALS})
+        return values
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("volumes") and not data.get("forecast_date") and not self.has_error("volumes"):
+            raise forms.ValidationError(_("Saisissez des volumes ou choisissez un jour à prévoir."))
+        opening, minutes = data.get("opening"), data.get("interval_minutes")
+        if isinstance(opening, dt.time) and isinstance(minutes, int) and (opening.hour * 60 + opening.minute) % minutes:
+            self.add_error("opening", _("Le début doit tomber sur un début d'intervalle."))
+        return data
+
+
+def _team(label: StrOrPromise, help_text: StrOrPromise) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=1, max_value=2000, help_text=help_text)
+
+
+class SimulationForm(TrafficForm):
+    advisors = _team(
+        _("Conseillers connectés"), _("Vide : l'effectif recommandé par Erlang A, intervalle par intervalle.")
+    )
+    replications = forms.IntegerField(label=_("Journées simulées"), min_value=2, max_value=100, initial=10)
+
+
+class ScheduleForm(TrafficForm):
+    advisors = _team(_("Conseillers disponibles"), _("Vide : 20 % de plus que le pic du besoin."))
+
+
+class WhatIfForm(DsfrBaseForm):
+    """A day of flat traffic: calls over opening hours, a team, and the lost-call target for a pooled team."""
+
+    calls = forms.FloatField(label=_("Appels dans la journée"), min_value=0, initial=80000)
+    hours = forms.FloatField(label=_("Heures d'ouverture"), min_value=0.5, max_value=24, initial=10)
+    advisors = forms.IntegerField(label=_("Conseillers"), min_value=1, max_value=100000, initial=80)
+    aht = forms.FloatField(label=_("Durée moyenne de traitement (s)"), min_value=1, initial=300)
+    patience = forms.FloatField(label=_("Patience moyenne des appelants (s)"), min_value=1, initial=120)
+    answer_time = forms.FloatField(label=_("Décroché en moins de (s)"), min_value=0, initial=20)
+    max_lost = forms.FloatField(label=_("Appels perdus au plus (%)"), min_value=0.01, max_value=99, initial=2)
+    simulate = forms.BooleanField(label=_("Vérifier par une simulation (3 journées)"), required=False)

@@ -1,0 +1,361 @@
+"""The calculations behind each WFM page, as tables (rows of plain values) and inline SVG charts.
+
+Django-free apart from translations: the views bind forms, call these and render (or export CSV).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from plateau.domain.wfm.erlang_a import erlang_a
+from plateau.domain.wfm.erlang_bc import erlang_c
+from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
+from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
+from plateau.services.wfm_simulation import simulate
+from plateau.wfm import plots
+
+
+@dataclass
+class Table:
+    """A result table: ``columns`` are (key, French label); rows map keys to numbers or text."""
+
+    columns: list[tuple[str, str]]
+    rows: list[dict[str, object]] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def cells(self) -> list[list[object]]:
+        return [[_cell(r.get(k)) for k, _label in self.columns] for r in self.rows]
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "\u2013"
+        return f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:.0f}"
+    return "\u2013" if value is None else value
+
+
+@dataclass(frozen=True)
+class Traffic:
+    volumes: list[float]
+    opening: dt.time
+    interval_minutes: int
+    aht: float
+    service_level: float  # fraction
+    answer_time: float
+    patience: float
+
+    @property
+    def rate(self) -> np.typing.NDArray[np.float64]:
+        return np.asarray(self.volumes, dtype=float) / (60.0 * self.interval_minutes)
+
+    def labels(self) -> list[str]:
+        start = self.opening.hour * 60 + self.opening.minute
+        return [
+            f"{(start + i * self.interval_minutes) // 60 % 24:02d}:{(start + i * self.interval_minutes) % 60:02d}"
+            for i in range(len(self.volumes))
+        ]
+
+    def erlang_a_staffing(self) -> np.typing.NDArray[np.int64]:
+        target = Target(service_level=self.service_level, answer_time=self.answer_time)
+        return np.asarray(staff_erlang_a(self.rate, self.aht, self.patience, target), dtype=np.int64).reshape(-1)
+
+
+def staffing(t: Traffic) -> Table:
+    """Advisors needed per interval, Erlang C (nobody hangs up) and Erlang A (patience) side by side."""
+    target = Target(service_level=t.service_level, answer_time=t.answer_time)
+    rate = t.rate
+    n_c = np.asarray(staff_erlang_c(rate, t.aht, target)).reshape(-1)
+    n_a = t.erlang_a_staffing()
+    ec = erlang_c(n_c, rate, t.aht, t.answer_time, strict=False)
+    ea = erlang_a(n_a, rate, t.aht, t.patience, t.answer_time)
+    table = Table(
+        [
+            ("time", _("Heure")),
+            ("calls", _("Appels")),
+            ("load", _("Charge (erlangs)")),
+            ("agents_c", _("Conseillers Erlang C")),
+            ("sl_c", _("Service Erlang C")),
+            ("asa_c", _("Attente moy. C (s)")),
+            ("agents_a", _("Conseillers Erlang A")),
+            ("sl_a", _("Service Erlang A")),
+            ("abandon_a", _("Abandons Erlang A")),
+            ("asa_a", _("Attente moy. A (s)")),
+            ("occupancy_a", _("Occupation A")),
+        ]
+    )
+    for i, label in enumerate(t.labels()):
+        table.rows.append(
+            {
+                "time": label,
+                "calls": float(t.volumes[i]),
+                "load": float(ec.load[i]) if np.ndim(ec.load) else float(ec.load),
+                "agents_c": int(n_c[i]),
+                "sl_c": float(ec.service_level[i]),
+                "asa_c": float(ec.asa[i]),
+                "agents_a": int(n_a[i]),
+                "sl_a": float(ea.sl_offered[i]),
+                "abandon_a": float(ea.p_abandon[i]),
+                "asa_a": float(ea.asa[i]),
+                "occupancy_a": float(ea.occupancy[i]),
+            }
+        )
+    table.charts.append(
+        plots.curves(
+            t.labels(),
+            {_("Erlang C"): n_c.tolist(), _("Erlang A"): n_a.tolist()},
+            title=_("Conseillers nécessaires par intervalle"),
+            ylabel=_("conseillers"),
+        )
+    )
+    table.notes.append(
+        _("Total : %(c)d intervalles-conseillers avec Erlang C, %(a)d avec Erlang A ; pic %(pc)d / %(pa)d.")
+        % {"c": int(n_c.sum()), "a": int(n_a.sum()), "pc": int(n_c.max(initial=0)), "pa": int(n_a.max(initial=0))}
+    )
+    return table
+
+
+def simulation(t: Traffic, advisors: int | None, replications: int, workers: int = 1) -> Table:
+    """Replications through the routing engine, per interval: means with 95 % CIs next to Erlang A."""
+    plan = [advisors] * len(t.volumes) if advisors else [int(n) for n in t.erlang_a_staffing()]
+    stream = Stream(
+        "file",
+        tuple(float(v) for v in t.volumes),
+        Distribution("exponential", t.aht),
+        Distribution("exponential", t.patience),
+    )
+    spec = SimulationSpec(
+        single_queue_config(max(max(plan), 1), service_level_s=t.answer_time),
+        (stream,),
+        interval_s=60.0 * t.interval_minutes,
+        staffing=tuple(plan),
+        answer_time_s=t.answer_time,
+    )
+    summary = simulate(spec, replications, seed=0, workers=workers)
+    ea = erlang_a(np.asarray(plan), t.rate, t.aht, t.patience, t.answer_time)
+    table = Table(
+        [
+            ("time", _("Heure")),
+            ("calls", _("Appels prévus")),
+            ("agents", _("Conseillers")),
+            ("sl", _("Service simulé")),
+            ("sl_ci", _("± IC 95 %")),
+            ("sl_erlang", _("Service Erlang A")),
+            ("abandon", _("Abandons simulés")),
+            ("abandon_ci", _("± IC 95 % ")),
+            ("abandon_erlang", _("Abandons Erlang A")),
+            ("asa", _("Attente moy. simulée (s)")),
+            ("asa_erlang", _("Attente moy. Erlang A (s)")),
+            ("occupancy", _("Occupation simulée")),
+        ]
+    )
+    for i, label in enumerate(t.labels()):
+        e = summary.per_interval[i]
+        table.rows.append(
+            {
+                "time": label,
+                "calls": float(t.volumes[i]),
+                "agents": plan[i],
+                "sl": e["sl_offered"].mean,
+                "sl_ci": e["sl_offered"].half_width,
+                "sl_erlang": float(ea.sl_offered[i]),
+                "abandon": e["abandon_rate"].mean,
+                "abandon_ci": e["abandon_rate"].half_width,
+                "abandon_erlang": float(ea.p_abandon[i]),
+                "asa": e["asa"].mean,
+                "asa_erlang": float(ea.asa[i]),
+                "occupancy": e["occupancy"].mean,
+            }
+        )
+    sl = [e["sl_offered"] for e in summary.per_interval]
+    table.charts.append(
+        plots.curves(
+            t.labels(),
+            {_("Service simulé (IC 95 %)"): [e.mean for e in sl], _("Service Erlang A"): ea.sl_offered.tolist()},
+            bands={_("Service simulé (IC 95 %)"): ([e.low for e in sl], [e.high for e in sl])},
+            title=_("Niveau de service par intervalle : simulation et Erlang A"),
+            ylabel=_("appels décrochés à temps"),
+        )
+    )
+    day = summary.day
+    table.notes.append(
+        _(
+            "Journée (%(n)d journées simulées par le moteur de routage réel, %(events)d événements) : "
+            "service %(sl)s, abandons %(ab)s, attente moyenne %(asa)s s, occupation %(occ)s."
+        )
+        % {
+            "n": summary.replications,
+            "events": summary.events,
+            "sl": _interval(day["sl_offered"].mean, day["sl_offered"].low, day["sl_offered"].high),
+            "ab": _interval(day["abandon_rate"].mean, day["abandon_rate"].low, day["abandon_rate"].high),
+            "asa": _interval(day["asa"].mean, day["asa"].low, day["asa"].high, digits=1),
+            "occ": _interval(day["occupancy"].mean, day["occupancy"].low, day["occupancy"].high),
+        }
+    )
+    return table
+
+
+def _interval(mean: float, low: float, high: float, digits: int = 3) -> str:
+    return f"{mean:.{digits}f} [{low:.{digits}f} ; {high:.{digits}f}]"
+
+
+def schedule(t: Traffic, advisors: int | None, time_limit_s: float = 5.0) -> Table:
+    """A one-day CP-SAT shift schedule covering the Erlang A curve, with residual under/over-staffing."""
+    from plateau.domain.wfm.schedule import default_patterns, schedule_shifts  # OR-Tools: slow import
+
+    need = t.erlang_a_staffing()
+    per_day = 1440 // t.interval_minutes
+    first = (t.opening.hour * 60 + t.opening.minute) // t.interval_minutes
+    required = np.zeros(per_day)
+    count = min(len(need), per_day - first)
+    required[first : first + count] = need[:count]
+    opens, closes = first * t.interval_minutes, (first + count) * t.interval_minutes
+    patterns = default_patterns(t.interval_minutes, opens, closes)
+    team = advisors or max(1, math.ceil(1.2 * int(need.max(initial=0))))
+    result = schedule_shifts(required, t.interval_minutes, patterns, team, time_limit_s=time_limit_s)
+    table = Table(
+        [
+            ("time", _("Heure")),
+            ("required", _("Besoin (Erlang A)")),
+            ("scheduled", _("Planifiés")),
+            ("under", _("Manque")),
+            ("over", _("Surplus")),
+        ]
+    )
+    labels = t.labels()[:count]
+    for i, label in enumerate(labels):
+        k = first + i
+        table.rows.append(
+            {
+                "time": label,
+                "required": int(result.required[k]),
+                "scheduled": int(result.coverage[k]),
+                "under": int(result.under[k]),
+                "over": int(result.over[k]),
+            }
+        )
+    window = slice(first, first + count)
+    table.charts.append(
+        plots.bars_and_line(
+            labels,
+            result.coverage[window].tolist(),
+            result.required[window].tolist(),
+            title=_("Planning : conseillers planifiés et besoin par intervalle"),
+            bar_label=_("planifiés"),
+            line_label=_("besoin"),
+        )
+    )
+    shifts: dict[str, int] = {}
+    for a in result.assignments:
+        shifts[a.pattern] = shifts.get(a.pattern, 0) + 1
+    table.notes.append(
+        _("%(n)d vacations pour %(team)d conseillers disponibles (%(state)s) : %(detail)s.")
+        % {
+            "n": len(result.assignments),
+            "team": team,
+            "state": _("optimal") if result.optimal else _("meilleure solution trouvée dans le temps imparti"),
+            "detail": ", ".join(f"{name} \u00d7 {n}" for name, n in sorted(shifts.items())) or "\u2013",
+        }
+    )
+    table.notes.append(
+        _("Manque total : %(u)d intervalles-conseillers ; surplus total : %(o)d.")
+        % {"u": int(result.under[window].sum()), "o": int(result.over[window].sum())}
+    )
+    return table
+
+
+@dataclass(frozen=True)
+class Scenario:
+    calls: float
+    hours: float
+    advisors: int
+    aht: float
+    patience: float
+    answer_time: float
+    max_lost: float  # fraction
+
+    @property
+    def rate(self) -> float:
+        return self.calls / (self.hours * 3600.0)
+
+
+def what_if(s: Scenario, *, simulate_days: int = 0, workers: int = 1) -> Table:
+    """The team as typed against the pooled team needed for the lost-call target and for 80 % in T (C and A)."""
+    rate = s.rate
+    load = rate * s.aht
+    pooled = int(np.asarray(staff_erlang_a(rate, s.aht, s.patience, Target(max_abandon=s.max_lost))).reshape(-1)[0])
+    sl80 = Target(service_level=0.8, answer_time=s.answer_time)
+    n_a80 = int(np.asarray(staff_erlang_a(rate, s.aht, s.patience, sl80)).reshape(-1)[0])
+    n_c80 = int(np.asarray(staff_erlang_c(rate, s.aht, sl80)).reshape(-1)[0])
+    table = Table(
+        [
+            ("scenario", _("Scénario")),
+            ("advisors", _("Conseillers")),
+            ("sl_c", _("Service Erlang C")),
+            ("sl_a", _("Service Erlang A")),
+            ("abandon", _("Appels perdus (part)")),
+            ("lost", _("Appels perdus (nombre)")),
+            ("asa", _("Attente moy. (s)")),
+            ("occupancy", _("Occupation")),
+        ]
+    )
+    rows = [
+        (_("Équipe saisie"), s.advisors),
+        (_("Équipe mutualisée : moins de %(p)s %% perdus") % {"p": f"{100 * s.max_lost:g}"}, pooled),
+        (_("80 %% en %(t)g s (Erlang A)") % {"t": s.answer_time}, n_a80),
+        (_("80 %% en %(t)g s (Erlang C, sans abandon)") % {"t": s.answer_time}, n_c80),
+    ]
+    for name, n in rows:
+        ea = erlang_a(n, rate, s.aht, s.patience, s.answer_time)
+        ec = erlang_c(n, rate, s.aht, s.answer_time, strict=False)
+        p_ab = float(ea.p_abandon)
+        table.rows.append(
+            {
+                "scenario": name,
+                "advisors": n,
+                "sl_c": float(ec.service_level) if bool(ec.stable) else _("instable (N ≤ A)"),
+                "sl_a": float(ea.sl_offered),
+                "abandon": p_ab,
+                "lost": round(s.calls * p_ab),
+                "asa": float(ea.asa),
+                "occupancy": float(ea.occupancy),
+            }
+        )
+    if simulate_days:
+        intervals = max(1, round(s.hours * 2))
+        stream = Stream(
+            "file",
+            (s.calls / intervals,) * intervals,
+            Distribution("exponential", s.aht),
+            Distribution("exponential", s.patience),
+        )
+        spec = SimulationSpec(
+            single_queue_config(s.advisors, service_level_s=s.answer_time),
+            (stream,),
+            interval_s=s.hours * 3600.0 / intervals,
+            answer_time_s=s.answer_time,
+        )
+        day = simulate(spec, simulate_days, seed=0, workers=workers).day
+        table.rows.append(
+            {
+                "scenario": _("Équipe saisie, simulée (%(n)d journées, IC 95 %%)") % {"n": simulate_days},
+                "advisors": s.advisors,
+                "sl_c": None,
+                "sl_a": _interval(day["sl_offered"].mean, day["sl_offered"].low, day["sl_offered"].high),
+                "abandon": _interval(day["abandon_rate"].mean, day["abandon_rate"].low, day["abandon_rate"].high),
+                "lost": round(s.calls * day["abandon_rate"].mean),
+                "asa": _interval(day["asa"].mean, day["asa"].low, day["asa"].high, digits=1),
+                "occupancy": day["occupancy"].mean,
+            }
+        )
+    table.notes.append(
+        _("Charge offerte : %(a).1f erlangs (%(r).2f appels par seconde pendant %(h)g h).")
+        % {"a": load, "r": rate, "h": s.hours}
+    )
+    return table

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from plateau.web._errors import guarded
+
+from . import views
+
+app_name = "wfm"
+
+urlpatterns = [
+    path("p/<slug:slug>/effectifs/", guarded(views.staffing), name="staffing"),
+    path("p/<slug:slug>/effectifs/scenarios/", guarded(views.what_if), name="whatif"),
+    path("p/<slug:slug>/effectifs/simulation/", guarded(views.simulation), name="simulation"),
+    path("p/<slug:slug>/effectifs/planning/", guarded(views.schedule), name="schedule"),
+]

@@ -1,0 +1,178 @@
+"""WFM pages of a programme, for its supervisors and programme managers (GET forms, CSV export of tables)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from plateau.domain.errors import DomainError
+from plateau.domain.wfm.errors import InvalidParameter
+from plateau.tenants.access import access_programme_by_slug
+from plateau.tenants.models import SUPERVISING_ROLES, Programme
+from plateau.wfm.forms import ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
+
+if TYPE_CHECKING:
+    from plateau.wfm import reports
+
+MAX_SIMULATED_CALLS = 500_000
+Compute = Callable[[TrafficForm | WhatIfForm, Programme], "reports.Table"]
+
+PAGES = (
+    ("staffing", "Besoins en conseillers"),
+    ("whatif", "Comparaison de scénarios"),
+    ("simulation", "Simulation"),
+    ("schedule", "Planning des vacations"),
+)
+
+
+def _traffic(form: TrafficForm, programme: Programme) -> tuple[reports.Traffic, list[str]]:
+    from plateau.wfm import reports
+    from plateau.wfm.access import forecast_programme
+
+    data = form.cleaned_data
+    minutes: int = data["interval_minutes"]
+    opening: dt.time = data["opening"]
+    volumes: list[float] = data["volumes"]
+    notes: list[str] = []
+    day: dt.date | None = data.get("forecast_date")
+    if day is not None:
+        forecast, check = forecast_programme(programme, [day], interval_minutes=minutes)
+        curve = forecast[day]
+        first = (opening.hour * 60 + opening.minute) // minutes
+        nonzero = np.flatnonzero(curve[first:])
+        last = first + (int(nonzero[-1]) + 1 if len(nonzero) else 1)
+        volumes = [float(v) for v in curve[first:last]]
+        notes.append(
+            _("Volumes prévus pour le %(day)s à partir de l'historique du programme (%(total).0f appels).")
+            % {"day": day.strftime("%d/%m/%Y"), "total": sum(volumes)}
+        )
+        if check is not None:
+            notes.append(
+                _("Erreur de prévision sur la dernière semaine (WAPE) : %(w).1f %%.") % {"w": 100 * check.wape}
+            )
+    traffic = reports.Traffic(
+        volumes,
+        opening,
+        minutes,
+        data["aht"],
+        data["service_level"] / 100.0,
+        data["answer_time"],
+        data["patience"],
+    )
+    return traffic, notes
+
+
+def _with_notes(table: reports.Table, notes: list[str]) -> reports.Table:
+    table.notes[:0] = notes
+    return table
+
+
+def _staffing(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports  # numpy, scipy, matplotlib: loaded on first use, not with the URLs
+
+    assert isinstance(form, TrafficForm)
+    traffic, notes = _traffic(form, programme)
+    return _with_notes(reports.staffing(traffic), notes)
+
+
+def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+
+    assert isinstance(form, SimulationForm)
+    traffic, notes = _traffic(form, programme)
+    data = form.cleaned_data
+    if sum(traffic.volumes) * data["replications"] > MAX_SIMULATED_CALLS:
+        # Runs in the request (about 40 µs a call): keep the page under half a minute.
+        raise InvalidParameter(
+            _("Trop d'appels à simuler ici (%(n)d au plus, journées comprises) : réduisez les journées simulées.")
+            % {"n": MAX_SIMULATED_CALLS}
+        )
+    return _with_notes(reports.simulation(traffic, data.get("advisors"), data["replications"]), notes)
+
+
+def _schedule(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+
+    assert isinstance(form, ScheduleForm)
+    traffic, notes = _traffic(form, programme)
+    return _with_notes(reports.schedule(traffic, form.cleaned_data.get("advisors")), notes)
+
+
+def _what_if(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+
+    d = form.cleaned_data
+    scenario = reports.Scenario(
+        d["calls"], d["hours"], d["advisors"], d["aht"], d["patience"], d["answer_time"], d["max_lost"] / 100
+    )
+    return reports.what_if(scenario, simulate_days=3 if d.get("simulate") else 0)
+
+
+def _csv(table: reports.Table, name: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([key for key, _label in table.columns])
+    for row in table.rows:
+        writer.writerow([row.get(key, "") for key, _label in table.columns])
+    return response
+
+
+def _page(
+    request: HttpRequest, slug: str, page: str, form_class: type[TrafficForm] | type[WhatIfForm], compute: Compute
+) -> HttpResponse:
+    programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
+    params = request.GET.copy()
+    export = params.pop("format", None) == ["csv"]
+    form = form_class(params or None)
+    table = None
+    if form.is_bound and form.is_valid():
+        try:
+            table = compute(form, programme)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+    if export and table is not None:
+        return _csv(table, f"{programme.slug}-{page}")
+    titles = dict(PAGES)
+    return render(
+        request,
+        "wfm/page.html",
+        {
+            "programme": programme,
+            "page": page,
+            "pages": [(key, _(label)) for key, label in PAGES],
+            "form": form,
+            "table": table,
+            "query": params.urlencode(),
+            "title": f"{_(titles[page])} — {programme.name}",
+            "heading": _(titles[page]),
+        },
+    )
+
+
+@login_required
+def staffing(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "staffing", TrafficForm, _staffing)
+
+
+@login_required
+def simulation(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "simulation", SimulationForm, _simulation)
+
+
+@login_required
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "schedule", ScheduleForm, _schedule)
+
+
+@login_required
+def what_if(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "whatif", WhatIfForm, _what_if)
