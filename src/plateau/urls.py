@@ -6,6 +6,7 @@ from plateau.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("plateau.web.leads_urls")),
     path("", include("plateau.wfm.urls")),
     path("", include("plateau.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Leads (forwarded requests): the lifecycle state machine, deadlines and weighted fair dispatch."""
