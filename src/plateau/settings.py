@@ -124,6 +124,21 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Mail: a real SMTP relay when PLATEAU_SMTP_HOST is set (production, and tests with a local SMTP sink);
+# otherwise the embedded mode writes each message to var/mail/ so nothing is lost and nothing leaves the machine.
+DEFAULT_FROM_EMAIL = os.environ.get("PLATEAU_FROM_EMAIL", "Plateau <plateau@localhost>")
+if os.environ.get("PLATEAU_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["PLATEAU_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("PLATEAU_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("PLATEAU_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PLATEAU_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("PLATEAU_SMTP_TLS", "0") == "1"
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Where `plateau geo import` looks for the official CSV when no path is given.
 SHARED_DATA_DIR = Path(os.environ.get("PLATEAU_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 

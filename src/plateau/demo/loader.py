@@ -14,6 +14,8 @@ from plateau.directory.demo import generate_providers
 from plateau.directory.models import Provider
 from plateau.geo.models import Commune
 from plateau.geo.services import load_demo_communes
+from plateau.leads.demo import load_leads_demo
+from plateau.leads.models import Lead
 from plateau.tenants.models import Programme, Role, User
 
 from .programmes import load_programmes
@@ -33,6 +35,8 @@ CONTACTS_PER_DAY = {
 }
 REFERRING = {"sap-national", "reseaux-prestataires", "teleassistance"}
 DAYS = 21
+# Programmes whose advisors forward requests to providers (48 h call-back promise).
+LEAD_DISPATCH = {"reseaux-prestataires"}
 
 
 def _advisors(programme: Programme) -> list[User]:
@@ -73,3 +77,5 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
             seed=seed,
             search_share=0.6 if slug in REFERRING else 0.0,
         )
+    if slug in LEAD_DISPATCH and not Lead.objects.for_programme(programme).exists():
+        load_leads_demo(programme, count=max(3, round(30 * scale)), seed=seed)

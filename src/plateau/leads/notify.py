@@ -6,6 +6,7 @@ Everything is queued/sent *after commit*, so a rolled-back change notifies nobod
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from typing import Any
 
@@ -19,6 +20,8 @@ from plateau.tenants.models import Membership, Role
 
 from .models import Lead, WebhookDelivery, WebhookEndpoint
 
+log = logging.getLogger(__name__)
+
 
 def _from() -> str:
     return getattr(settings, "DEFAULT_FROM_EMAIL", "plateau@localhost")
@@ -27,7 +30,15 @@ def _from() -> str:
 def email_on_commit(subject: str, body: str, to: list[str]) -> None:
     recipients = [a for a in to if a]
     if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, _from(), recipients, fail_silently=False))
+        transaction.on_commit(lambda: _send(subject, body, recipients))
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    # After commit: a mail relay that is down must not turn a recorded change into an error for the user.
+    try:
+        send_mail(subject, body, _from(), recipients, fail_silently=False)
+    except OSError:
+        log.exception("mail to %s not sent: %s", recipients, subject)
 
 
 def provider_recipients(provider: Provider) -> list[str]:
