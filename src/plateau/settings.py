@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "plateau.geo",
     "plateau.directory",
     "plateau.contacts",
+    "plateau.routing",
     "plateau.web",
 ]
 

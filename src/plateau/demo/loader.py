@@ -6,5 +6,8 @@ from .programmes import load_programmes
 
 
 def load_all() -> dict[str, object]:
+    from plateau.routing.demo import load_routing_demo
+
     programmes = load_programmes()
-    return {"programmes": len(programmes)}
+    routing = load_routing_demo(programmes)
+    return {"programmes": len(programmes), **{f"routing_{k}": v for k, v in routing.items()}}
