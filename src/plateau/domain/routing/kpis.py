@@ -32,6 +32,7 @@ class Counters:
     completed: int = 0
     handle_s: float = 0.0  # accept -> completion
     wrap_up_s: float = 0.0  # configured wrap-up of each completed contact
+    call_busy_s: float = 0.0  # handling + wrap-up of calls only (letters are held several at a time)
     staffed_s: float = 0.0  # advisors logged in and not paused (occupancy's denominator)
 
     def add(self, other: Counters) -> None:
@@ -99,10 +100,10 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "occupancy",
         "Taux d'occupation",
-        "(traitement + clôture) / temps connecté hors pause x 100",
+        "(traitement + clôture des appels) / temps connecté hors pause x 100",
         "%",
         1,
-        lambda c: _ratio(c.handle_s + c.wrap_up_s, c.staffed_s, 100),
+        lambda c: _ratio(c.call_busy_s, c.staffed_s, 100),
     ),
     Kpi(
         "lost",
@@ -188,11 +189,14 @@ class KpiAccumulator:
             q = self.config.queue_by_id.get(d.queue_id)
             wrap = q.wrap_up_s if q is not None else 0.0
             handled = 0.0 if start is None else d.at - start
+            is_call = q is not None and q.channel == "call"
 
             def done(c: Counters) -> None:
                 c.completed += 1
                 c.handle_s += handled
                 c.wrap_up_s += wrap
+                if is_call:
+                    c.call_busy_s += handled + wrap
 
             self._bump(d.at, scopes, done)
         elif d.reason == "abandoned":

@@ -25,7 +25,7 @@ from plateau.domain.routing.codec import event_to_dict
 from plateau.domain.routing.config import RoutingConfig
 from plateau.domain.routing.journal import replay
 from plateau.domain.routing.kpis import ALL, KpiAccumulator
-from plateau.domain.routing.state import ContactStatus
+from plateau.domain.routing.state import ContactRecord, ContactStatus
 from plateau.services.router.bus import Bus, RoutingMessage
 from plateau.services.router.journaled import JournaledRouter
 
@@ -166,19 +166,20 @@ class RouterService:
         contact_id = getattr(d, "contact_id", "")
         c = engine.contacts.get(contact_id) if contact_id else None
         if c is not None:
-            extra["contact"] = {
-                "channel": c.channel,
-                "caller": c.caller,
-                "queue_id": c.queue_id,
-                "programme": c.programme,
-                "enqueued_at": c.enqueued_at,
-                "skills": list(c.skills),
-                "attributes": dict(c.attributes),
-            }
+            extra["contact"] = _contact_info(c)
         if advisor_id and advisor_id in engine.advisors:
             a = engine.advisors[advisor_id]
             extra["advisor"] = {"state": a.state().value, "reason": a.pause_reason, "wrap_until": a.wrap_until}
         return RoutingMessage(type(d).__name__, data, programmes, advisor_id, extra)
+
+    def _offer(self, offer_id: str | None) -> dict[str, Any] | None:
+        """A pending offer as the desk shows it (a page opened after the offer was made still rings)."""
+        engine = self.router.engine
+        o = engine.offers.get(offer_id) if offer_id else None
+        c = engine.contacts.get(o.contact_id) if o is not None else None
+        if o is None or c is None:
+            return None
+        return {"offer_id": o.offer_id, "expires_at": o.expires_at, "queue_id": c.queue_id, "contact": _contact_info(c)}
 
     # -- status ---------------------------------------------------------------------------------------------
 
@@ -210,6 +211,7 @@ class RouterService:
                 "contacts": sorted(
                     cid for cid, c in engine.contacts.items() if c.advisor_id == a.advisor_id and c.answered_at
                 ),
+                "offer": self._offer(a.offer_id),
             }
             for a in engine.advisors.values()
         }
@@ -235,6 +237,18 @@ class RouterService:
             "counters": counters,
             "trend": {s: list(points) for s, points in self.trend.items()},
         }
+
+
+def _contact_info(c: ContactRecord) -> dict[str, Any]:
+    return {
+        "channel": c.channel,
+        "caller": c.caller,
+        "queue_id": c.queue_id,
+        "programme": c.programme,
+        "enqueued_at": c.enqueued_at,
+        "skills": list(c.skills),
+        "attributes": dict(c.attributes),
+    }
 
 
 def _midnight(at: float) -> float:
