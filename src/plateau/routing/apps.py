@@ -6,3 +6,8 @@ class RoutingConfig(AppConfig):
     name = "plateau.routing"
     label = "routing"
     verbose_name = _("Distribution des contacts")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

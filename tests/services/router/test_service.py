@@ -144,3 +144,26 @@ def test_given_redis_when_a_web_process_sends_commands_then_the_router_answers_a
         inbox.cancel()
         runtime.stop_embedded()
         runtime.reset_bus()
+
+
+def test_given_a_running_router_when_a_queue_is_saved_then_the_router_applies_the_new_configuration(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+):
+    from plateau.routing.models import Queue
+
+    bus = InProcessBus()
+    service = _start(tmp_path, bus)
+    try:
+        queue = Queue.objects.get(programme__slug="sap-national", code="appels")
+        queue.wrap_up_s = 99
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            queue.save()
+            queue.targets.first().save()  # type: ignore[union-attr]
+        assert len(callbacks) == 1  # one reload per transaction
+        deadline = time.monotonic() + 5
+        while service.router.engine.config.queue(QUEUE).wrap_up_s != 99 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert service.router.engine.config.queue(QUEUE).wrap_up_s == 99
+    finally:
+        runtime.stop_embedded()
+        runtime.reset_bus()
