@@ -167,7 +167,7 @@ class RealTimeSimulator:
 
 
 def start_realtime_thread(
-    programmes: list[str], *, per_hour: float = 120, virtual_advisors: int = 3
+    programmes: list[str], *, per_hour: float = 600, virtual_advisors: int = 3
 ) -> threading.Thread:
     """``plateau run --simulate``: live demo traffic in the embedded process."""
     sim = RealTimeSimulator(programmes, per_hour=per_hour, virtual_advisors=virtual_advisors)
