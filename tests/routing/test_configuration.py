@@ -51,3 +51,25 @@ def test_given_a_profile_with_an_out_of_scale_proficiency_when_saved_then_it_is_
     profile.skills = {"accueil": 9}
     with pytest.raises(ValidationError, match="hors de l'échelle"):
         profile.full_clean()
+
+
+def test_given_the_admin_when_a_profile_names_an_unknown_skill_then_the_form_shows_the_reason(client):
+    demo_programmes()
+    from plateau.tenants.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    profile = AdvisorProfile.objects.filter(programme__slug="teleassistance").first()
+    assert profile is not None
+    response = client.post(
+        f"/admin/routing/advisorprofile/{profile.pk}/change/",
+        {
+            "programme": profile.programme_id,
+            "user": profile.user_id,
+            "skills": '{"plongee": 2}',
+            "capacity": '{"call": 1}',
+        },
+    )
+    assert response.status_code == 200  # the form again, not a redirect
+    assert "Compétence inconnue « teleassistance.plongee »" in response.content.decode()
+    profile.refresh_from_db()
+    assert "plongee" not in profile.skills
