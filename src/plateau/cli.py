@@ -2,6 +2,8 @@
 
 ``plateau run``      embedded mode: migrate, load the demo programmes, serve web (+ in-process services).
 ``plateau web``      one web process (production: several behind a load balancer).
+``plateau router``   the routing service alone (production: journal in PostgreSQL, REDIS_URL for the web).
+``plateau simulate`` traffic generator: a programme's day in virtual time, or live callers in real time.
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
 ``plateau wfm …``    workforce management (Erlang C/A, staffing, shifts, simulation, forecasts)...
 ``plateau sip …``    the SIP gateway (voice menus, queues, bridging to advisors' phones); see docs/sip.md.
@@ -35,6 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--no-demo", action="store_true", help="do not load the demo programmes")
     run.add_argument("--demo-scale", type=float, default=1.0, help="shrink the demo volumes (e.g. 0.1)")
+    run.add_argument("--simulate", default="", help="play live traffic for these programme slugs (comma-separated)")
+    sub.add_parser("router", help="run the routing service (production, needs REDIS_URL)")
+    sim = sub.add_parser("simulate", help="traffic generator (Poisson arrivals, intraday profile)")
+    sim.add_argument("programmes", nargs="*", help="programme slugs (default: all)")
+    sim.add_argument("--realtime", action="store_true", help="live callers through the running router (REDIS_URL)")
+    sim.add_argument("--volume", type=float, default=2000, help="contacts per programme over the day (virtual time)")
+    sim.add_argument("--per-hour", type=float, default=120, help="arrivals per hour per programme (real time)")
+    sim.add_argument("--virtual-advisors", type=int, default=0, help="add N virtual advisors per programme")
+    sim.add_argument("--duration", type=float, default=0, help="stop after N seconds (real time; 0: never)")
+    sim.add_argument("--seed", type=int, default=1)
     web = sub.add_parser("web", help="serve the web application (ASGI)")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=8000)
@@ -68,9 +80,28 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", interactive=False, verbosity=1)
         if not ns.no_demo:
             call_command("load_demo", scale=ns.demo_scale)
+        from plateau.services.router.runtime import start_embedded
+
+        start_embedded()  # the router thread of the single embedded process
+        from plateau.services.scheduler import start_embedded as start_scheduler
+
+        start_scheduler()  # lead deadlines, reminders, surveys and webhook retries, swept every minute
+        if ns.simulate:
+            from plateau.routing.simulate import start_realtime_thread
+
+            start_realtime_thread(ns.simulate.split(","))
         print(f"Plateau is serving on http://{ns.host}:{ns.port}/ (embedded mode, SQLite)", flush=True)
         _serve(ns.host, ns.port)
         return 0
+    if ns.command == "router":
+        from plateau.services.router.runtime import run_forever
+
+        run_forever()
+        return 0
+    if ns.command == "simulate":
+        from plateau.routing.simulate import main as simulate_main
+
+        return simulate_main(ns)
     if ns.command == "web":
         _serve(ns.host, ns.port, ns.workers)
         return 0

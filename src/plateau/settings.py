@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "plateau.directory",
     "plateau.contacts",
     "plateau.leads",
+    "plateau.routing",
     "plateau.web",
     "plateau.wfm",
 ]

@@ -16,6 +16,7 @@ from plateau.geo.models import Commune
 from plateau.geo.services import load_demo_communes
 from plateau.leads.demo import load_leads_demo
 from plateau.leads.models import Lead
+from plateau.routing.demo import load_routing_demo
 from plateau.tenants.models import Programme, Role, User
 
 from .programmes import load_programmes
@@ -54,6 +55,7 @@ def load_all(scale: float = 1.0) -> dict[str, object]:
     summary["communes"] = len(communes)
     programmes = load_programmes()
     summary["programmes"] = len(programmes)
+    summary.update({f"routing {k}": v for k, v in load_routing_demo(programmes).items()})
     for seed, (slug, programme) in enumerate(sorted(programmes.items()), start=1):
         with transaction.atomic():  # one commit per programme: the demo loads in seconds, not minutes
             _load_programme(slug, programme, communes, seed, scale)

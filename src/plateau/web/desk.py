@@ -57,10 +57,18 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect(_contact_url(contact))
     open_contacts = Contact.objects.for_programme(programme).filter(advisor_id=request.user.pk, status="open")
+    from .live import routing_context
+
     return render(
         request,
         "web/desk.html",
-        {"programme": programme, "form": form, "open_contacts": open_contacts, "title": _("Poste conseiller")},
+        {
+            "programme": programme,
+            "form": form,
+            "open_contacts": open_contacts,
+            "title": _("Poste conseiller"),
+            **routing_context(programme, request.user.get_username()),
+        },
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import desk, supervision, views
+from . import desk, live, supervision, views
 from ._errors import guarded
 
 app_name = "web"
@@ -18,4 +18,13 @@ urlpatterns = [
     path("p/<slug:slug>/contacts/<int:contact_id>/coordonnees/", guarded(desk.give_details), name="give_details"),
     path("p/<slug:slug>/contacts/<int:contact_id>/cloture/", guarded(desk.wrap_up), name="wrap_up"),
     path("p/<slug:slug>/supervision/", guarded(supervision.supervision), name="supervision"),
+    path("p/<slug:slug>/poste/routage/", guarded(live.desk_action), name="desk_action"),
+    path("p/<slug:slug>/poste/flux/", live.desk_stream, name="desk_stream"),
+    path("p/<slug:slug>/courrier/", guarded(live.new_work_item), name="new_work_item"),
+    path("p/<slug:slug>/tableau/", guarded(live.wallboard_page), name="wallboard"),
+    path("p/<slug:slug>/tableau/flux/", live.wallboard_stream, name="wallboard_stream"),
+    path("p/<slug:slug>/rapport/", guarded(live.report), name="report"),
+    path("tableau/", guarded(live.wallboard_page), name="wallboard_all"),
+    path("tableau/flux/", live.wallboard_stream, name="wallboard_all_stream"),
+    path("status", live.status, name="status"),
 ]

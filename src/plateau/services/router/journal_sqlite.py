@@ -35,7 +35,8 @@ class SqliteJournal:
     def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
         if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(synchronous)
-        self._db = sqlite3.connect(str(path), isolation_level=None)
+        # One thread at a time, but not always the one that opened it (the service journals in a worker thread).
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous}")
         self._db.executescript(SCHEMA)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoutingConfig(AppConfig):
+    name = "plateau.routing"
+    label = "routing"
+    verbose_name = _("Distribution des contacts")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

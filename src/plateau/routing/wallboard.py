@@ -1,0 +1,62 @@
+"""What a wallboard shows, shaped from the router's status for a set of programmes (live and cold pages)."""
+
+from __future__ import annotations
+
+from collections import Counter as Tally
+from typing import Any
+
+from plateau.domain.routing.kpis import KPIS, Counters, compute
+
+STATES = (
+    ("available", "Disponibles"),
+    ("reserved", "Sonnerie"),
+    ("busy", "En communication"),
+    ("wrap_up", "En clôture"),
+    ("paused", "En pause"),
+)
+
+
+def wallboard(status: dict[str, Any] | None, programmes: list[str]) -> dict[str, Any]:
+    """Queues, advisors by state, KPIs (with their definitions) and the trend of ``programmes`` together."""
+    wanted = set(programmes)
+    if status is None:
+        return {"live": False, "kpis": [_kpi(k, None) for k in KPIS], "queues": [], "states": [], "trend": ""}
+    queues = [q for q in status["queues"] if q["programme"] in wanted]
+    tally: Tally[str] = Tally()
+    for a in status["advisors"].values():
+        if wanted & set(a["programmes"]):
+            tally[a["state"]] += 1
+    total = Counters()
+    for slug in programmes:
+        if slug in status["counters"]:
+            total.add(Counters(**status["counters"][slug]))
+    values = compute(total)
+    return {
+        "live": True,
+        "at": status["at"],
+        "queues": queues,
+        "waiting": sum(q["waiting"] for q in queues),
+        "longest_wait_s": max((q["longest_wait_s"] for q in queues), default=0.0),
+        "states": [{"state": s, "label": label, "count": tally.get(s, 0)} for s, label in STATES],
+        "kpis": [_kpi(k, values[k.key]) for k in KPIS],
+        "trend": trend_points(status.get("trend", {}), programmes),
+    }
+
+
+def _kpi(k: Any, value: float | None) -> dict[str, Any]:
+    shown = "—" if value is None else (f"{value:.1f}" if k.unit == "%" else f"{value:.0f}")
+    return {"key": k.key, "name": k.name, "formula": k.formula, "unit": k.unit, "version": k.version, "value": shown}
+
+
+def trend_points(
+    trend: dict[str, list[dict[str, float]]], programmes: list[str], width: int = 600, height: int = 120
+) -> str:
+    """SVG polyline points of the waiting contacts over the last hour (summed over ``programmes``)."""
+    series = [trend.get(slug, []) for slug in programmes]
+    n = min((len(s) for s in series if s), default=0)
+    if n < 2:
+        return ""
+    sums = [sum(s[-n + i]["waiting"] for s in series if s) for i in range(n)]
+    top = max(max(sums), 1)
+    step = width / (n - 1)
+    return " ".join(f"{i * step:.1f},{height - v * (height - 4) / top:.1f}" for i, v in enumerate(sums))

@@ -1,0 +1,262 @@
+"""The live ACD pages: the advisor's routing panel (SSE), the supervisor wallboard (SSE), the day report.
+
+Server-Sent Events views are async (ASGI): they never touch the ORM once streaming, they only relay the
+router's bus (in-process or Redis pub/sub). Actions are plain form posts answered by a redirect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plateau.contacts import services as contact_services
+from plateau.domain.errors import DomainError
+from plateau.domain.routing import events as ev
+from plateau.errors import NotFound, PermissionDenied, PlateauError
+from plateau.routing.models import PauseReason, Queue
+from plateau.routing.report import day_report, to_csv
+from plateau.routing.wallboard import wallboard
+from plateau.services.router.client import RouterClient, RouterUnavailableError, new_id
+from plateau.services.router.runtime import bus
+from plateau.tenants.access import access_programme_by_slug, programmes_for
+from plateau.tenants.models import SUPERVISING_ROLES, Programme, Role
+
+CHANNELS = {"call": "call", "letter": "letter", "email": "email", "webform": "web"}
+STALE_AFTER_S = 10.0
+
+
+def routing_context(programme: Programme, username: str) -> dict[str, Any]:
+    """What the desk's routing panel needs when the page is rendered."""
+    status = bus().latest_status()
+    me = (status or {}).get("advisors", {}).get(username)
+    return {
+        "routing_state": me,
+        "routing_up": status is not None and time.time() - status["at"] < STALE_AFTER_S,
+        "pause_reasons": PauseReason.objects.for_programme(programme).order_by("label"),
+        "work_queues": Queue.objects.for_programme(programme).exclude(channel="call").order_by("label"),
+    }
+
+
+def _send(request: HttpRequest, event: ev.RoutingEvent) -> list[dict[str, Any]] | None:
+    try:
+        decisions = RouterClient().submit(event)
+    except RouterUnavailableError:
+        messages.error(request, _("Le service de distribution ne répond pas. Réessayez dans un instant."))
+        return None
+    for d in decisions:
+        if d["type"] == "Rejected":
+            messages.error(request, d["message"])
+            return None
+    return decisions
+
+
+@login_required
+@require_POST
+def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
+    """Log in/out of routing, pause with a reason, resume, accept/decline an offer, complete, end wrap-up."""
+    programme = access_programme_by_slug(request.user, slug, [Role.ADVISOR])
+    me = request.user.get_username()
+    action = request.POST.get("action", "")
+    p = request.POST
+    desk_url = reverse("web:desk", args=[slug])
+    events: dict[str, ev.RoutingEvent] = {
+        "login": ev.AdvisorLoggedIn(new_id(), 0, me),
+        "logout": ev.AdvisorLoggedOut(new_id(), 0, me),
+        "pause": ev.AdvisorPaused(new_id(), 0, me, p.get("reason", "")),
+        "resume": ev.AdvisorResumed(new_id(), 0, me),
+        "accept": ev.OfferAccepted(new_id(), 0, p.get("offer_id", ""), me),
+        "decline": ev.OfferDeclined(new_id(), 0, p.get("offer_id", ""), me),
+        "complete": ev.ContactCompleted(new_id(), 0, p.get("contact_id", ""), me),
+        "end_wrap_up": ev.WrapUpEnded(new_id(), 0, me),
+    }
+    if action not in events:
+        messages.error(request, _("Action inconnue."))
+        return redirect(desk_url)
+    decisions = _send(request, events[action])
+    if decisions is None or action != "accept":
+        return redirect(desk_url)
+    # The offer is ours: open the contact in the existing flow (identification, need, search, wrap-up).
+    try:
+        contact = contact_services.start_contact(
+            programme=programme,
+            advisor=request.user,  # type: ignore[arg-type]
+            channel=CHANNELS.get(p.get("channel", "call"), "call"),
+            phone=p.get("caller", ""),
+            correspondent=p.get("correspondent", ""),
+        )
+    except (PlateauError, DomainError) as exc:
+        messages.error(request, str(exc.message))
+        return redirect(desk_url)
+    return redirect(reverse("web:contact", args=[slug, contact.pk]))
+
+
+@login_required
+@require_POST
+def new_work_item(request: HttpRequest, slug: str) -> HttpResponse:
+    """A letter or an e-mail received: it becomes a routed contact of the chosen (non-call) queue."""
+    programme = access_programme_by_slug(request.user, slug, [Role.ADVISOR, *SUPERVISING_ROLES])
+    queue = Queue.objects.for_programme(programme).filter(pk=request.POST.get("queue") or 0).first()
+    if queue is None:
+        messages.error(request, _("Choisissez une file."))
+        return redirect(reverse("web:desk", args=[slug]))
+    correspondent = request.POST.get("correspondent", "").strip()
+    try:
+        RouterClient().enqueue(f"{programme.slug}.{queue.code}", attributes={"correspondent": correspondent})
+    except RouterUnavailableError:
+        messages.error(request, _("Le service de distribution ne répond pas. Réessayez dans un instant."))
+    else:
+        messages.success(
+            request,
+            _("Contact mis dans la file « %(label)s » : il sera proposé à un conseiller.") % {"label": queue.label},
+        )
+    return redirect(reverse("web:desk", args=[slug]))
+
+
+def _sse(kind: str, data: Any) -> str:
+    return f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+async def _authorised(request: HttpRequest, slug: str, roles: Any) -> tuple[Any, list[str]] | None:
+    user = await request.auser()
+    if not user.is_authenticated:
+        return None
+    try:
+        if slug:
+            programme = await sync_to_async(access_programme_by_slug)(user, slug, roles)
+            return user, [programme.slug]
+        slugs = await sync_to_async(lambda: sorted(programmes_for(user, roles).values_list("slug", flat=True)))()
+        return (user, slugs) if slugs else None
+    except (NotFound, PermissionDenied):
+        return None
+
+
+def _stream(gen: AsyncIterator[str]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(gen, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+async def desk_stream(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """SSE for one advisor: offers (with caller information), withdrawals, their state, wrap-up timer."""
+    auth = await _authorised(request, slug, [Role.ADVISOR])
+    if auth is None:
+        return HttpResponse(status=403)
+    me = auth[0].get_username()
+    source = bus()
+
+    async def events() -> AsyncIterator[str]:
+        yield "retry: 2000\n\n"
+        status = await asyncio.to_thread(source.latest_status)
+        if status is not None:
+            yield _sse("state", status["advisors"].get(me))
+        async for m in source.subscribe():
+            if m.kind == "status":
+                yield _sse("state", m.data["advisors"].get(me))
+            elif m.advisor_id == me:
+                yield _sse(m.kind, {**m.data, **m.extra})
+
+    return _stream(events())
+
+
+async def wallboard_stream(request: HttpRequest, slug: str = "") -> HttpResponseBase:
+    auth = await _authorised(request, slug, SUPERVISING_ROLES)
+    if auth is None:
+        return HttpResponse(status=403)
+    slugs = auth[1]
+    source = bus()
+
+    async def events() -> AsyncIterator[str]:
+        yield "retry: 2000\n\n"
+        async for m in source.subscribe():
+            if m.kind == "status":
+                yield _sse("wallboard", wallboard(m.data, slugs))
+
+    return _stream(events())
+
+
+@login_required
+def wallboard_page(request: HttpRequest, slug: str = "") -> HttpResponse:
+    """Per programme (``slug``) or overall (every programme the user supervises)."""
+    if slug:
+        programmes = [access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)]
+    else:
+        programmes = list(programmes_for(request.user, SUPERVISING_ROLES).order_by("name"))
+        if not programmes:
+            raise NotFound()
+    slugs = [p.slug for p in programmes]
+    board = wallboard(bus().latest_status(), slugs)
+    title = programmes[0].name if slug else _("Tous mes programmes")
+    return render(
+        request,
+        "web/wallboard.html",
+        {
+            "board": board,
+            "programmes": programmes,
+            "slug": slug,
+            "stream_url": reverse("web:wallboard_stream", args=[slug]) if slug else reverse("web:wallboard_all_stream"),
+            "title": _("Tableau mural — %(name)s") % {"name": title},
+        },
+    )
+
+
+@login_required
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    """KPIs of one day per 15/30-minute interval, recomputed from the journal; ``?format=csv`` exports."""
+    programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("jour", ""))
+    except ValueError:
+        day = timezone.localdate()
+    interval = 15 if request.GET.get("intervalle") == "15" else 30
+    rows = day_report(programme.slug, day, interval)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{day}-{interval}min.csv"'
+        return response
+    from plateau.domain.routing.kpis import KPIS
+
+    shown = [{"interval": r["interval"], "values": [_fmt(r[k.key], k.unit) for k in KPIS]} for r in rows]
+    return render(
+        request,
+        "web/report.html",
+        {
+            "programme": programme,
+            "day": day,
+            "interval": interval,
+            "rows": shown,
+            "kpis": KPIS,
+            "title": _("Rapport du %(day)s — %(name)s") % {"day": day.strftime("%d/%m/%Y"), "name": programme.name},
+        },
+    )
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}" if unit == "%" else f"{value:.0f}"
+
+
+def status(request: HttpRequest) -> JsonResponse:
+    """Health: is the router alive (status published recently), and its journal position."""
+    st = bus().latest_status()
+    age = None if st is None else round(time.time() - st["at"], 1)
+    ok = age is not None and age < STALE_AFTER_S
+    body = {"web": "ok", "router": "ok" if ok else "down", "router_status_age_s": age}
+    if st is not None:
+        body |= {"journal_seq": st["seq"], "events_processed": st["processed"], "queues": len(st["queues"])}
+    return JsonResponse(body, status=200 if ok else 503)

@@ -1,0 +1,77 @@
+"""KPI tables: decisions in, figures out, each KPI as defined once in plateau.domain.routing.kpis."""
+
+from __future__ import annotations
+
+import pytest
+
+from plateau.domain.routing import AdvisorProfile, QueueConfig, RoutingConfig
+from plateau.domain.routing import events as ev
+from plateau.domain.routing.kpis import ALL, KPIS, KpiAccumulator, compute
+
+CONFIG = RoutingConfig(
+    skills=(),
+    queues=(QueueConfig("q", "p", service_level_s=20.0, wrap_up_s=10.0),),
+    advisors=(AdvisorProfile("a", (), ("p",)),),
+)
+
+
+def _day() -> KpiAccumulator:
+    acc = KpiAccumulator(CONFIG, interval_s=900)
+    acc.feed(
+        [
+            ev.AdvisorStateChanged("x", 0, "a", "available", ""),
+            ev.ContactQueued("x", 0, "c1", "q", 0.0),
+            ev.ContactAnswered("x", 10, "c1", "a", "q", 10.0),  # within T
+            ev.ContactLeft("x", 110, "c1", "q", "completed", 10.0),  # handled 100 s + 10 s wrap-up
+            ev.ContactQueued("x", 100, "c2", "q", 0.0),
+            ev.ContactAnswered("x", 140, "c2", "a", "q", 40.0),  # after T
+            ev.ContactLeft("x", 240, "c2", "q", "completed", 40.0),
+            ev.ContactQueued("x", 200, "c3", "q", 0.0),
+            ev.ContactLeft("x", 215, "c3", "q", "abandoned", 15.0),  # abandoned within T
+            ev.ContactQueued("x", 300, "c4", "q", 0.0),
+            ev.ContactLeft("x", 400, "c4", "q", "voicemail", 100.0),
+            ev.AdvisorStateChanged("x", 1000, "a", "logged_out", ""),
+        ]
+    )
+    return acc
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("offered", 4),
+        ("answered", 2),
+        ("service_level", 50.0),  # 1 of 2 answered within 20 s
+        ("service_level_offered", 2 / 3 * 100),  # (1 + 1) / (2 + 1)
+        ("abandon_rate", 1 / 3 * 100),
+        ("asa", 25.0),
+        ("aht", 110.0),  # (100 + 100 + 2 x 10) / 2
+        ("occupancy", 22.0),  # 220 s busy over 1000 s staffed
+        ("lost", 2),  # one abandon, one voicemail
+    ],
+)
+def test_given_a_small_day_when_kpis_are_computed_then_each_matches_its_formula(key: str, expected: float):
+    # Staffed time belongs to programmes (advisors are not tied to a queue): no occupancy per queue.
+    for scope in (ALL, "p") if key == "occupancy" else (ALL, "p", "q"):
+        value = compute(_day().get(scope))[key]
+        assert value == pytest.approx(expected)
+
+
+def test_given_no_traffic_when_ratios_are_computed_then_they_are_undefined_not_zero():
+    values = compute(KpiAccumulator(CONFIG).get())
+    assert values["service_level"] is None
+    assert values["asa"] is None
+    assert values["offered"] == 0
+
+
+def test_given_intervals_of_15_minutes_when_staffed_time_spans_two_then_it_is_split():
+    acc = _day()
+    assert acc.intervals() == [0.0, 900.0]
+    assert acc.get(ALL, 0.0).staffed_s == 900
+    assert acc.get(ALL, 900.0).staffed_s == 100
+
+
+def test_every_kpi_is_defined_once_with_a_formula_a_unit_and_a_version():
+    keys = [k.key for k in KPIS]
+    assert len(keys) == len(set(keys))
+    assert all(k.formula and k.version >= 1 and k.unit in ("%", "s", "") for k in KPIS)
