@@ -17,6 +17,9 @@ CHROMIUM = "/usr/bin/chromium"
 def _fast_password_hashing(settings: Any) -> None:
     # Tests build many users; the production hasher would spend most of the suite's time hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # pytest-django's live server is WSGI: an SSE stream whose browser is gone is only noticed at its next
+    # write, so bound the streams or the process waits for them at exit.
+    settings.PLATEAU_SSE_MAX_SECONDS = 30
 
 
 @pytest.fixture(scope="session")

@@ -125,6 +125,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Server-Sent Events stream ends after this long and the browser reconnects by itself.
+PLATEAU_SSE_MAX_SECONDS = float(os.environ.get("PLATEAU_SSE_MAX_SECONDS", "300"))
 
 # Mail: a real SMTP relay when PLATEAU_SMTP_HOST is set (production, and tests with a local SMTP sink);
 # otherwise the embedded mode writes each message to var/mail/ so nothing is lost and nothing leaves the machine.

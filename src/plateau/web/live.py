@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
@@ -144,8 +145,28 @@ async def _authorised(request: HttpRequest, slug: str, roles: Any) -> tuple[Any,
         return None
 
 
+async def _bounded(gen: AsyncIterator[str], seconds: float) -> AsyncIterator[str]:
+    """End the stream after ``seconds``: the browser's EventSource reconnects (``retry:``) and the server never
+    keeps a stream whose client vanished without a failed write (a quiet bus, a WSGI test server) forever."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    it = gen.__aiter__()
+    try:
+        while (remaining := deadline - loop.time()) > 0:
+            try:
+                item = await asyncio.wait_for(it.__anext__(), remaining)
+            except (StopAsyncIteration, TimeoutError):
+                return
+            yield item
+    finally:
+        aclose = getattr(it, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
 def _stream(gen: AsyncIterator[str]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(gen, content_type="text/event-stream")
+    seconds = float(getattr(settings, "PLATEAU_SSE_MAX_SECONDS", 300))
+    response = StreamingHttpResponse(_bounded(gen, seconds), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
