@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.management import call_command
 from plateau.geo.errors import GeoImportError
 from plateau.geo.importing import ImportReport
 from plateau.geo.models import Commune, Department, PostalCode, Region
-from plateau.geo.services import DEMO_FIXTURE_DIR, import_communes, load_demo_communes
+from plateau.geo.services import DEMO_COMMUNES_CSV, DEMO_FIXTURE_DIR, import_communes, load_demo_communes
 from plateau.tenants.models import AuditEntry
 
 HEADER = (
@@ -28,7 +29,7 @@ def _write(tmp_path: Path, *rows: str, name: str = "communes.csv") -> Path:
 
 
 def _fixture_rows() -> int:
-    with (DEMO_FIXTURE_DIR / "communes.csv").open(encoding="utf-8") as f:
+    with DEMO_COMMUNES_CSV.open(encoding="utf-8") as f:
         return sum(1 for _ in csv.DictReader(f))
 
 
@@ -148,9 +149,13 @@ def test_commands_load_the_demo_and_report_counts(tmp_path: Path, capsys: pytest
     call_command("load_demo_communes")
     out = capsys.readouterr().out
     assert "Communes créées" in out and "Lignes ignorées : 0" in out
-    call_command("import_communes", "--file", str(DEMO_FIXTURE_DIR / "communes.csv"))
+    call_command("import_communes", "--file", str(DEMO_COMMUNES_CSV))
     assert "créées : 0, mises à jour : 0" in capsys.readouterr().out
-    call_command("import_communes", "--dir", str(DEMO_FIXTURE_DIR))
+    # The official folder layout: communes.csv beside departements.csv and regions.csv.
+    for name in ("departements.csv", "regions.csv"):
+        shutil.copy(DEMO_FIXTURE_DIR / name, tmp_path / name)
+    shutil.copy(DEMO_COMMUNES_CSV, tmp_path / "communes.csv")
+    call_command("import_communes", "--dir", str(tmp_path))
     assert "Départements :" in capsys.readouterr().out
 
 

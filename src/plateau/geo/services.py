@@ -20,6 +20,7 @@ from .errors import GeoImportError
 from .importing import ImportReport, import_files
 
 __all__ = [
+    "DEMO_COMMUNES_CSV",
     "DEMO_FIXTURE_DIR",
     "CommuneResolution",
     "GeodataImported",
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 DEMO_FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "demo"
+# Named apart from the official file so that nobody takes the 391-row fixture for a copy of it.
+DEMO_COMMUNES_CSV = DEMO_FIXTURE_DIR / "communes_demo.csv"
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,12 @@ def default_geodata_dir() -> Path:
     return Path(settings.SHARED_DATA_DIR) / "fr-geo"
 
 
-def import_communes(source: Path | str | None = None) -> ImportReport:
+def import_communes(
+    source: Path | str | None = None, *, departements: Path | None = None, regions: Path | None = None
+) -> ImportReport:
     """Import official geodata: a directory with communes.csv (+ departements.csv, regions.csv if present),
-    or a single communes-format CSV file. Idempotent: re-importing updates changed rows only.
+    or a single communes-format CSV file (with optional ``departements`` and ``regions`` files).
+    Idempotent: re-importing updates changed rows only.
 
     Raises :class:`~plateau.geo.errors.GeoImportError` when the source or a required column is missing; bad
     rows are reported in the returned :class:`ImportReport`, never raised.
@@ -64,7 +70,7 @@ def import_communes(source: Path | str | None = None) -> ImportReport:
             "regions_csv": regions if regions.is_file() else None,
         }
     elif path.is_file():
-        communes, files = path, {}
+        communes, files = path, {"departements_csv": departements, "regions_csv": regions}
     else:
         raise GeoImportError(f"Source introuvable : {path}")
     with transaction.atomic():
@@ -86,4 +92,8 @@ def import_communes(source: Path | str | None = None) -> ImportReport:
 
 def load_demo_communes() -> ImportReport:
     """Load the small built-in fixture of real communes (demo and tests); idempotent."""
-    return import_communes(DEMO_FIXTURE_DIR)
+    return import_communes(
+        DEMO_COMMUNES_CSV,
+        departements=DEMO_FIXTURE_DIR / "departements.csv",
+        regions=DEMO_FIXTURE_DIR / "regions.csv",
+    )
