@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plateau.calls import services as call_services
 from plateau.contacts import services as contact_services
 from plateau.domain.errors import DomainError
 from plateau.domain.routing import events as ev
@@ -31,8 +32,10 @@ from plateau.errors import NotFound, PermissionDenied, PlateauError
 from plateau.routing.models import PauseReason, Queue
 from plateau.routing.report import day_report, to_csv
 from plateau.routing.wallboard import wallboard
+from plateau.services.router.bus import RoutingMessage
 from plateau.services.router.client import RouterClient, RouterUnavailableError, new_id
 from plateau.services.router.runtime import bus
+from plateau.services.sip.events import RECORDING_REQUESTED
 from plateau.tenants.access import access_programme_by_slug, programmes_for
 from plateau.tenants.models import SUPERVISING_ROLES, Programme, Role
 
@@ -74,6 +77,8 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
     action = request.POST.get("action", "")
     p = request.POST
     desk_url = reverse("web:desk", args=[slug])
+    if action == "record":
+        return _request_recording(request, programme, p.get("contact_id", ""), desk_url)
     events: dict[str, ev.RoutingEvent] = {
         "login": ev.AdvisorLoggedIn(new_id(), 0, me),
         "logout": ev.AdvisorLoggedOut(new_id(), 0, me),
@@ -102,7 +107,23 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
     except (PlateauError, DomainError) as exc:
         messages.error(request, str(exc.message))
         return redirect(desk_url)
+    if contact.channel == "call":  # the call's detail record (stored by the SIP gateway) points at this contact
+        call_services.link_contact(contact, p.get("routing_contact_id", ""))
     return redirect(reverse("web:contact", args=[slug, contact.pk]))
+
+
+def _request_recording(request: HttpRequest, programme: Programme, contact_id: str, desk_url: str) -> HttpResponse:
+    """Recording on demand: the SIP gateway announces it to the caller, then records both directions."""
+    me = request.user.get_username()
+    call_services.request_recording(programme, request.user, contact_id)  # type: ignore[arg-type]
+    message = RoutingMessage(RECORDING_REQUESTED, {"contact_id": contact_id}, (programme.slug,), me)
+    try:
+        bus().publish([message])
+    except Exception:  # Redis down: nothing was started
+        messages.error(request, _("L'enregistrement n'a pas pu être demandé. Réessayez dans un instant."))
+    else:
+        messages.success(request, _("Enregistrement demandé : l'appelant en est informé avant qu'il commence."))
+    return redirect(desk_url)
 
 
 @login_required

@@ -179,7 +179,8 @@ class RouterService:
         c = engine.contacts.get(o.contact_id) if o is not None else None
         if o is None or c is None:
             return None
-        return {"offer_id": o.offer_id, "expires_at": o.expires_at, "queue_id": c.queue_id, "contact": _contact_info(c)}
+        return {"offer_id": o.offer_id, "contact_id": o.contact_id, "expires_at": o.expires_at, "queue_id": c.queue_id,
+                "contact": _contact_info(c)}  # fmt: skip
 
     # -- status ---------------------------------------------------------------------------------------------
 

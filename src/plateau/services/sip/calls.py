@@ -65,6 +65,10 @@ class Call:
     record: ev.CallRecord | None = None
     digits: str = ""
     music: str = "music"
+    estimated_wait_s: float | None = None  # the router's EWT, told to the caller with the position
+    estimate_at: float = 0.0
+    recording_started_at: float | None = None  # recording on demand (announced first)
+    recording_by: str = ""
 
     @property
     def ended(self) -> bool:

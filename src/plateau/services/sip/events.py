@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Kind of the bus message by which the desk asks the gateway to record an advisor's call ({"contact_id": ...}).
+RECORDING_REQUESTED = "RecordingRequested"
+
 
 @dataclass(frozen=True)
 class CallEvent:
@@ -65,6 +68,21 @@ class CallbackRequested(CallEvent):
 class VoicemailRecorded(CallEvent):
     path: str
     seconds: float
+
+
+@dataclass(frozen=True)
+class RecordingStarted(CallEvent):
+    """The caller heard the announcement; both directions are recorded from now on."""
+
+    advisor: str
+
+
+@dataclass(frozen=True)
+class RecordingSaved(CallEvent):
+    path: str
+    started_at: float
+    seconds: float
+    advisor: str
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from plateau.domain.ivr import Flow, Interpreter
 from plateau.domain.ivr import interpreter as ivr
 from plateau.services.sip import events as ev
 from plateau.services.sip import message as sipmsg
-from plateau.services.sip import rtp, sdp
+from plateau.services.sip import recording, rtp, sdp
 from plateau.services.sip.calls import ALLOW, Call, GatewayConfig, OutboundLeg
 from plateau.services.sip.dialog import Addr, Dialog, Registrar
 from plateau.services.sip.media import MediaEngine
@@ -305,7 +305,7 @@ class Gateway:
         waiting.append(call.id)
         now = time.time()
         self._stamp(call, queued_at=now, path=tuple(call.interp.path))
-        self._play(call, "queued", lambda: self._play(call, call.music, None, loop=True))
+        self._play(call, "queued", lambda: self._announce_wait(call))
         if action.announce_position:
             self._announce_every(call, action.announce_every_s)
         event = ev.CallQueued(call.id, call.programme, now, action.queue, dict(action.attributes), len(waiting))
@@ -328,10 +328,29 @@ class Gateway:
             pos = self.position(call.id)
             if pos is not None:
                 name = f"position_{pos}" if pos <= 9 else "position_many"
-                self._play(call, name, lambda: self._play(call, call.music, None, loop=True))
+                self._play(call, name, lambda: self._announce_wait(call))
             call.timers.append(asyncio.get_running_loop().call_later(seconds, announce))
 
         call.timers.append(asyncio.get_running_loop().call_later(seconds, announce))
+
+    def set_estimated_wait(self, call_id: str, seconds: float | None) -> None:
+        """The router's estimated wait for this call: told after the "queued" prompt and with the position."""
+        call = self.calls.get(call_id)
+        if call is not None:
+            call.estimated_wait_s, call.estimate_at = seconds, time.time()
+
+    def _announce_wait(self, call: Call) -> None:
+        """The remaining estimated wait (rounded up to the minute, "more than ten" beyond), then the music."""
+
+        def music() -> None:
+            self._play(call, call.music, None, loop=True)
+
+        if call.estimated_wait_s is None or call.state not in ("queued", "ringing"):
+            music()
+            return
+        left = max(0.0, call.estimated_wait_s - (time.time() - call.estimate_at))
+        minutes = max(1, -(-int(left) // 60))
+        self._play(call, f"wait_{minutes}" if minutes <= 10 else "wait_many", music)
 
     def _dispatch(self) -> None:
         """Internal dispatcher (no router attached): head of each queue to the longest-idle free advisors."""
@@ -356,7 +375,7 @@ class Gateway:
             call.timers.append(loop.call_later(1.0, self._dispatch))  # retry once someone is free
 
     # seams: bridge, reject, transfer, hang up -----------------------------------------------------------------
-    async def bridge(self, call_id: str, advisors: Sequence[str]) -> bool:
+    async def bridge(self, call_id: str, advisors: Sequence[str], *, ring_timeout: float | None = None) -> bool:
         """Ring each advisor in turn (ring timeout, then CANCEL) and bridge the first who answers."""
         call = self.calls.get(call_id)
         if call is None or call.state not in ("queued", "ringing"):
@@ -370,7 +389,7 @@ class Gateway:
                 continue
             self.busy.add(advisor)
             try:
-                if await self._ring(call, advisor, *contact):
+                if await self._ring(call, advisor, *contact, ring_timeout=ring_timeout):
                     return True
             finally:
                 if call.state != "bridged" or (call.outbound and call.outbound.target != advisor):
@@ -422,6 +441,7 @@ class Gateway:
                 self._confirm(out, resp)
                 self._drop_outbound(call, bye=True)
             else:
+                out.cancelled = out.cancelled or resp is not None  # a final answer (486…) leaves nothing to CANCEL
                 self._drop_outbound(call, bye=False)
             self._emit(ev.AdvisorNoAnswer(call.id, call.programme, time.time(), target, 487 if call.ended else code))
             return False
@@ -486,6 +506,51 @@ class Gateway:
         self.outbound.pop(out.call_id, None)
         call.outbound = None
         self._free(out.target)
+
+    def stop_ringing(self, call_id: str) -> None:
+        """CANCEL the advisor's phone that rings for this call (the router withdrew the offer)."""
+        call = self.calls.get(call_id)
+        if call is not None and call.outbound is not None and call.outbound.dialog is None:
+            self._cancel(call.outbound)
+
+    def start_recording(self, call_id: str, advisor: str = "") -> bool:
+        """Recording on demand (never systematic): both parties hear the announcement, then both directions are
+        recorded until the call ends. False if the call is not bridged or already recorded."""
+        call = self.calls.get(call_id)
+        if call is None or call.state != "bridged" or call.outbound is None or call.recording_started_at is not None:
+            return False
+        other = call.outbound.rtp
+        call.recording_started_at, call.recording_by = 0.0, advisor  # requested: the notice plays first
+        call.leg.unbridge()
+        call.leg.start_clock()
+        other.start_clock()
+
+        def begin() -> None:
+            if call.state != "bridged" or call.outbound is None:
+                return
+            call.leg.recording, call.outbound.rtp.recording = bytearray(), bytearray()
+            call.recording_started_at = time.time()
+            call.leg.bridge(call.outbound.rtp)
+            self._emit(ev.RecordingStarted(call.id, call.programme, time.time(), advisor))
+
+        if "recording_notice" in self.prompts:
+            other.play(self.prompts.frames("recording_notice", other.codec))
+        self._play(call, "recording_notice", begin)
+        return True
+
+    def _save_recording(self, call: Call) -> None:
+        caller = bytes(call.leg.recording or b"")
+        advisor = bytes(call.outbound.rtp.recording or b"") if call.outbound else b""
+        call.leg.recording = None
+        if call.outbound is not None:
+            call.outbound.rtp.recording = None
+        assert call.recording_started_at is not None
+        name = f"{int(call.recording_started_at)}-{secrets.token_hex(4)}.wav"
+        path = self.config.var_dir / "recordings" / call.programme / name
+        seconds = recording.write_stereo_wav(path, caller, advisor, call.leg.codec)
+        saved = ev.RecordingSaved(call.id, call.programme, time.time(), str(path), call.recording_started_at, seconds,
+                                  call.recording_by)  # fmt: skip
+        self._emit(saved)
 
     def reject(self, call_id: str, prompt: str = "goodbye") -> None:
         """Play ``prompt`` then hang up (the router found nobody to take the call)."""
@@ -557,6 +622,8 @@ class Gateway:
             return
         if call.state == "answering" and not call.invite.final_code:
             call.invite.respond(487)
+        if call.recording_started_at:
+            self._save_recording(call)
         call.state = "ended"
         for handle in call.timers:
             handle.cancel()

@@ -26,6 +26,10 @@ TEXTS = {
     "goodbye": "Merci de votre appel. Au revoir.",
     "position_many": "De nombreux appels sont en attente avant le vôtre.",
     **{f"position_{n}": f"Vous êtes en position {n} dans la file d'attente." for n in range(1, 10)},
+    "wait_1": "Votre temps d'attente est estimé à environ une minute.",
+    **{f"wait_{n}": f"Votre temps d'attente est estimé à environ {n} minutes." for n in range(2, 11)},
+    "wait_many": "Votre temps d'attente est estimé à plus de dix minutes.",
+    "recording_notice": "Pour la qualité du service, cette conversation va être enregistrée.",
 }
 EXT = {"PCMA": ".al", "PCMU": ".ul"}
 SOX_ENCODING = {"PCMA": "a-law", "PCMU": "u-law"}

@@ -98,8 +98,26 @@ async def _report(gateway: Gateway, every: float) -> None:
             print(json.dumps(stats), flush=True)
 
 
-async def serve(gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0) -> None:
+def router_port(queues: list[str], stdout: bool) -> Any:
+    """``--router``: calls become routed contacts (Django set up here, the router reached like the web does)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plateau.settings")
+    import django
+
+    django.setup()
+    from plateau.calls import services as store
+    from plateau.services.router.client import RouterClient
+    from plateau.services.router.runtime import bus
+    from plateau.services.sip.router_port import RouterPort
+
+    mapping = dict(spec.partition("=")[::2] for spec in queues)
+    return RouterPort(RouterClient(), bus(), store, queues=mapping, also=_log_event if stdout else None)
+
+
+async def serve(gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0, port: Any = None) -> None:
     await gateway.start()
+    if port is not None:
+        port.attach(gateway)
+        await port.start()
     gc.freeze()  # start-up objects never die: keep them out of the collector's generations
     log.info("SIP gateway listening on %s:%s", gateway.config.host, gateway.port)
     print(f"plateau sip: listening on udp {gateway.config.host}:{gateway.port}", flush=True)
@@ -109,6 +127,8 @@ async def serve(gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0)
     finally:
         reporter.cancel()
         await gateway.close()
+        if port is not None:
+            await port.close()
 
 
 def main(argv: list[str]) -> int:
@@ -124,6 +144,11 @@ def main(argv: list[str]) -> int:
                         help="a programme's flow (default: the national line on 3211)")  # fmt: skip
     parser.add_argument("--advisor", action="append", default=[], metavar="NAME=SIP-URI", help="static advisor phone")
     parser.add_argument("--account", action="append", default=[], metavar="NAME:PASSWORD", help="advisor REGISTER")
+    parser.add_argument("--national-programme", default="national", help="programme slug of the built-in line")
+    parser.add_argument("--router", action="store_true", help="calls become contacts of the router (REDIS_URL)")
+    parser.add_argument("--queue", action="append", default=[], metavar="IVR=CODE",
+                        help="IVR queue name -> routing queue code (default: the same code)")  # fmt: skip
+    parser.add_argument("--events-stdout", action="store_true", help="with --router: also print events as JSON")
     parser.add_argument("--prompts-only", action="store_true", help="generate the prompts and exit")
     parser.add_argument("--loop", choices=("auto", "asyncio"), default="auto", help="asyncio: never uvloop")
     args = parser.parse_args(argv)
@@ -139,7 +164,8 @@ def main(argv: list[str]) -> int:
         number, _, path = spec.partition("=")
         programmes[number] = (number, parse_flow(number, json.loads(Path(path).read_text())))
     if not programmes:
-        programmes[NATIONAL_NUMBER] = ("national", parse_flow("national", national_line(args.urssaf)))
+        slug = args.national_programme
+        programmes[NATIONAL_NUMBER] = (slug, parse_flow(slug, national_line(args.urssaf)))
     registrar = Registrar()
     for spec in args.advisor:
         name, _, uri = spec.partition("=")
@@ -149,6 +175,7 @@ def main(argv: list[str]) -> int:
         registrar.add_account(name, password)
     loop_kind = install_event_loop() if args.loop == "auto" else "asyncio"
     config = GatewayConfig(host=args.host, port=args.port, max_calls=args.max_calls, var_dir=args.var)
+    port = router_port(args.queue, args.events_stdout) if args.router else None
     gateway = Gateway(programmes, PromptStore.load(prompts_dir), config, registrar, on_event=_log_event)
     print(f"event loop: {loop_kind}", flush=True)
 
@@ -158,7 +185,7 @@ def main(argv: list[str]) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
-        await serve(gateway, stop)
+        await serve(gateway, stop, port=port)
 
     asyncio.run(run())
     return 0

@@ -1,0 +1,323 @@
+"""Calls are contacts: real sipp callers and advisor phones, our gateway, the router service (embedded, journal
+on SQLite, in-process bus) and the database, all in one process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import subprocess
+import time
+import wave
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from plateau.calls import services as call_services
+from plateau.calls.models import AdvisorPhone, CallDetailRecord, CallRecording
+from plateau.demo.programmes import DEMO_PASSWORD
+from plateau.domain.ivr import parse_flow
+from plateau.domain.routing import events as rev
+from plateau.routing.models import AdvisorProfile, Queue
+from plateau.services.router import runtime
+from plateau.services.router.bus import InProcessBus, RoutingMessage
+from plateau.services.router.client import RouterClient, new_id
+from plateau.services.router.journal_sqlite import SqliteJournal
+from plateau.services.sip import events as ev
+from plateau.services.sip.calls import GatewayConfig
+from plateau.services.sip.dialog import Registrar
+from plateau.services.sip.gateway import Gateway
+from plateau.services.sip.prompts import PromptStore
+from plateau.services.sip.router_port import RouterPort
+from plateau.services.sip.transport import Timers
+from plateau.tenants.models import User
+from tests.routing.builders import demo_programmes
+from tests.sip._isolated import run_isolated
+
+from . import harness
+from .harness import NUMBER, WEDNESDAY_10H, menu_flow, sipp, tone
+
+pytestmark = [
+    pytest.mark.skipif(harness.SIPP is None or shutil.which("sox") is None, reason="make test-system-deps"),
+    pytest.mark.django_db(transaction=True),
+]
+PROGRAMME = "sap-national"
+QUEUE_ID = f"{PROGRAMME}.appels"
+
+
+def prompts() -> PromptStore:
+    """Tone prompts (one byte value each) including the estimated-wait and recording notices."""
+    names = ["welcome", "queued", "music", "goodbye", "recording_notice", "wait_many"]
+    names += [f"wait_{n}" for n in range(1, 11)] + [f"position_{n}" for n in range(1, 10)]
+    audio = {}
+    for i, name in enumerate(names):
+        for codec in ("PCMA", "PCMU"):
+            audio[(name, codec)] = tone(3.0 if name == "welcome" else 0.4, 0x10 + i)
+    return PromptStore(audio)
+
+
+@pytest.fixture(scope="module")
+def voice(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("media") / "voice.wav"
+    subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(path), "synth", "30", "sine", "440",
+                    "vol", "0.3"], check=True, timeout=30)  # fmt: skip
+    return str(path)
+
+
+@pytest.fixture
+def router(tmp_path: Path) -> Iterator[InProcessBus]:
+    """The demo programmes' routing configuration (offers expire after 3 s) served by the embedded router."""
+    programmes = demo_programmes()
+    Queue.objects.filter(programme=programmes[PROGRAMME], code="appels").update(offer_timeout_s=3)
+    bus = InProcessBus()
+    runtime._bus = bus
+    runtime.start_embedded(runtime.build_service(SqliteJournal(tmp_path / "journal.sqlite3"), status_every_s=0.2))
+    try:
+        yield bus
+    finally:
+        runtime.stop_embedded()
+        runtime.reset_bus()
+
+
+def experts() -> list[str]:
+    """Advisors of the programme eligible at the queue's first target (expert>=3), by username."""
+    profiles = AdvisorProfile.objects.filter(programme__slug=PROGRAMME).select_related("user")
+    return sorted(p.user.username for p in profiles if p.skills.get("expert", 0) >= 3)
+
+
+@dataclass
+class Plant:
+    gateway: Gateway
+    port: RouterPort
+    bus: InProcessBus
+    events: list[ev.CallEvent]
+    messages: list[RoutingMessage]
+
+    async def wait(self, what: Callable[[], Any], limit: float = 10) -> Any:
+        async with asyncio.timeout(limit):
+            while not (found := what()):  # noqa: ASYNC110 (filled by callbacks)
+                await asyncio.sleep(0.02)
+        return found
+
+    def message(self, kind: str, **fields: Any) -> RoutingMessage | None:
+        return next(
+            (m for m in self.messages if m.kind == kind and all(m.data.get(k) == v for k, v in fields.items())), None
+        )
+
+    async def advisor_state(self, advisor: str, state: str) -> dict[str, Any]:
+        def current() -> dict[str, Any] | None:
+            status = self.bus.latest_status() or {}
+            me = status.get("advisors", {}).get(advisor)
+            return me if me and me["state"] == state else None
+
+        return dict(await self.wait(current))
+
+    async def login(self, *advisors: str) -> None:
+        for advisor in advisors:
+            await asyncio.to_thread(RouterClient(redis_url="").submit, rev.AdvisorLoggedIn(new_id(), 0, advisor))
+            await asyncio.sleep(0.01)  # distinct idle_since: the first logged in is the longest idle
+
+
+def set_phone(username: str, uri: str) -> None:
+    AdvisorPhone.objects.update_or_create(user=User.objects.get(username=username), defaults={"sip": uri})
+
+
+@contextlib.asynccontextmanager
+async def plant(bus: InProcessBus, tmp: Path) -> AsyncIterator[Plant]:
+    """The gateway (menu: 4 queues in "directory", mapped to the routing queue "appels") and its router port."""
+    events: list[ev.CallEvent] = []
+    config = GatewayConfig(clock=lambda: WEDNESDAY_10H, timers=Timers(t1=0.1, t2=0.4, t4=0.5), var_dir=tmp / "var")
+    flow = parse_flow(PROGRAMME, menu_flow())
+    gw = Gateway({NUMBER: (PROGRAMME, flow)}, prompts(), config, Registrar())
+    port = RouterPort(RouterClient(redis_url=""), bus, call_services, queues={"directory": "appels"},
+                      also=events.append)  # fmt: skip
+    port.attach(gw)
+    messages: list[RoutingMessage] = []
+
+    async def collect() -> None:
+        async for m in bus.subscribe():
+            if m.kind != "status":
+                messages.append(m)
+
+    collector = asyncio.get_running_loop().create_task(collect())
+    await gw.start()
+    await port.start()
+    try:
+        yield Plant(gw, port, bus, events, messages)
+    finally:
+        await asyncio.wait_for(gw.close(), 5)
+        await port.close()
+        collector.cancel()
+
+
+def run(coro: Any) -> Any:
+    return run_isolated(asyncio.wait_for(coro, 60))
+
+
+def cdr_of(call_id: str) -> CallDetailRecord | None:
+    return CallDetailRecord.objects.filter(call_id=call_id, ended_at__isnull=False).first()
+
+
+def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings_answers_and_the_router_follows(
+    router, tmp_path, voice
+):
+    first = experts()[0]
+
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            await p.login(first)
+            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "200", "VOICE_WAV": voice}, tmp=tmp_path)
+            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
+            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "2500", "VOICE_WAV": voice})  # fmt: skip
+            bridged = await p.wait(lambda: p.message("CallBridged"))
+            call_id = bridged.data["call_id"]
+            assert (bridged.advisor_id, bridged.programmes) == (first, (PROGRAMME,))
+            arrived = p.message("ContactQueued", contact_id=call_id) or p.message("OfferMade", contact_id=call_id)
+            assert arrived is not None and arrived.data["queue_id"] == QUEUE_ID
+            assert p.message("ContactAnswered", contact_id=call_id).data["advisor_id"] == first
+            busy = await p.advisor_state(first, "busy")
+            assert busy["contacts"] == [call_id]
+            for peer in (caller, phone):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)
+            await p.advisor_state(first, "wrap_up")  # the caller hung up: the contact is completed
+            left = await p.wait(lambda: p.message("ContactLeft", contact_id=call_id))
+            assert left.data["reason"] == "completed"
+            cdr = await p.wait(lambda: cdr_of(call_id))
+            return call_id, cdr
+
+    call_id, cdr = run(scenario())
+    assert (cdr.programme.slug, cdr.routing_contact_id, cdr.queue, cdr.advisor) == (PROGRAMME, call_id, QUEUE_ID, first)
+    assert cdr.started_at <= cdr.queued_at <= cdr.ringing_at <= cdr.bridged_at <= cdr.ended_at
+    assert cdr.talk_seconds > 1.0 and cdr.wait_seconds >= 0
+    assert (cdr.ended_by, cdr.caller.startswith("sip:0612345678@"), cdr.number) == ("caller", True, NUMBER)
+
+
+def test_given_the_first_phone_busy_when_it_answers_486_then_the_router_offers_the_call_to_the_next_advisor(
+    router, tmp_path, voice
+):
+    first, second = experts()[:2]
+
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            await p.login(first, second)
+            busy = await sipp("advisor_busy.xml", None, tmp=tmp_path)
+            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{busy.port}")
+            await asyncio.to_thread(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
+            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "1500", "VOICE_WAV": voice})  # fmt: skip
+            for peer in (caller, busy, phone):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)
+            bridged = await p.wait(lambda: p.message("CallBridged"))
+            call_id = bridged.data["call_id"]
+            offers = [m.data["advisor_id"] for m in p.messages if m.kind == "OfferMade"]
+            withdrawn = p.message("OfferWithdrawn", contact_id=call_id, advisor_id=first)
+            answered = p.message("ContactAnswered", contact_id=call_id)
+            return call_id, offers, withdrawn, answered, bridged
+
+    call_id, offers, withdrawn, answered, bridged = run(scenario())
+    assert offers == [first, second]
+    assert withdrawn is not None and withdrawn.data["reason"] == "declined"
+    assert answered.data["advisor_id"] == bridged.advisor_id == second
+
+
+def test_given_the_first_phone_never_answers_when_the_offer_expires_then_it_is_cancelled_and_the_next_rings(
+    router, tmp_path, voice
+):
+    first, second = experts()[:2]
+
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            await p.login(first, second)
+            silent = await sipp("advisor_ring_cancel.xml", None, tmp=tmp_path)
+            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{silent.port}")
+            await asyncio.to_thread(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
+            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "5000", "VOICE_WAV": voice})  # fmt: skip
+            for peer in (caller, silent, phone):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)
+            bridged = await p.wait(lambda: p.message("CallBridged"))
+            expired = p.message("OfferWithdrawn", contact_id=bridged.data["call_id"], advisor_id=first)
+            no_answer = [e for e in p.events if isinstance(e, ev.AdvisorNoAnswer)]
+            return bridged, expired, no_answer
+
+    bridged, expired, no_answer = run(scenario())
+    assert expired is not None and expired.data["reason"] == "expired"
+    assert [(e.advisor, e.code) for e in no_answer] == [(first, 408)]
+    assert bridged.advisor_id == second
+
+
+def test_given_nobody_logged_in_when_the_caller_hangs_up_while_waiting_then_the_contact_is_abandoned(
+    router, tmp_path, voice
+):
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "1000", "VOICE_WAV": voice})  # fmt: skip
+            code, out = await caller.result()
+            assert code == 0, out
+            queued = await p.wait(lambda: p.message("ContactQueued"))
+            call_id = queued.data["contact_id"]
+            left = await p.wait(lambda: p.message("ContactLeft", contact_id=call_id))
+            cdr = await p.wait(lambda: cdr_of(call_id))
+            return queued, left, cdr
+
+    queued, left, cdr = run(scenario())
+    assert queued.data["estimated_wait_s"] is None  # nobody staffed: no estimate is told
+    assert left.data["reason"] == "abandoned"
+    assert (cdr.advisor, cdr.ended_by, cdr.bridged_at, cdr.queue) == ("", "caller", None, QUEUE_ID)
+
+
+def test_given_a_bridged_call_when_the_advisor_asks_the_desk_to_record_then_both_directions_land_in_a_wav(
+    router, tmp_path, voice
+):
+    first = experts()[0]
+    desk = Client()
+    desk.login(username=first, password=DEMO_PASSWORD)
+
+    def ask_to_record(call_id: str) -> int:
+        url = reverse("web:desk_action", args=[PROGRAMME])
+        return desk.post(url, {"action": "record", "contact_id": call_id}).status_code
+
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            await p.login(first)
+            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
+            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "4000", "VOICE_WAV": voice})  # fmt: skip
+            bridged = await p.wait(lambda: p.message("CallBridged"))
+            call_id = bridged.data["call_id"]
+            assert await asyncio.to_thread(ask_to_record, call_id) == 302
+            started = await p.wait(lambda: p.message("RecordingStarted"))
+            for peer in (caller, phone):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)
+            saved = await p.wait(lambda: [e for e in p.events if isinstance(e, ev.RecordingSaved)])
+            stored = await p.wait(lambda: CallRecording.objects.filter(call_id=call_id).first())
+            return call_id, started, saved[0], stored
+
+    call_id, started, saved, stored = run(scenario())
+    assert started.advisor_id == first
+    path = Path(saved.path)
+    assert path.parent == tmp_path / "var" / "recordings" / PROGRAMME
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getframerate(), w.getsampwidth()) == (2, 8000, 2)
+        frames = w.readframes(w.getnframes())
+    samples = memoryview(frames).cast("h")
+    caller_side, advisor_side = samples[0::2], samples[1::2]
+    assert max(abs(s) for s in caller_side) > 1000 and max(abs(s) for s in advisor_side) > 1000  # both voices
+    assert saved.seconds == pytest.approx(len(caller_side) / 8000)
+    assert saved.started_at > started.data["at"] - 1
+    assert (stored.path, stored.advisor, stored.routing_contact_id) == (str(path), first, call_id)
+    assert time.time() - stored.started_at.timestamp() < 60
