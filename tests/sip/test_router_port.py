@@ -180,7 +180,8 @@ def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings
             assert (bridged.advisor_id, bridged.programmes) == (first, (PROGRAMME,))
             arrived = p.message("ContactQueued", contact_id=call_id) or p.message("OfferMade", contact_id=call_id)
             assert arrived is not None and arrived.data["queue_id"] == QUEUE_ID
-            assert p.message("ContactAnswered", contact_id=call_id).data["advisor_id"] == first
+            answered = await p.wait(lambda: p.message("ContactAnswered", contact_id=call_id))
+            assert answered.data["advisor_id"] == first
             busy = await p.advisor_state(first, "busy")
             assert busy["contacts"] == [call_id]
             for peer in (caller, phone):
@@ -218,15 +219,16 @@ def test_given_the_first_phone_busy_when_it_answers_486_then_the_router_offers_t
                 assert code == 0, (peer.name, out)
             bridged = await p.wait(lambda: p.message("CallBridged"))
             call_id = bridged.data["call_id"]
+            answered = await p.wait(lambda: p.message("ContactAnswered", contact_id=call_id))
             offers = [m.data["advisor_id"] for m in p.messages if m.kind == "OfferMade"]
             withdrawn = p.message("OfferWithdrawn", contact_id=call_id, advisor_id=first)
-            answered = p.message("ContactAnswered", contact_id=call_id)
             return call_id, offers, withdrawn, answered, bridged
 
     call_id, offers, withdrawn, answered, bridged = run(scenario())
     assert offers == [first, second]
     assert withdrawn is not None and withdrawn.data["reason"] == "declined"
     assert answered.data["advisor_id"] == bridged.advisor_id == second
+    assert answered.data["contact_id"] == bridged.data["call_id"] == call_id
 
 
 def test_given_the_first_phone_never_answers_when_the_offer_expires_then_it_is_cancelled_and_the_next_rings(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plateau.calls.access import call_records_of
 from plateau.contacts import services
 from plateau.contacts.access import access_contact, access_contact_for_change, can_change, previous_contacts
 from plateau.contacts.models import Contact, DetailsGiven
@@ -146,6 +147,7 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         # Colleagues read a contact (caller history) but only its advisor and supervisors change it.
         "editable": contact.is_open and can_change(request.user, contact),
         "title": _("Contact n° %(id)s") % {"id": contact.pk},
+        "call_records": call_records_of(contact),
     }
     return render(request, "web/contact.html", context)
 

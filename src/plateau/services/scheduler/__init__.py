@@ -1,4 +1,5 @@
-"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries).
+"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries,
+retention of call recordings).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -16,12 +17,14 @@ _started: list[threading.Thread] = []
 
 
 def sweep_once() -> None:
+    from plateau.calls.services import purge_recordings
     from plateau.leads.sla import sweep_deadlines
     from plateau.leads.webhooks import deliver_due
 
     report = sweep_deadlines()
     delivered = deliver_due()
-    log.debug("sweep: %s, webhooks %s", report, delivered)
+    purged = purge_recordings()  # call recordings past their programme's retention (CNIL)
+    log.debug("sweep: %s, webhooks %s, recordings purged %s", report, delivered, purged)
 
 
 def _loop(stop: threading.Event, interval_s: float) -> None:
