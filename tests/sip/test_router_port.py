@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import shutil
 import subprocess
 import time
@@ -29,9 +30,12 @@ from plateau.services.router.bus import InProcessBus, RoutingMessage
 from plateau.services.router.client import RouterClient, new_id
 from plateau.services.router.journal_sqlite import SqliteJournal
 from plateau.services.sip import events as ev
+from plateau.services.sip import message as sipmsg
+from plateau.services.sip import sdp
 from plateau.services.sip.calls import GatewayConfig
 from plateau.services.sip.dialog import Registrar
 from plateau.services.sip.gateway import Gateway
+from plateau.services.sip.message import SipMessage
 from plateau.services.sip.prompts import PromptStore
 from plateau.services.sip.router_port import RouterPort
 from plateau.services.sip.transport import Timers
@@ -128,11 +132,11 @@ def set_phone(username: str, uri: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def plant(bus: InProcessBus, tmp: Path) -> AsyncIterator[Plant]:
+async def plant(bus: InProcessBus, tmp: Path, flow_data: dict[str, Any] | None = None) -> AsyncIterator[Plant]:
     """The gateway (menu: 4 queues in "directory", mapped to the routing queue "appels") and its router port."""
     events: list[ev.CallEvent] = []
     config = GatewayConfig(clock=lambda: WEDNESDAY_10H, timers=Timers(t1=0.1, t2=0.4, t4=0.5), var_dir=tmp / "var")
-    flow = parse_flow(PROGRAMME, menu_flow())
+    flow = parse_flow(PROGRAMME, flow_data or menu_flow())
     gw = Gateway({NUMBER: (PROGRAMME, flow)}, prompts(), config, Registrar())
     port = RouterPort(RouterClient(redis_url=""), bus, call_services, queues={"directory": "appels"},
                       also=events.append)  # fmt: skip
@@ -323,3 +327,70 @@ def test_given_a_bridged_call_when_the_advisor_asks_the_desk_to_record_then_both
     assert saved.started_at > started.data["at"] - 1
     assert (stored.path, stored.advisor, stored.routing_contact_id) == (str(path), first, call_id)
     assert time.time() - stored.started_at.timestamp() < 60
+
+
+class Peer(asyncio.DatagramProtocol):
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        self.received.append(data)
+
+
+async def raw_call(gateway_port: int) -> Peer:
+    """A caller made of two UDP sockets (SIP, RTP) that keeps every RTP packet it hears."""
+    loop = asyncio.get_running_loop()
+    sip, media = Peer(), Peer()
+    await loop.create_datagram_endpoint(lambda: sip, local_addr=("127.0.0.1", 0))
+    await loop.create_datagram_endpoint(lambda: media, local_addr=("127.0.0.1", 0))
+    sip_port = sip.transport.get_extra_info("sockname")[1]
+    rtp_port = media.transport.get_extra_info("sockname")[1]
+    uri = f"sip:{NUMBER}@127.0.0.1:{gateway_port}"
+    party = f"<sip:0611223344@127.0.0.1:{sip_port}>;tag=ewt"
+    invite = sipmsg.request(
+        "INVITE", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(), from_=party,
+        to=f"<{uri}>", call_id="ewt-1", cseq=1, contact=f"<sip:caller@127.0.0.1:{sip_port}>",
+        body=sdp.offer("127.0.0.1", rtp_port, 1, codec="PCMA"),
+    )  # fmt: skip
+    sip.transport.sendto(invite, ("127.0.0.1", gateway_port))
+    async with asyncio.timeout(5):
+        while not any(b" 200 OK" in d[:20] for d in sip.received):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    ok = next(m for m in map(sipmsg.parse, sip.received) if isinstance(m, SipMessage) and m.code == 200)
+    ack = sipmsg.request("ACK", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(),
+                         from_=party, to=ok.header("To") or "", call_id="ewt-1", cseq=1)  # fmt: skip
+    sip.transport.sendto(ack, ("127.0.0.1", gateway_port))
+    return media
+
+
+def test_given_a_staffed_busy_queue_when_a_caller_queues_then_they_hear_the_routers_estimated_wait_then_music(
+    router, tmp_path
+):
+    first = experts()[0]
+    straight_to_queue = {"start": "q", "nodes": {"q": {"type": "queue", "queue": "appels", "announce_every_s": 60}}}
+
+    async def scenario():
+        async with plant(router, tmp_path, straight_to_queue) as p:
+            await p.login(first)
+            client = RouterClient(redis_url="")
+            offer = next(d for d in await asyncio.to_thread(client.enqueue, QUEUE_ID) if d["type"] == "OfferMade")
+            await asyncio.to_thread(client.submit, rev.OfferAccepted(new_id(), 0, offer["offer_id"], first))
+            media = await raw_call(p.gateway.port)
+            queued = await p.wait(lambda: p.message("ContactQueued", contact_id="ewt-1"))
+            await asyncio.sleep(1.5)  # "queued" (0.4 s), the estimate (0.4 s), then music
+            return queued, media.received
+
+    queued, packets = run(scenario())
+    ewt = queued.data["estimated_wait_s"]
+    assert ewt is not None and ewt > 0  # one advisor staffed, busy: the router estimates
+    minutes = max(1, math.ceil(ewt / 60))
+    store = prompts()
+    heard = b"".join(p[12:] for p in packets)
+    queued_tone = b"".join(store.frames("queued", "PCMA"))
+    wait_tone = b"".join(store.frames(f"wait_{minutes}" if minutes <= 10 else "wait_many", "PCMA"))
+    music = b"".join(store.frames("music", "PCMA"))[:1600]
+    assert heard.index(queued_tone) < heard.index(wait_tone) < heard.index(music)
