@@ -306,7 +306,9 @@ class RouterPort:
             if ok:
                 r.advisor = advisor
                 if offer and r.desk_accepted != advisor:
-                    await self._submit(rev.OfferAccepted(new_id(), time.time(), offer, advisor))
+                    decisions = await self._submit(rev.OfferAccepted(new_id(), time.time(), offer, advisor))
+                    if any(d["type"] == "Rejected" for d in decisions):
+                        log.warning("call %s bridged to %s but the router refused the acceptance", r.call_id, advisor)
                 return
             if offer and offer not in r.withdrawn and not r.desk_accepted:
                 await self._submit(rev.OfferDeclined(new_id(), time.time(), offer, advisor))

@@ -104,6 +104,10 @@ def router_port(queues: list[str], stdout: bool) -> Any:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    if not settings.REDIS_URL:  # the router runs in another process (plateau router); Redis joins them
+        raise SystemExit("plateau sip --router needs REDIS_URL (and plateau router running)")
     from plateau.calls import services as store
     from plateau.services.router.client import RouterClient
     from plateau.services.router.runtime import bus
