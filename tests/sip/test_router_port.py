@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.test import Client
 from django.urls import reverse
 
@@ -26,7 +27,7 @@ from plateau.domain.ivr import parse_flow
 from plateau.domain.routing import events as rev
 from plateau.routing.models import AdvisorProfile, Queue
 from plateau.services.router import runtime
-from plateau.services.router.bus import InProcessBus, RoutingMessage
+from plateau.services.router.bus import Bus, InProcessBus, RedisBus, RoutingMessage
 from plateau.services.router.client import RouterClient, new_id
 from plateau.services.router.journal_sqlite import SqliteJournal
 from plateau.services.sip import events as ev
@@ -51,6 +52,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 PROGRAMME = "sap-national"
+REDIS_URL = "redis://127.0.0.1:6379/11"  # a database of its own (pub/sub channels are shared: filters by call)
 QUEUE_ID = f"{PROGRAMME}.appels"
 
 
@@ -73,17 +75,31 @@ def voice(tmp_path_factory) -> str:
     return str(path)
 
 
-@pytest.fixture
-def router(tmp_path: Path) -> Iterator[InProcessBus]:
-    """The demo programmes' routing configuration (offers expire after 3 s) served by the embedded router."""
+@dataclass
+class Routing:
+    bus: Bus
+    redis_url: str  # "": the embedded router in this process
+
+
+@pytest.fixture(params=["in-process"])
+def router(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Routing]:
+    """The demo programmes' routing configuration (offers expire after 3 s) served by the embedded router, reached
+    in-process or, like the gateway process in production, through Redis (commands on the inbox, pub/sub)."""
     programmes = demo_programmes()
     Queue.objects.filter(programme=programmes[PROGRAMME], code="appels").update(offer_timeout_s=3)
-    bus = InProcessBus()
+    url = REDIS_URL if request.param == "redis" else ""
+    bus: Bus = RedisBus(url) if url else InProcessBus()
+    if url:
+        redis.Redis.from_url(url).delete(runtime.INBOX)
     runtime._bus = bus
-    runtime.start_embedded(runtime.build_service(SqliteJournal(tmp_path / "journal.sqlite3"), status_every_s=0.2))
+    service = runtime.build_service(SqliteJournal(tmp_path / "journal.sqlite3"), status_every_s=0.2)
+    runtime.start_embedded(service)
+    inbox = asyncio.run_coroutine_threadsafe(runtime.serve_redis_inbox(service, url), service.loop) if url else None  # type: ignore[arg-type]
     try:
-        yield bus
+        yield Routing(bus, url)
     finally:
+        if inbox is not None:
+            inbox.cancel()
         runtime.stop_embedded()
         runtime.reset_bus()
 
@@ -98,7 +114,8 @@ def experts() -> list[str]:
 class Plant:
     gateway: Gateway
     port: RouterPort
-    bus: InProcessBus
+    bus: Bus
+    redis_url: str
     events: list[ev.CallEvent]
     messages: list[RoutingMessage]
 
@@ -123,7 +140,7 @@ class Plant:
 
     async def login(self, *advisors: str) -> None:
         for advisor in advisors:
-            await asyncio.to_thread(RouterClient(redis_url="").submit, rev.AdvisorLoggedIn(new_id(), 0, advisor))
+            await asyncio.to_thread(RouterClient(self.redis_url).submit, rev.AdvisorLoggedIn(new_id(), 0, advisor))
             await asyncio.sleep(0.01)  # distinct idle_since: the first logged in is the longest idle
 
 
@@ -132,13 +149,14 @@ def set_phone(username: str, uri: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def plant(bus: InProcessBus, tmp: Path, flow_data: dict[str, Any] | None = None) -> AsyncIterator[Plant]:
+async def plant(routing: Routing, tmp: Path, flow_data: dict[str, Any] | None = None) -> AsyncIterator[Plant]:
     """The gateway (menu: 4 queues in "directory", mapped to the routing queue "appels") and its router port."""
     events: list[ev.CallEvent] = []
     config = GatewayConfig(clock=lambda: WEDNESDAY_10H, timers=Timers(t1=0.1, t2=0.4, t4=0.5), var_dir=tmp / "var")
     flow = parse_flow(PROGRAMME, flow_data or menu_flow())
     gw = Gateway({NUMBER: (PROGRAMME, flow)}, prompts(), config, Registrar())
-    port = RouterPort(RouterClient(redis_url=""), bus, call_services, queues={"directory": "appels"},
+    bus = routing.bus
+    port = RouterPort(RouterClient(routing.redis_url), bus, call_services, queues={"directory": "appels"},
                       also=events.append)  # fmt: skip
     port.attach(gw)
     messages: list[RoutingMessage] = []
@@ -152,7 +170,7 @@ async def plant(bus: InProcessBus, tmp: Path, flow_data: dict[str, Any] | None =
     await gw.start()
     await port.start()
     try:
-        yield Plant(gw, port, bus, events, messages)
+        yield Plant(gw, port, bus, routing.redis_url, events, messages)
     finally:
         await asyncio.wait_for(gw.close(), 5)
         await port.close()
@@ -167,6 +185,7 @@ def cdr_of(call_id: str) -> CallDetailRecord | None:
     return CallDetailRecord.objects.filter(call_id=call_id, ended_at__isnull=False).first()
 
 
+@pytest.mark.parametrize("router", ["in-process", "redis"], indirect=True)
 def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings_answers_and_the_router_follows(
     router, tmp_path, voice
 ):
@@ -284,9 +303,11 @@ def test_given_nobody_logged_in_when_the_caller_hangs_up_while_waiting_then_the_
     assert (cdr.advisor, cdr.ended_by, cdr.bridged_at, cdr.queue) == ("", "caller", None, QUEUE_ID)
 
 
-def test_given_a_bridged_call_when_the_advisor_asks_the_desk_to_record_then_both_directions_land_in_a_wav(
-    router, tmp_path, voice
+@pytest.mark.parametrize("trigger", ["desk", "phone"])
+def test_given_a_bridged_call_when_the_advisor_asks_to_record_then_both_directions_land_in_a_wav(
+    router, tmp_path, voice, trigger
 ):
+    """The advisor asks from the desk (record button) or from the phone (* then 1, SIP INFO)."""
     first = experts()[0]
     desk = Client()
     desk.login(username=first, password=DEMO_PASSWORD)
@@ -298,13 +319,16 @@ def test_given_a_bridged_call_when_the_advisor_asks_the_desk_to_record_then_both
     async def scenario():
         async with plant(router, tmp_path) as p:
             await p.login(first)
-            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+            values = {"RINGMS": "100", "VOICE_WAV": voice, "TALKMS": "500", "GATEWAY_PORT": str(p.gateway.port)}
+            phone_scenario = "advisor_answer.xml" if trigger == "desk" else "advisor_answer_record.xml"
+            phone = await sipp(phone_scenario, None, replace=values, tmp=tmp_path)
             await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
             caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
                                 replace={"TALKMS": "4000", "VOICE_WAV": voice})  # fmt: skip
             bridged = await p.wait(lambda: p.message("CallBridged"))
             call_id = bridged.data["call_id"]
-            assert await asyncio.to_thread(ask_to_record, call_id) == 302
+            if trigger == "desk":
+                assert await asyncio.to_thread(ask_to_record, call_id) == 302
             started = await p.wait(lambda: p.message("RecordingStarted"))
             for peer in (caller, phone):
                 code, out = await peer.result()
@@ -376,7 +400,7 @@ def test_given_a_staffed_busy_queue_when_a_caller_queues_then_they_hear_the_rout
     async def scenario():
         async with plant(router, tmp_path, straight_to_queue) as p:
             await p.login(first)
-            client = RouterClient(redis_url="")
+            client = RouterClient(p.redis_url)
             offer = next(d for d in await asyncio.to_thread(client.enqueue, QUEUE_ID) if d["type"] == "OfferMade")
             await asyncio.to_thread(client.submit, rev.OfferAccepted(new_id(), 0, offer["offer_id"], first))
             media = await raw_call(p.gateway.port)

@@ -53,6 +53,14 @@ class CallBridged(CallEvent):
 
 
 @dataclass(frozen=True)
+class AdvisorDigitReceived(CallEvent):
+    """A key pressed on the bridged advisor's phone (RFC 4733 or INFO); never relayed to the caller."""
+
+    advisor: str
+    digit: str
+
+
+@dataclass(frozen=True)
 class CallTransferred(CallEvent):
     target: str
     method: str

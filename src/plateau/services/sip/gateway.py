@@ -249,8 +249,18 @@ class Gateway:
             self._send(call.outbound.dialog, "NOTIFY", extra=extra, body=sipfrag, content_type="message/sipfrag")
             self._drop_outbound(call, bye=True)
             self._spawn(self.transfer(call.id, target, "refer"))
+        elif msg.method == "INFO":
+            digit = rtp.info_digit(msg.content_type, msg.body)
+            tx.respond(200)
+            if digit is not None:
+                self._advisor_digit(call, digit)
         else:
             tx.respond(200 if msg.method in ("INFO", "NOTIFY") else 405, extra=[("Allow", ALLOW)])
+
+    def _advisor_digit(self, call: Call, digit: str) -> None:
+        """A key pressed on the advisor's phone (not relayed to the caller): the router port reads commands."""
+        if call.outbound is not None and not call.ended:
+            self._emit(ev.AdvisorDigitReceived(call.id, call.programme, time.time(), call.outbound.target, digit))
 
     # the voice menu -------------------------------------------------------------------------------------------
     def _digit(self, call: Call, digit: str, method: str) -> None:
@@ -453,6 +463,7 @@ class Gateway:
             self._emit(ev.AdvisorNoAnswer(call.id, call.programme, time.time(), target, 488))
             return False
         leg.configure(neg)
+        leg.on_digit = lambda digit: self._advisor_digit(call, digit)
         for handle in call.timers:
             handle.cancel()
         call.timers.clear()

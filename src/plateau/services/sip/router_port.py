@@ -14,7 +14,8 @@
 - Every gateway event is published on the router's bus (in-process or Redis) as a
   :class:`~plateau.services.router.bus.RoutingMessage` tagged with its programme and advisor; CDRs and
   recordings are stored through ``CallStore`` in a worker thread (never the ORM on the event loop).
-- ``RecordingRequested`` on the bus (the desk's button) starts a recording of the advisor's bridged call.
+- ``RecordingRequested`` on the bus (the desk's button), or ``*1`` pressed on the advisor's phone (RFC 4733 or
+  INFO), starts a recording of the advisor's bridged call.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from plateau.services.sip.gateway import Gateway
 
 log = logging.getLogger(__name__)
 RECORDING_REQUESTED = ev.RECORDING_REQUESTED
+RECORD_KEYS = "*1"  # pressed on the advisor's phone during a call: record it (announced first)
 
 
 class Router(Protocol):
@@ -74,6 +76,7 @@ class _Routed:
     ringing: tuple[str, str] | None = None  # (offer, advisor)
     desk_accepted: str = ""  # advisor who accepted on the desk
     advisor: str = ""  # advisor bridged
+    advisor_keys: str = ""  # keys pressed on the advisor's phone
     worker: asyncio.Task[None] | None = None
 
 
@@ -182,6 +185,8 @@ class RouterPort:
             self._spawn(self._ended(event))
         elif isinstance(event, ev.RecordingSaved):
             self._spawn(self._recording_saved(event))
+        elif isinstance(event, ev.AdvisorDigitReceived):
+            self._advisor_key(event)
         if self.publish_events:
             self._publish(event)
         if self.also is not None:
@@ -324,6 +329,14 @@ class RouterPort:
             phone = advisor
         self.targets[phone] = advisor
         return phone
+
+    def _advisor_key(self, event: ev.AdvisorDigitReceived) -> None:
+        r = self.routed.get(event.call_id)
+        if r is None or self.gateway is None or not r.advisor:
+            return
+        r.advisor_keys = (r.advisor_keys + event.digit)[-len(RECORD_KEYS) :]
+        if r.advisor_keys == RECORD_KEYS:
+            self.gateway.start_recording(r.call_id, r.advisor)
 
     def _recording_requested(self, m: RoutingMessage) -> None:
         r = self.routed.get(str(m.data.get("contact_id", "")))
