@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import redis
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -130,6 +131,12 @@ class Plant:
             (m for m in self.messages if m.kind == kind and all(m.data.get(k) == v for k, v in fields.items())), None
         )
 
+    async def wait_db(self, fn: Callable[..., Any], *args: Any, limit: float = 10) -> Any:
+        async with asyncio.timeout(limit):
+            while not (found := await db(fn, *args)):  # noqa: ASYNC110 (the database is polled)
+                await asyncio.sleep(0.05)
+        return found
+
     async def advisor_state(self, advisor: str, state: str) -> dict[str, Any]:
         def current() -> dict[str, Any] | None:
             status = self.bus.latest_status() or {}
@@ -142,6 +149,18 @@ class Plant:
         for advisor in advisors:
             await asyncio.to_thread(RouterClient(self.redis_url).submit, rev.AdvisorLoggedIn(new_id(), 0, advisor))
             await asyncio.sleep(0.01)  # distinct idle_since: the first logged in is the longest idle
+
+
+async def db(fn: Callable[..., Any], *args: Any) -> Any:
+    """The ORM in a worker thread whose connection is closed after (PostgreSQL drops the test database at the end)."""
+
+    def call() -> Any:
+        try:
+            return fn(*args)
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(call)
 
 
 def set_phone(username: str, uri: str) -> None:
@@ -181,6 +200,10 @@ def run(coro: Any) -> Any:
     return run_isolated(asyncio.wait_for(coro, 60))
 
 
+def recording_of(call_id: str) -> CallRecording | None:
+    return CallRecording.objects.filter(call_id=call_id).first()
+
+
 def cdr_of(call_id: str) -> CallDetailRecord | None:
     return CallDetailRecord.objects.filter(call_id=call_id, ended_at__isnull=False).first()
 
@@ -195,7 +218,7 @@ def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings
         async with plant(router, tmp_path) as p:
             await p.login(first)
             phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "200", "VOICE_WAV": voice}, tmp=tmp_path)
-            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
+            await db(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
             caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
                                 replace={"TALKMS": "2500", "VOICE_WAV": voice})  # fmt: skip
             bridged = await p.wait(lambda: p.message("CallBridged"))
@@ -213,7 +236,7 @@ def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings
             await p.advisor_state(first, "wrap_up")  # the caller hung up: the contact is completed
             left = await p.wait(lambda: p.message("ContactLeft", contact_id=call_id))
             assert left.data["reason"] == "completed"
-            cdr = await p.wait(lambda: cdr_of(call_id))
+            cdr = await p.wait_db(cdr_of, call_id)
             return call_id, cdr
 
     call_id, cdr = run(scenario())
@@ -233,8 +256,8 @@ def test_given_the_first_phone_busy_when_it_answers_486_then_the_router_offers_t
             await p.login(first, second)
             busy = await sipp("advisor_busy.xml", None, tmp=tmp_path)
             phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
-            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{busy.port}")
-            await asyncio.to_thread(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
+            await db(set_phone, first, f"sip:{first}@127.0.0.1:{busy.port}")
+            await db(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
             caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
                                 replace={"TALKMS": "1500", "VOICE_WAV": voice})  # fmt: skip
             for peer in (caller, busy, phone):
@@ -264,8 +287,8 @@ def test_given_the_first_phone_never_answers_when_the_offer_expires_then_it_is_c
             await p.login(first, second)
             silent = await sipp("advisor_ring_cancel.xml", None, tmp=tmp_path)
             phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
-            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{silent.port}")
-            await asyncio.to_thread(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
+            await db(set_phone, first, f"sip:{first}@127.0.0.1:{silent.port}")
+            await db(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
             caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
                                 replace={"TALKMS": "5000", "VOICE_WAV": voice})  # fmt: skip
             for peer in (caller, silent, phone):
@@ -294,7 +317,7 @@ def test_given_nobody_logged_in_when_the_caller_hangs_up_while_waiting_then_the_
             queued = await p.wait(lambda: p.message("ContactQueued"))
             call_id = queued.data["contact_id"]
             left = await p.wait(lambda: p.message("ContactLeft", contact_id=call_id))
-            cdr = await p.wait(lambda: cdr_of(call_id))
+            cdr = await p.wait_db(cdr_of, call_id)
             return queued, left, cdr
 
     queued, left, cdr = run(scenario())
@@ -322,19 +345,19 @@ def test_given_a_bridged_call_when_the_advisor_asks_to_record_then_both_directio
             values = {"RINGMS": "100", "VOICE_WAV": voice, "TALKMS": "500", "GATEWAY_PORT": str(p.gateway.port)}
             phone_scenario = "advisor_answer.xml" if trigger == "desk" else "advisor_answer_record.xml"
             phone = await sipp(phone_scenario, None, replace=values, tmp=tmp_path)
-            await asyncio.to_thread(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
+            await db(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
             caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
                                 replace={"TALKMS": "4000", "VOICE_WAV": voice})  # fmt: skip
             bridged = await p.wait(lambda: p.message("CallBridged"))
             call_id = bridged.data["call_id"]
             if trigger == "desk":
-                assert await asyncio.to_thread(ask_to_record, call_id) == 302
+                assert await db(ask_to_record, call_id) == 302
             started = await p.wait(lambda: p.message("RecordingStarted"))
             for peer in (caller, phone):
                 code, out = await peer.result()
                 assert code == 0, (peer.name, out)
             saved = await p.wait(lambda: [e for e in p.events if isinstance(e, ev.RecordingSaved)])
-            stored = await p.wait(lambda: CallRecording.objects.filter(call_id=call_id).first())
+            stored = await p.wait_db(recording_of, call_id)
             return call_id, started, saved[0], stored
 
     call_id, started, saved, stored = run(scenario())

@@ -31,7 +31,7 @@ from plateau.services.sip.router_port import RouterPort
 from plateau.services.sip.transport import Timers
 from tests.sip import harness
 from tests.sip.harness import NUMBER, WEDNESDAY_10H, menu_flow, sipp, tone_prompts
-from tests.sip.test_router_port import experts, set_phone
+from tests.sip.test_router_port import db, experts, set_phone
 from tests.web.test_e2e_routing import log_in, plateau_asgi
 
 __all__ = ["plateau_asgi"]
@@ -57,7 +57,7 @@ async def call_through_the_gateway(tmp: Path, advisor: str, voice: str) -> tuple
     await port.start()
     try:
         phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "5000", "VOICE_WAV": voice}, tmp=tmp)
-        await asyncio.to_thread(set_phone, advisor, f"sip:{advisor}@127.0.0.1:{phone.port}")
+        await db(set_phone, advisor, f"sip:{advisor}@127.0.0.1:{phone.port}")
         caller = await sipp("caller_queue.xml", gw.port, tmp=tmp, replace={"TALKMS": "8000", "VOICE_WAV": voice})
         results = [await caller.result(40), await phone.result(40)]
         async with asyncio.timeout(10):

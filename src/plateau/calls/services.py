@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from plateau.contacts.models import Contact
@@ -23,6 +23,11 @@ DEFAULT_RETENTION_DAYS = 30
 
 def _when(seconds: float | None) -> dt.datetime | None:
     return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def close_connection() -> None:
+    """The gateway's database thread is done (its connection would otherwise outlive it)."""
+    connection.close()
 
 
 def phone_of(username: str) -> str | None:

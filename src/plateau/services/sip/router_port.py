@@ -23,12 +23,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from plateau.domain.routing import events as rev
 from plateau.services.router.bus import Bus, RoutingMessage
@@ -38,6 +39,7 @@ from plateau.services.sip import message as sipmsg
 from plateau.services.sip.gateway import Gateway
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 RECORDING_REQUESTED = ev.RECORDING_REQUESTED
 RECORD_KEYS = "*1"  # pressed on the advisor's phone during a call: record it (announced first)
 
@@ -57,6 +59,8 @@ class CallStore(Protocol):
     """Database side (``plateau.calls.services``), called from a worker thread."""
 
     def phone_of(self, username: str) -> str | None: ...
+
+    def close_connection(self) -> None: ...
 
     def store_call_record(self, record: ev.CallRecord, *, number: str, queue: str, routing_contact_id: str) -> None: ...
 
@@ -102,6 +106,7 @@ class RouterPort:
         self._offers_seen: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._publisher = ThreadPoolExecutor(1, thread_name_prefix="sip-bus")  # one thread: events stay in order
+        self._db = ThreadPoolExecutor(1, thread_name_prefix="sip-db")  # one database connection, closed at the end
         self._listener: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
 
@@ -124,6 +129,11 @@ class RouterPort:
         if tasks:
             await asyncio.wait(tasks, timeout=5)
         self._publisher.shutdown(wait=True)
+        await self._in_db(self.store.close_connection)
+        self._db.shutdown(wait=True)
+
+    async def _in_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._db, functools.partial(fn, *args, **kwargs))
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -221,7 +231,7 @@ class RouterPort:
             record = dataclasses.replace(record, advisor=self.targets.get(record.advisor, record.advisor))
         try:
             queue, contact = (r.queue_id, r.call_id) if r is not None else ("", "")
-            await asyncio.to_thread(
+            await self._in_db(
                 self.store.store_call_record, record, number=number, queue=queue, routing_contact_id=contact
             )
         except Exception:
@@ -229,7 +239,7 @@ class RouterPort:
 
     async def _recording_saved(self, event: ev.RecordingSaved) -> None:
         try:
-            await asyncio.to_thread(self.store.store_recording, programme_slug=event.programme, call_id=event.call_id,
+            await self._in_db(self.store.store_recording, programme_slug=event.programme, call_id=event.call_id,
                                     advisor=event.advisor, path=event.path, started_at=event.started_at,
                                     seconds=event.seconds)  # fmt: skip
         except Exception:
@@ -321,7 +331,7 @@ class RouterPort:
     async def _target(self, advisor: str) -> str | None:
         """The gateway name of the advisor's phone: a registered account, or a static URI under their name."""
         assert self.gateway is not None
-        phone = await asyncio.to_thread(self.store.phone_of, advisor)
+        phone = await self._in_db(self.store.phone_of, advisor)
         if not phone:
             return None
         if phone.startswith(("sip:", "sips:")):
