@@ -343,8 +343,10 @@ def test_given_a_bridged_call_when_the_advisor_asks_to_record_then_both_directio
         async with plant(router, tmp_path) as p:
             await p.login(first)
             values = {"RINGMS": "100", "VOICE_WAV": voice, "TALKMS": "500", "GATEWAY_PORT": str(p.gateway.port)}
-            phone_scenario = "advisor_answer.xml" if trigger == "desk" else "advisor_answer_record.xml"
-            phone = await sipp(phone_scenario, None, replace=values, tmp=tmp_path)
+            if trigger == "desk":
+                phone = await sipp("advisor_answer.xml", None, replace=values, tmp=tmp_path)
+            else:
+                phone = await sipp("advisor_answer_record.xml", None, replace=values, tmp=tmp_path)
             await db(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
             caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
                                 replace={"TALKMS": "4000", "VOICE_WAV": voice})  # fmt: skip
