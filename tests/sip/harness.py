@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import shutil
 import socket
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,13 @@ def menu_flow(
     if four != "queue":
         del flow["nodes"]["queue"]
     return flow
+
+
+def voice_wav(path: Path) -> str:
+    """A 30 s A-law 440 Hz WAV the sipp peers stream (sipp ends nothing when it runs out; it loops with -1)."""
+    subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(path), "synth", "30", "sine", "440",
+                    "vol", "0.3"], check=True, timeout=30)  # fmt: skip
+    return str(path)
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,10 +23,7 @@ pytestmark = pytest.mark.skipif(harness.SIPP is None or shutil.which("sox") is N
 @pytest.fixture(scope="module")
 def voice(tmp_path_factory) -> str:
     """A 30 s A-law WAV the sipp peers stream (sipp ends nothing when it runs out; it loops with -1)."""
-    path = tmp_path_factory.mktemp("media") / "voice.wav"
-    subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(path), "synth", "30", "sine", "440",
-                    "vol", "0.3"], check=True, timeout=30)  # fmt: skip
-    return str(path)
+    return harness.voice_wav(tmp_path_factory.mktemp("media") / "voice.wav")
 
 
 def run(coro):

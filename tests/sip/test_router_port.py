@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import math
 import shutil
-import subprocess
 import time
 import wave
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -70,10 +69,7 @@ def prompts() -> PromptStore:
 
 @pytest.fixture(scope="module")
 def voice(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("media") / "voice.wav"
-    subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(path), "synth", "30", "sine", "440",
-                    "vol", "0.3"], check=True, timeout=30)  # fmt: skip
-    return str(path)
+    return harness.voice_wav(tmp_path_factory.mktemp("media") / "voice.wav")
 
 
 @dataclass
@@ -168,8 +164,11 @@ def set_phone(username: str, uri: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def plant(routing: Routing, tmp: Path, flow_data: dict[str, Any] | None = None) -> AsyncIterator[Plant]:
-    """The gateway (menu: 4 queues in "directory", mapped to the routing queue "appels") and its router port."""
+async def plant(
+    routing: Routing, tmp: Path, flow_data: dict[str, Any] | None = None, messages: list[RoutingMessage] | None = None
+) -> AsyncIterator[Plant]:
+    """The gateway (menu: 4 queues in "directory", mapped to the routing queue "appels") and its router port;
+    ``messages`` collects what the bus carries (a list another thread may read)."""
     events: list[ev.CallEvent] = []
     config = GatewayConfig(clock=lambda: WEDNESDAY_10H, timers=Timers(t1=0.1, t2=0.4, t4=0.5), var_dir=tmp / "var")
     flow = parse_flow(PROGRAMME, flow_data or menu_flow())
@@ -178,7 +177,7 @@ async def plant(routing: Routing, tmp: Path, flow_data: dict[str, Any] | None = 
     port = RouterPort(RouterClient(routing.redis_url), bus, call_services, queues={"directory": "appels"},
                       also=events.append)  # fmt: skip
     port.attach(gw)
-    messages: list[RoutingMessage] = []
+    messages = [] if messages is None else messages
 
     async def collect() -> None:
         async for m in bus.subscribe():

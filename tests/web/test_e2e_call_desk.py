@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-import subprocess
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -21,19 +20,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from plateau.calls import services as call_services
-from plateau.domain.ivr import parse_flow
 from plateau.services.router import runtime
 from plateau.services.router.bus import RoutingMessage
-from plateau.services.router.client import RouterClient
-from plateau.services.sip.calls import GatewayConfig
-from plateau.services.sip.dialog import Registrar
-from plateau.services.sip.gateway import Gateway
-from plateau.services.sip.router_port import RouterPort
-from plateau.services.sip.transport import Timers
 from tests.sip import harness
-from tests.sip.harness import NUMBER, WEDNESDAY_10H, menu_flow, sipp
-from tests.sip.test_router_port import db, experts, prompts, set_phone
+from tests.sip.harness import sipp
+from tests.sip.test_router_port import Routing, db, experts, plant, set_phone
 from tests.web.test_e2e_routing import log_in, plateau_asgi
 
 __all__ = ["plateau_asgi"]
@@ -43,34 +34,15 @@ SLUG = "sap-national"
 async def call_through_the_gateway(
     tmp: Path, advisor: str, voice: str, messages: list[RoutingMessage]
 ) -> list[tuple[int, str]]:
-    gw = Gateway({NUMBER: (SLUG, parse_flow(SLUG, menu_flow()))}, prompts(),
-                 GatewayConfig(clock=lambda: WEDNESDAY_10H, timers=Timers(t1=0.1, t2=0.4, t4=0.5), var_dir=tmp),
-                 Registrar())  # fmt: skip
-    bus = runtime.bus()
-    port = RouterPort(RouterClient(redis_url=""), bus, call_services, queues={"directory": "appels"})
-    port.attach(gw)
-
-    async def collect() -> None:
-        async for m in bus.subscribe():
-            if m.kind != "status":
-                messages.append(m)
-
-    collector = asyncio.get_running_loop().create_task(collect())
-    await gw.start()
-    await port.start()
-    try:
+    async with plant(Routing(runtime.bus(), ""), tmp, messages=messages) as p:
         phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "5000", "VOICE_WAV": voice}, tmp=tmp)
         await db(set_phone, advisor, f"sip:{advisor}@127.0.0.1:{phone.port}")
-        caller = await sipp("caller_queue.xml", gw.port, tmp=tmp, replace={"TALKMS": "12000", "VOICE_WAV": voice})
+        caller = await sipp(
+            "caller_queue.xml", p.gateway.port, tmp=tmp, replace={"TALKMS": "12000", "VOICE_WAV": voice}
+        )
         results = [await caller.result(40), await phone.result(40)]
-        async with asyncio.timeout(10):
-            while not any(m.kind == "CallEnded" for m in messages):  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
+        await p.wait(lambda: p.message("CallEnded"))
         return results
-    finally:
-        await asyncio.wait_for(gw.close(), 5)
-        await port.close()
-        collector.cancel()
 
 
 @pytest.mark.browser
@@ -79,9 +51,7 @@ async def call_through_the_gateway(
 def test_given_a_caller_queued_when_the_advisor_accepts_on_the_desk_then_the_phone_is_bridged_and_the_call_shows(
     plateau_asgi: str, browser: Any, tmp_path: Path
 ) -> None:
-    voice = tmp_path / "voice.wav"
-    subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", str(voice), "synth", "30", "sine", "440",
-                    "vol", "0.3"], check=True, timeout=30)  # fmt: skip
+    voice = harness.voice_wav(tmp_path / "voice.wav")
     base = plateau_asgi
     advisor = experts()[0]
     page = browser.new_context(locale="fr-FR").new_page()
@@ -92,7 +62,7 @@ def test_given_a_caller_queued_when_the_advisor_accepts_on_the_desk_then_the_pho
 
     with ThreadPoolExecutor(1) as pool:
         messages: list[RoutingMessage] = []  # filled by the SIP thread
-        sip: Future[Any] = pool.submit(asyncio.run, call_through_the_gateway(tmp_path, advisor, str(voice), messages))
+        sip: Future[Any] = pool.submit(asyncio.run, call_through_the_gateway(tmp_path, advisor, voice, messages))
         expect(page.locator("#offer")).to_be_visible(timeout=15_000)
         expect(page.locator("#offer-caller")).to_have_text("0612345678")
         page.locator("#offer-accept").click()
