@@ -212,6 +212,11 @@ class RouterService:
                 "contacts": sorted(
                     cid for cid, c in engine.contacts.items() if c.advisor_id == a.advisor_id and c.answered_at
                 ),
+                "calls": sorted(
+                    cid
+                    for cid, c in engine.contacts.items()
+                    if c.advisor_id == a.advisor_id and c.answered_at and c.channel == "call"
+                ),
                 "offer": self._offer(a.offer_id),
             }
             for a in engine.advisors.values()
