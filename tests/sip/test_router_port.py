@@ -17,12 +17,9 @@ from typing import Any
 import pytest
 import redis
 from django.db import connection
-from django.test import Client
-from django.urls import reverse
 
 from plateau.calls import services as call_services
 from plateau.calls.models import AdvisorPhone, CallDetailRecord, CallRecording
-from plateau.demo.programmes import DEMO_PASSWORD
 from plateau.domain.ivr import parse_flow
 from plateau.domain.routing import events as rev
 from plateau.routing.models import AdvisorProfile, Queue
@@ -80,10 +77,10 @@ class Routing:
 
 @pytest.fixture(params=["in-process"])
 def router(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Routing]:
-    """The demo programmes' routing configuration (offers expire after 3 s) served by the embedded router, reached
+    """The demo programmes' routing configuration (offers expire after 2 s) served by the embedded router, reached
     in-process or, like the gateway process in production, through Redis (commands on the inbox, pub/sub)."""
     programmes = demo_programmes()
-    Queue.objects.filter(programme=programmes[PROGRAMME], code="appels").update(offer_timeout_s=3)
+    Queue.objects.filter(programme=programmes[PROGRAMME], code="appels").update(offer_timeout_s=2)
     url = REDIS_URL if request.param == "redis" else ""
     bus: Bus = RedisBus(url) if url else InProcessBus()
     if url:
@@ -325,34 +322,23 @@ def test_given_nobody_logged_in_when_the_caller_hangs_up_while_waiting_then_the_
     assert (cdr.advisor, cdr.ended_by, cdr.bridged_at, cdr.queue) == ("", "caller", None, QUEUE_ID)
 
 
-@pytest.mark.parametrize("trigger", ["desk", "phone"])
-def test_given_a_bridged_call_when_the_advisor_asks_to_record_then_both_directions_land_in_a_wav(
-    router, tmp_path, voice, trigger
+def test_given_a_bridged_call_when_the_advisor_presses_star_1_then_both_directions_land_in_a_wav(
+    router, tmp_path, voice
 ):
-    """The advisor asks from the desk (record button) or from the phone (* then 1, SIP INFO)."""
+    """The advisor asks from the phone (* then 1, SIP INFO); the desk's button is driven by the browser test
+    (tests/web/test_e2e_call_desk.py)."""
     first = experts()[0]
-    desk = Client()
-    desk.login(username=first, password=DEMO_PASSWORD)
-
-    def ask_to_record(call_id: str) -> int:
-        url = reverse("web:desk_action", args=[PROGRAMME])
-        return desk.post(url, {"action": "record", "contact_id": call_id}).status_code
 
     async def scenario():
         async with plant(router, tmp_path) as p:
             await p.login(first)
             values = {"RINGMS": "100", "VOICE_WAV": voice, "TALKMS": "500", "GATEWAY_PORT": str(p.gateway.port)}
-            if trigger == "desk":
-                phone = await sipp("advisor_answer.xml", None, replace=values, tmp=tmp_path)
-            else:
-                phone = await sipp("advisor_answer_record.xml", None, replace=values, tmp=tmp_path)
+            phone = await sipp("advisor_answer_record.xml", None, replace=values, tmp=tmp_path)
             await db(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
             caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
                                 replace={"TALKMS": "4000", "VOICE_WAV": voice})  # fmt: skip
             bridged = await p.wait(lambda: p.message("CallBridged"))
             call_id = bridged.data["call_id"]
-            if trigger == "desk":
-                assert await db(ask_to_record, call_id) == 302
             started = await p.wait(lambda: p.message("RecordingStarted"))
             for peer in (caller, phone):
                 code, out = await peer.result()
@@ -429,7 +415,7 @@ def test_given_a_staffed_busy_queue_when_a_caller_queues_then_they_hear_the_rout
             await asyncio.to_thread(client.submit, rev.OfferAccepted(new_id(), 0, offer["offer_id"], first))
             media = await raw_call(p.gateway.port)
             queued = await p.wait(lambda: p.message("ContactQueued", contact_id="ewt-1"))
-            await asyncio.sleep(1.5)  # "queued" (0.4 s), the estimate (0.4 s), then music
+            await asyncio.sleep(1.2)  # "queued" (0.4 s), the estimate (0.4 s), then music
             return queued, media.received
 
     queued, packets = run(scenario())
