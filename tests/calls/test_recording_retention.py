@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import time
 import wave
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from plateau.calls import services
 from plateau.calls.models import CallRecording, RecordingPolicy
@@ -43,6 +45,16 @@ def test_given_a_7_day_retention_when_the_scheduler_sweeps_then_older_recordings
     purge = AuditEntry.objects.get(action="call.recordings_purged")
     assert (purge.programme, purge.data["count"]) == (short, 1)
     assert services.retention_days(default) == services.DEFAULT_RETENTION_DAYS > 8
+
+
+def test_given_an_expired_recording_when_the_purge_command_runs_then_it_reports_and_deletes_it(tmp_path):
+    programme = factories.programme()
+    RecordingPolicy.objects.create(programme=programme, retention_days=1)
+    old = recording(programme.slug, tmp_path, 2)
+    out = io.StringIO()
+    call_command("purge_recordings", stdout=out)
+    assert out.getvalue().strip() == "enregistrements supprimés : 1"
+    assert not CallRecording.objects.filter(pk=old.pk).exists() and not Path(old.path).exists()
 
 
 def test_given_two_streams_of_different_lengths_then_the_wav_is_stereo_padded_with_silence(tmp_path):
