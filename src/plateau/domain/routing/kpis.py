@@ -129,7 +129,7 @@ class QueueGauge:
 
 
 QUEUE_GAUGES: tuple[QueueGauge, ...] = (
-    QueueGauge("waiting", "En attente", "contacts de la file en attente d'un conseiller", "", 1),
+    QueueGauge("waiting", "En attente", "contacts de la file pas encore pris (promesses de rappel comprises)", "", 1),
     QueueGauge(
         "longest_wait_s", "Attente la plus longue", "maintenant - arrivée du plus ancien contact en attente", "s", 1
     ),
