@@ -166,3 +166,19 @@ def test_given_an_open_offer_when_the_advisors_stream_reconnects_then_the_offer_
         assert state["offer"]["offer_id"] == offer.offer_id
         assert state["offer"]["contact"]["caller"] == "+33698765432"
     assert _offer_of(FIRST).offer_id == offer.offer_id  # still open: reconnecting neither lost nor renewed it
+
+
+def test_given_a_routed_contact_when_a_supervisor_closes_it_then_its_advisor_is_freed_in_the_router(router: Path):
+    desk = _desk(FIRST)
+    _act(desk, "login")
+    routing_id = RouterClient().enqueue(QUEUE, caller="+33612345678")[0]["contact_id"]
+    offer = _wait(lambda: _offer_of(FIRST))
+    _act(desk, "accept", offer_id=offer.offer_id, channel="call", caller="0612345678")
+    contact = Contact.objects.get(programme__slug=SLUG, status="open")
+
+    closed = _desk("superviseur.teleassistance").post(
+        f"/p/{SLUG}/contacts/{contact.pk}/cloture/", {"code": "information_only"}
+    )
+    assert closed.status_code == 302
+    assert _engine().contact_status(routing_id) is None
+    assert _engine().advisor_state(FIRST).value == "available"

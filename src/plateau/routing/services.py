@@ -110,10 +110,11 @@ def complete_routed_contact(contact: Contact, *, actor: User, code: str, notes: 
     contact = contact_services.wrap_up(contact, actor=actor, code=code, notes=notes)
     if link is None:
         return contact
-    me = actor.get_username()
+    # The router's advisor is the contact's (a supervisor may close a contact for them).
+    advisor = contact.advisor.get_username() if contact.advisor is not None else actor.get_username()
     events: list[ev.RoutingEvent] = [
-        ev.ContactCompleted(f"done-{link.routing_id}", 0, link.routing_id, me),
-        ev.WrapUpEnded(f"wrap-{link.routing_id}", 0, me),  # the form is the wrap-up work: it is done
+        ev.ContactCompleted(f"done-{link.routing_id}", 0, link.routing_id, advisor),
+        ev.WrapUpEnded(f"wrap-{link.routing_id}", 0, advisor),  # the form is the wrap-up work: it is done
     ]
     try:
         decisions = RouterClient().submit(*events)
