@@ -182,3 +182,14 @@ def test_given_a_routed_contact_when_a_supervisor_closes_it_then_its_advisor_is_
     assert closed.status_code == 302
     assert _engine().contact_status(routing_id) is None
     assert _engine().advisor_state(FIRST).value == "available"
+
+
+def test_given_an_anonymous_call_when_accepted_then_the_desk_says_why_and_the_advisor_is_not_left_busy(router: Path):
+    desk = _desk(FIRST)
+    _act(desk, "login")
+    RouterClient().enqueue(QUEUE, caller="")  # number withheld: the desk cannot open a call without one
+    offer = _wait(lambda: _offer_of(FIRST))
+    page = _act(desk, "accept", offer_id=offer.offer_id, channel="call", caller="")
+    assert "Le contact n&#x27;a pas pu être ouvert" in page.content.decode()
+    assert not Contact.objects.filter(programme__slug=SLUG).exists()
+    assert _engine().advisor_state(FIRST).value == "available"  # released, not stuck holding a ghost contact

@@ -91,6 +91,25 @@ def open_routed_contact(
     return contact
 
 
+def finish_routed_work(routing_id: str, advisor: str) -> None:
+    """Tell the router the advisor finished ``routing_id``: completed, then wrap-up ended (the form was it).
+
+    Event ids derive from ``routing_id``: sent twice (a retry), the router applies them once. Raises
+    ``RouterUnavailable`` or ``RoutingRefused`` (French message) when the router does not answer or refuses.
+    """
+    from plateau.services.router.client import RouterClient, RouterUnavailableError
+
+    completed = ev.ContactCompleted(f"done-{routing_id}", 0, routing_id, advisor)
+    try:
+        decisions = RouterClient().submit(completed, ev.WrapUpEnded(f"wrap-{routing_id}", 0, advisor))
+    except RouterUnavailableError as exc:
+        raise RouterUnavailable() from exc
+    for d in decisions:
+        if d["type"] == "Rejected" and d["cause"] == completed.event_id and d["error_id"] != ALREADY_GONE:
+            raise RoutingRefused(d["message"])
+        # WrapUpEnded refused: the queue has no wrap-up time, or the advisor was logged out meanwhile.
+
+
 def routing_id_of(contact: Contact) -> str | None:
     link = m.RoutedContact.objects.filter(contact=contact).first()
     return None if link is None else link.routing_id
@@ -104,28 +123,13 @@ def complete_routed_contact(contact: Contact, *, actor: User, code: str, notes: 
     or does not answer, nothing is saved and the advisor sees why. The router's event ids derive from the
     contact, so a retry after a failed commit is ignored by the router (idempotent), never applied twice.
     """
-    from plateau.services.router.client import RouterClient, RouterUnavailableError
-
     link = m.RoutedContact.objects.select_for_update().filter(contact=contact).first()
     contact = contact_services.wrap_up(contact, actor=actor, code=code, notes=notes)
     if link is None:
         return contact
     # The router's advisor is the contact's (a supervisor may close a contact for them).
     advisor = contact.advisor.get_username() if contact.advisor is not None else actor.get_username()
-    events: list[ev.RoutingEvent] = [
-        ev.ContactCompleted(f"done-{link.routing_id}", 0, link.routing_id, advisor),
-        ev.WrapUpEnded(f"wrap-{link.routing_id}", 0, advisor),  # the form is the wrap-up work: it is done
-    ]
-    try:
-        decisions = RouterClient().submit(*events)
-    except RouterUnavailableError as exc:
-        raise RouterUnavailable() from exc
-    for d in decisions:
-        if d["type"] != "Rejected":
-            continue
-        if d["cause"] == events[0].event_id and d["error_id"] != ALREADY_GONE:
-            raise RoutingRefused(d["message"])
-        # WrapUpEnded refused: the queue has no wrap-up time, or the advisor was logged out meanwhile.
+    finish_routed_work(link.routing_id, advisor)
     record_audit(
         action="routing.contact_completed",
         actor=actor,

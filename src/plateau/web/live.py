@@ -7,6 +7,7 @@ router's bus (in-process or Redis pub/sub). Actions are plain form posts answere
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import time
@@ -106,7 +107,14 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
             correspondent=p.get("correspondent", ""),
         )
     except (PlateauError, DomainError) as exc:
-        messages.error(request, str(exc.message))
+        # No desk contact to wrap up: release the work item, or the advisor would stay busy in the router.
+        with contextlib.suppress(PlateauError):  # router down: it keeps the contact; the message says what to do
+            routing_services.finish_routed_work(answered["contact_id"], me)
+        messages.error(
+            request,
+            _("Le contact n'a pas pu être ouvert (%(reason)s). Saisissez-le depuis « Nouveau contact ».")
+            % {"reason": exc.message},
+        )
         return redirect(desk_url)
     return redirect(reverse("web:contact", args=[slug, contact.pk]))
 
