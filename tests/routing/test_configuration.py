@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from plateau.routing.configuration import build_config
-from plateau.routing.models import AdvisorProfile, Queue, QueueTarget
-from tests.routing.builders import demo_programmes
+from plateau.routing.models import AdvisorProfile, Queue, QueueTarget, Skill
+from plateau.tenants.models import AuditEntry
+from tests.routing.builders import demo_programmes, queue_form
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,42 @@ def test_given_the_admin_when_a_profile_names_an_unknown_skill_then_the_form_sho
     assert "Compétence inconnue « teleassistance.plongee »" in response.content.decode()
     profile.refresh_from_db()
     assert "plongee" not in profile.skills
+
+
+def _admin(client: Any) -> None:
+    from plateau.tenants.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+
+
+def test_given_the_admin_when_a_target_asks_an_unknown_skill_then_the_queue_form_shows_the_reason(client):
+    demo_programmes()
+    _admin(client)
+    queue = Queue.objects.get(programme__slug="sap-national", code="appels")
+    form = queue_form(queue, **{"targets-1-requires": "astrophysique>=2"})
+    response = client.post(f"/admin/routing/queue/{queue.pk}/change/", form)
+    assert response.status_code == 200
+    assert "Compétence inconnue « sap-national.astrophysique »" in response.content.decode()
+    assert QueueTarget.objects.get(queue=queue, order=2).requires == ""
+
+
+def test_given_the_admin_when_a_queue_overflows_to_an_unknown_queue_then_the_form_shows_the_reason(client):
+    demo_programmes()
+    _admin(client)
+    queue = Queue.objects.get(programme__slug="sap-national", code="appels")
+    form = queue_form(queue, overflow_kind="queue", overflow_destination="nulle-part", overflow_after_s=60)
+    response = client.post(f"/admin/routing/queue/{queue.pk}/change/", form)
+    assert response.status_code == 200
+    assert "file inconnue « sap-national.nulle-part »" in response.content.decode()
+    queue.refresh_from_db()
+    assert queue.overflow_kind == "callback"
+
+
+def test_given_the_admin_when_a_skill_still_required_by_a_queue_is_deleted_then_it_is_refused_with_the_reason(client):
+    demo_programmes()
+    _admin(client)
+    skill = Skill.objects.get(programme__slug="sap-national", code="expert")
+    response = client.post(f"/admin/routing/skill/{skill.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "Compétence inconnue « sap-national.expert »" in response.content.decode()
+    assert Skill.objects.filter(pk=skill.pk).exists()
+    assert not AuditEntry.objects.filter(action="routing.configuration_changed").exclude(actor=None).exists()

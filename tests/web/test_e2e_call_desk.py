@@ -25,9 +25,8 @@ from plateau.services.router.bus import RoutingMessage
 from tests.sip import harness
 from tests.sip.harness import sipp
 from tests.sip.test_router_port import Routing, db, experts, plant, set_phone
-from tests.web.test_e2e_routing import log_in, plateau_asgi
+from tests.web.test_e2e_routing import log_in
 
-__all__ = ["plateau_asgi"]
 SLUG = "sap-national"
 
 

@@ -6,8 +6,3 @@ class RoutingConfig(AppConfig):
     name = "plateau.routing"
     label = "routing"
     verbose_name = _("Distribution des contacts")
-
-    def ready(self) -> None:
-        from . import signals
-
-        signals.connect()

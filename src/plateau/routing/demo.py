@@ -9,6 +9,7 @@ from django.db import transaction
 from plateau.tenants.models import Membership, Programme, Role
 
 from . import models as m
+from .services import apply_configuration
 
 SKILLS = (("accueil", "Accueil et orientation"), ("expert", "Dossiers complexes"), ("handicap", "Handicap"))
 PAUSE_REASONS = (("pause", "Pause"), ("dejeuner", "Déjeuner"), ("formation", "Formation"), ("reunion", "Réunion"))
@@ -32,7 +33,7 @@ QUEUES: dict[
 
 @transaction.atomic
 def load_routing_demo(programmes: Mapping[str, Programme]) -> dict[str, int]:
-    """Skills, pause reasons, queues with targets and a profile for every advisor of ``programmes``."""
+    """Skills, pause reasons, queues with targets and a profile for every advisor of ``programmes``; applied."""
     counts = {"queues": 0, "profiles": 0}
     for slug, programme in programmes.items():
         for code, label in SKILLS:
@@ -70,4 +71,5 @@ def load_routing_demo(programmes: Mapping[str, Programme]) -> dict[str, int]:
                 },
             )
             counts["profiles"] += 1
+    apply_configuration(*programmes.values(), actor=None)
     return counts

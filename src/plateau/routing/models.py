@@ -146,3 +146,16 @@ class AdvisorProfile(ProgrammeOwned):
         if not isinstance(self.skills, dict) or not isinstance(self.capacity, dict):
             raise ValidationError(_("Compétences et capacités : un objet JSON attendu."))
         check_profile(self)
+
+
+class RoutedContact(models.Model):
+    """The router's work item (``routing_id``) a desk contact was opened for; its wrap-up completes it."""
+
+    contact = models.OneToOneField("contacts.Contact", on_delete=models.CASCADE, related_name="routed")
+    routing_id = models.CharField(_("identifiant de distribution"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("contact distribué")
+
+    def __str__(self) -> str:
+        return self.routing_id

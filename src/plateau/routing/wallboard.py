@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter as Tally
 from typing import Any
 
-from plateau.domain.routing.kpis import KPIS, Counters, compute
+from django.utils import timezone
+
+from plateau.domain.routing.kpis import KPIS, QUEUE_GAUGES, Counters, QueueGauge, compute
 
 STATES = (
     ("available", "Disponibles"),
@@ -20,7 +23,14 @@ def wallboard(status: dict[str, Any] | None, programmes: list[str]) -> dict[str,
     """Queues, advisors by state, KPIs (with their definitions) and the trend of ``programmes`` together."""
     wanted = set(programmes)
     if status is None:
-        return {"live": False, "kpis": [_kpi(k, None) for k in KPIS], "queues": [], "states": [], "trend": ""}
+        return {
+            "live": False,
+            "kpis": [_kpi(k, None) for k in KPIS],
+            "gauges": [_definition(g) for g in QUEUE_GAUGES],
+            "queues": [],
+            "states": [],
+            "trend": "",
+        }
     queues = [q for q in status["queues"] if q["programme"] in wanted]
     tally: Tally[str] = Tally()
     for a in status["advisors"].values():
@@ -34,13 +44,28 @@ def wallboard(status: dict[str, Any] | None, programmes: list[str]) -> dict[str,
     return {
         "live": True,
         "at": status["at"],
-        "queues": queues,
+        "queues": [{**q, "cells": [_gauge(g, q.get(g.key)) for g in QUEUE_GAUGES]} for q in queues],
+        "gauges": [_definition(g) for g in QUEUE_GAUGES],
         "waiting": sum(q["waiting"] for q in queues),
         "longest_wait_s": max((q["longest_wait_s"] for q in queues), default=0.0),
         "states": [{"state": s, "label": label, "count": tally.get(s, 0)} for s, label in STATES],
         "kpis": [_kpi(k, values[k.key]) for k in KPIS],
         "trend": trend_points(status.get("trend", {}), programmes),
     }
+
+
+def _definition(g: QueueGauge) -> dict[str, Any]:
+    return {"key": g.key, "name": g.name, "formula": g.formula, "unit": g.unit, "version": g.version}
+
+
+def _gauge(g: QueueGauge, value: float | None) -> dict[str, str]:
+    if value is None:
+        shown = "—"
+    elif g.unit == "heure":
+        shown = timezone.localtime(dt.datetime.fromtimestamp(value, tz=dt.UTC)).strftime("%H:%M")
+    else:
+        shown = f"{value:.0f}"
+    return {"key": g.key, "value": shown}
 
 
 def _kpi(k: Any, value: float | None) -> dict[str, Any]:

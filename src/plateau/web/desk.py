@@ -26,6 +26,7 @@ from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
 from plateau.geo.access import commune_by_insee, resolve_commune
 from plateau.geo.models import Commune, Department
+from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES, Programme, Role
 
@@ -146,6 +147,7 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "unmet": search is not None and not proposals,
         # Colleagues read a contact (caller history) but only its advisor and supervisors change it.
         "editable": contact.is_open and can_change(request.user, contact),
+        "routed": contact.is_open and routing_services.routing_id_of(contact) is not None,
         "title": _("Contact n° %(id)s") % {"id": contact.pk},
         "call_records": call_records_of(contact),
     }
@@ -269,7 +271,13 @@ def wrap_up(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     if not form.is_valid():
         return _contact_page(request, contact, wrap_form=form, step="wrap_up")
     try:
-        services.wrap_up(contact, actor=request.user, code=form.cleaned_data["code"], notes=form.cleaned_data["notes"])  # type: ignore[arg-type]
+        # A routed contact's wrap-up also completes its work item in the router (one step, see routing.services).
+        routing_services.complete_routed_contact(
+            contact,
+            actor=request.user,  # type: ignore[arg-type]
+            code=form.cleaned_data["code"],
+            notes=form.cleaned_data["notes"],
+        )
     except (PlateauError, DomainError) as exc:
         add_error(form, exc, field_map={"wrap_up": "code"})
         return _contact_page(request, contact, wrap_form=form, step="wrap_up")

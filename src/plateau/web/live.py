@@ -7,6 +7,7 @@ router's bus (in-process or Redis pub/sub). Actions are plain form posts answere
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import time
@@ -25,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plateau.calls import services as call_services
-from plateau.contacts import services as contact_services
 from plateau.domain.errors import DomainError
 from plateau.domain.routing import events as ev
 from plateau.errors import NotFound, PermissionDenied, PlateauError
+from plateau.routing import services as routing_services
 from plateau.routing.models import PauseReason, Queue
 from plateau.routing.report import day_report, to_csv
 from plateau.routing.wallboard import wallboard
@@ -39,7 +40,7 @@ from plateau.services.sip.events import RECORDING_REQUESTED
 from plateau.tenants.access import access_programme_by_slug, programmes_for
 from plateau.tenants.models import SUPERVISING_ROLES, Programme, Role
 
-CHANNELS = {"call": "call", "letter": "letter", "email": "email", "webform": "web"}
+CHANNELS = {"call": "call", "callback": "callback", "letter": "letter", "email": "email", "webform": "web"}
 STALE_AFTER_S = 10.0
 
 
@@ -71,7 +72,10 @@ def _send(request: HttpRequest, event: ev.RoutingEvent) -> list[dict[str, Any]] 
 @login_required
 @require_POST
 def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
-    """Log in/out of routing, pause with a reason, resume, accept/decline an offer, complete, end wrap-up."""
+    """Log in/out of routing, pause with a reason, resume, accept/decline an offer, end wrap-up.
+
+    A routed contact is finished by its wrap-up form (:func:`plateau.web.desk.wrap_up`), nowhere else.
+    """
     programme = access_programme_by_slug(request.user, slug, [Role.ADVISOR])
     me = request.user.get_username()
     action = request.POST.get("action", "")
@@ -86,7 +90,6 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
         "resume": ev.AdvisorResumed(new_id(), 0, me),
         "accept": ev.OfferAccepted(new_id(), 0, p.get("offer_id", ""), me),
         "decline": ev.OfferDeclined(new_id(), 0, p.get("offer_id", ""), me),
-        "complete": ev.ContactCompleted(new_id(), 0, p.get("contact_id", ""), me),
         "end_wrap_up": ev.WrapUpEnded(new_id(), 0, me),
     }
     if action not in events:
@@ -96,19 +99,30 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
     if decisions is None or action != "accept":
         return redirect(desk_url)
     # The offer is ours: open the contact in the existing flow (identification, need, search, wrap-up).
+    answered = next((d for d in decisions if d["type"] == "ContactAnswered"), None)
+    if answered is None:
+        return redirect(desk_url)
     try:
-        contact = contact_services.start_contact(
+        contact = routing_services.open_routed_contact(
             programme=programme,
             advisor=request.user,  # type: ignore[arg-type]
+            routing_id=answered["contact_id"],
             channel=CHANNELS.get(p.get("channel", "call"), "call"),
             phone=p.get("caller", ""),
             correspondent=p.get("correspondent", ""),
         )
     except (PlateauError, DomainError) as exc:
-        messages.error(request, str(exc.message))
+        # No desk contact to wrap up: release the work item, or the advisor would stay busy in the router.
+        with contextlib.suppress(PlateauError):  # router down: it keeps the contact; the message says what to do
+            routing_services.finish_routed_work(answered["contact_id"], me)
+        messages.error(
+            request,
+            _("Le contact n'a pas pu être ouvert (%(reason)s). Saisissez-le depuis « Nouveau contact ».")
+            % {"reason": exc.message},
+        )
         return redirect(desk_url)
     if contact.channel == "call":  # the call's detail record (stored by the SIP gateway) points at this contact
-        call_services.link_contact(contact, p.get("routing_contact_id", ""))
+        call_services.link_contact(contact, answered["contact_id"])
     return redirect(reverse("web:contact", args=[slug, contact.pk]))
 
 

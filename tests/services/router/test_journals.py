@@ -12,6 +12,7 @@ from plateau.domain.routing.snapshot import take_snapshot
 from plateau.services.router.journal_postgres import PostgresJournal
 from plateau.services.router.journal_sqlite import SqliteJournal
 from plateau.services.router.journaled import JournaledRouter
+from tests.pgdb import ensure_database
 
 from .traffic import Traffic
 
@@ -24,7 +25,7 @@ def journal(request, tmp_path):
         j = SqliteJournal(tmp_path / "journal.sqlite3")
         yield j
     else:
-        j = PostgresJournal(PG_URL, stream=f"test-{uuid.uuid4()}")
+        j = PostgresJournal(ensure_database(PG_URL), stream=f"test-{uuid.uuid4()}")
         yield j
         j.drop_stream()
     j.close()

@@ -29,7 +29,7 @@ from plateau.services.router import runtime
 from plateau.services.router.client import RouterClient
 from plateau.tenants.models import User
 from tests.routing.builders import demo_programmes
-from tests.web.test_e2e_routing import free_port, wait_for_status
+from tests.web.conftest import free_port, wait_for_status
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ADVISOR = "conseiller2.sap"
@@ -41,10 +41,17 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+def fresh_journal() -> None:
+    """The journal tables live outside Django's models: the test database's flush does not empty them."""
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS routing_events, routing_snapshots")
+
+
 @pytest.fixture
 def processes(tmp_path: Path, transactional_db: Any) -> Iterator[list[str]]:
     if connection.vendor != "postgresql":
         pytest.skip("production mode runs on PostgreSQL")
+    fresh_journal()
     demo_programmes()  # committed before the router starts: it reads the configuration at start
     # The test settings hash with MD5, which the web processes' settings do not accept.
     User.objects.filter(username=ADVISOR).update(password=PBKDF2PasswordHasher().encode(DEMO_PASSWORD, "saltsalt"))

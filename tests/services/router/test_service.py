@@ -18,7 +18,7 @@ from plateau.services.router.client import RouterClient, new_id
 from plateau.services.router.journal_sqlite import SqliteJournal
 from plateau.services.router.journaled import JournaledRouter
 from plateau.services.router.service import RouterService
-from tests.routing.builders import demo_programmes
+from tests.routing.builders import demo_programmes, queue_form
 
 pytestmark = pytest.mark.django_db
 
@@ -146,24 +146,28 @@ def test_given_redis_when_a_web_process_sends_commands_then_the_router_answers_a
         runtime.reset_bus()
 
 
-def test_given_a_running_router_when_a_queue_is_saved_then_the_router_applies_the_new_configuration(
-    tmp_path: Path, django_capture_on_commit_callbacks: Any
+def test_given_a_running_router_when_a_queue_and_its_targets_are_saved_in_the_admin_then_one_reload_applies_it(
+    tmp_path: Path, client: Any, django_capture_on_commit_callbacks: Any
 ):
     from plateau.routing.models import Queue
+    from plateau.tenants.models import AuditEntry, User
 
     bus = InProcessBus()
     service = _start(tmp_path, bus)
     try:
+        client.force_login(User.objects.get(username="admin"))
         queue = Queue.objects.get(programme__slug="sap-national", code="appels")
-        queue.wrap_up_s = 99
+        form = queue_form(queue, wrap_up_s=99, **{"targets-0-timeout_s": 45})
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            queue.save()
-            queue.targets.first().save()  # type: ignore[union-attr]
-        assert len(callbacks) == 1  # one reload per transaction
+            response = client.post(f"/admin/routing/queue/{queue.pk}/change/", form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert len(callbacks) == 1  # one reload for the queue and its targets saved together
+        assert AuditEntry.objects.filter(action="routing.configuration_changed", programme=queue.programme).exists()
         deadline = time.monotonic() + 5
         while service.router.engine.config.queue(QUEUE).wrap_up_s != 99 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert service.router.engine.config.queue(QUEUE).wrap_up_s == 99
+        applied = service.router.engine.config.queue(QUEUE)
+        assert (applied.wrap_up_s, applied.targets[0].timeout_s) == (99, 45)
     finally:
         runtime.stop_embedded()
         runtime.reset_bus()

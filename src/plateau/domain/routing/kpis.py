@@ -117,6 +117,38 @@ KPIS: tuple[Kpi, ...] = (
 KPI_BY_KEY = {k.key: k for k in KPIS}
 
 
+@dataclass(frozen=True, slots=True)
+class QueueGauge:
+    """A live figure of one queue, read from the router's state now (not accumulated like a :class:`Kpi`)."""
+
+    key: str  # the field of the router status' queue entry
+    name: str
+    formula: str
+    unit: str  # "s", "heure" or "" (a count)
+    version: int
+
+
+QUEUE_GAUGES: tuple[QueueGauge, ...] = (
+    QueueGauge("waiting", "En attente", "contacts de la file pas encore pris (promesses de rappel comprises)", "", 1),
+    QueueGauge(
+        "longest_wait_s", "Attente la plus longue", "maintenant - arrivée du plus ancien contact en attente", "s", 1
+    ),
+    QueueGauge(
+        "ewt_s",
+        "Attente estimée (EWT)",
+        "(en attente + 1) x DMT / conseillers effectifs ; DMT = traitement moyen des contacts terminés + clôture "
+        "(durée par défaut de la file avant le premier) ; conseillers effectifs = connectés hors pause servant la "
+        "file, comptés 1/k s'ils servent k files ; — sans conseiller",
+        "s",
+        1,
+    ),
+    QueueGauge("callbacks", "Promesses de rappel ouvertes", "rappels promis pas encore pris par un conseiller", "", 1),
+    QueueGauge(
+        "next_callback_at", "Prochain rappel dû", "début de créneau le plus proche des promesses ouvertes", "heure", 1
+    ),
+)
+
+
 def compute(counters: Counters) -> dict[str, float | None]:
     """Every KPI of :data:`KPIS` for ``counters``."""
     return {k.key: k.compute(counters) for k in KPIS}

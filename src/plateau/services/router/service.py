@@ -189,9 +189,12 @@ class RouterService:
         engine = self.router.engine
         now = self.clock()
         oldest: dict[str, float] = {}
+        promises: dict[str, list[float]] = {}
         for c in engine.contacts.values():
             if c.status in (ContactStatus.WAITING, ContactStatus.OFFERED):
                 oldest[c.queue_id] = min(oldest.get(c.queue_id, now), c.enqueued_at)
+            if c.callback is not None and c.status is not ContactStatus.ASSIGNED:  # a promise not kept yet
+                promises.setdefault(c.queue_id, []).append(c.callback[1])
         queues = [
             {
                 "queue_id": q.queue_id,
@@ -200,6 +203,9 @@ class RouterService:
                 "waiting": engine.queues[q.queue_id].waiting,
                 "longest_wait_s": round(now - oldest[q.queue_id], 1) if q.queue_id in oldest else 0.0,
                 "service_level_s": q.service_level_s,
+                "ewt_s": _rounded(engine.estimated_wait(q.queue_id)),
+                "callbacks": len(promises.get(q.queue_id, ())),
+                "next_callback_at": min(promises[q.queue_id]) if q.queue_id in promises else None,
             }
             for q in engine.config.queues
         ]
@@ -254,7 +260,14 @@ def _contact_info(c: ContactRecord) -> dict[str, Any]:
         "enqueued_at": c.enqueued_at,
         "skills": list(c.skills),
         "attributes": dict(c.attributes),
+        "callback": None
+        if c.callback is None
+        else {"number": c.callback[0], "window_start": c.callback[1], "window_end": c.callback[2]},
     }
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 1)
 
 
 def _midnight(at: float) -> float:
