@@ -1,0 +1,140 @@
+"""Voice-menu editor of a programme (platform admins and the programme's managers): the flow as JSON with
+live validation (htmx), its tree and opening hours, save as draft, publish, and recorded prompts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from plateau.domain.ivr import FlowInvalid
+from plateau.ivr import access, services
+from plateau.ivr.errors import NoDraft, PromptRefused
+from plateau.ivr.preview import DAYS, flow_tree, hours_views, week_ranges
+from plateau.ivr.validation import BUILTIN_PROMPTS, call_queues, check_flow
+from plateau.tenants.models import Programme, User
+
+from ._dsfr import DsfrBaseForm
+
+STARTER = {"start": "menu", "nodes": {
+    "menu": {"type": "menu", "prompt": "welcome", "options": {"1": "file"}, "timeout_s": 6, "retries": 2,
+             "invalid_prompt": "invalid", "no_input_prompt": "no_input", "fallback": "fin"},
+    "file": {"type": "queue", "queue": "appels"},
+    "fin": {"type": "hangup", "prompt": "goodbye"}}}  # fmt: skip
+
+
+class PromptForm(DsfrBaseForm):
+    name = forms.SlugField(label=_l("Nom du message"), max_length=64, help_text=_l("Par exemple « welcome »."))
+    audio = forms.FileField(label=_l("Enregistrement WAV"), help_text=_l("De 0,3 à 120 s (musique : 600 s)."))
+
+
+def _parse(text: str) -> tuple[Any, list[str]]:
+    try:
+        return json.loads(text), []
+    except json.JSONDecodeError as exc:
+        return None, [_("JSON illisible ligne %(l)s, colonne %(c)s : %(m)s") % {"l": exc.lineno, "c": exc.colno,
+                                                                              "m": exc.msg}]  # fmt: skip
+
+
+def _check(programme: Programme, text: str) -> dict[str, Any]:
+    data, reasons = _parse(text)
+    if not reasons:
+        try:
+            check_flow(programme, data)
+        except FlowInvalid as exc:
+            reasons = exc.reasons
+    today = timezone.localdate()
+    return {"reasons": reasons, "checked": True, "tree": flow_tree(data), "hours": hours_views(data, today)}
+
+
+def _page(request: HttpRequest, programme: Programme, text: str | None = None, **extra: Any) -> HttpResponse:
+    draft, published = access.draft_of(programme), access.published_of(programme)
+    current = draft or published
+    if text is None:
+        text = json.dumps(current.data if current else STARTER, ensure_ascii=False, indent=2)
+    state = extra.pop("state", None) or _check(programme, text)
+    context = {
+        "programme": programme, "title": _("Menu vocal"), "text": text, "draft": draft, "published": published,
+        "history": access.history_of(programme), "prompts": access.prompts_of(programme),
+        "builtin_prompts": sorted(BUILTIN_PROMPTS), "queues": call_queues(programme), "prompt_form": PromptForm(),
+        "opening_hours": [(label, week_ranges((programme.opening_hours or {}).get(day)))
+                          for day, label in DAYS.items()],
+        **state, **extra,
+    }  # fmt: skip
+    return render(request, "ivr/editor.html", context, status=400 if extra.get("refused") else 200)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    rows = [(p, access.published_of(p), access.draft_of(p)) for p in access.editable_programmes(request.user)]
+    return render(request, "ivr/index.html", {"rows": rows, "title": _("Menus vocaux")})
+
+
+@login_required
+def editor(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = access.access_ivr_programme(request.user, slug)
+    if request.method != "POST":
+        return _page(request, programme)
+    text = request.POST.get("flow", "")
+    data, reasons = _parse(text)
+    if reasons:
+        return _page(request, programme, text, refused=True)
+    try:
+        flow = services.save_flow_draft(actor=cast(User, request.user), programme=programme, data=data)
+    except FlowInvalid:
+        return _page(request, programme, text, refused=True)
+    messages.success(request, _("Brouillon enregistré (version %(v)s). Publiez-le pour le mettre en ligne.")
+                     % {"v": flow.version})  # fmt: skip
+    return redirect("ivr:editor", slug=programme.slug)
+
+
+@login_required
+@require_POST
+def validate(request: HttpRequest, slug: str) -> HttpResponse:
+    """htmx: the reasons, tree and hours of the flow being typed (nothing saved)."""
+    programme = access.access_ivr_programme(request.user, slug)
+    return render(
+        request, "ivr/_check.html", {"programme": programme, **_check(programme, request.POST.get("flow", ""))}
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = access.access_ivr_programme(request.user, slug)
+    try:
+        flow = services.publish_flow(actor=cast(User, request.user), programme=programme)
+    except (NoDraft, FlowInvalid) as exc:
+        messages.error(request, str(exc.message))
+        return redirect("ivr:editor", slug=programme.slug)
+    messages.success(request, _("Version %(v)s publiée : elle répond aux prochains appels.") % {"v": flow.version})
+    return redirect("ivr:editor", slug=programme.slug)
+
+
+@login_required
+@require_POST
+def record_prompt(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = access.access_ivr_programme(request.user, slug)
+    form = PromptForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["audio"]
+        try:
+            prompt = services.record_prompt(actor=cast(User, request.user), programme=programme,
+                                            name=form.cleaned_data["name"], content=upload.read(),
+                                            filename=upload.name or "")  # fmt: skip
+        except PromptRefused as exc:
+            form.add_error("audio" if exc.details.get("field") != "name" else "name", str(exc.message))
+        else:
+            messages.success(request, _("Message « %(n)s » enregistré (%(s).1f s).")
+                             % {"n": prompt.name, "s": prompt.duration_ms / 1000})  # fmt: skip
+            return redirect("ivr:editor", slug=programme.slug)
+    return _page(request, programme, prompt_form=form, refused=True)
