@@ -74,7 +74,9 @@ def _encode(wav: Path, out_dir: Path, name: str) -> None:
     sox = shutil.which("sox") or "sox"
     for codec, ext in EXT.items():
         target = out_dir / f"{name}{ext}"
-        _run([sox, str(wav), "-t", "raw", "-r", "8000", "-c", "1", "-e", SOX_ENCODING[codec], "-b", "8", str(target)])
+        # -D: no dither, so the same recording always gives the same bytes (reproducible caches and tests)
+        _run([sox, "-D", str(wav), "-t", "raw", "-r", "8000", "-c", "1", "-e", SOX_ENCODING[codec], "-b", "8",
+              str(target)])  # fmt: skip
 
 
 def encode_recording(wav: Path) -> dict[str, bytes]:

@@ -1,0 +1,122 @@
+"""The voice-menu editor over HTTP: live validation (htmx), save, publish, recorded prompts; only platform
+admins and the programme's managers reach it, another programme's manager gets 404 and changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from plateau.ivr import services
+from plateau.ivr.models import FlowStatus, IvrFlow, RecordedPrompt
+from plateau.tenants.models import AuditEntry
+from tests import factories
+
+from . import builders
+from .builders import flow
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(name: str, slug: str) -> str:
+    return reverse(f"ivr:{name}", args=[slug])
+
+
+def test_given_a_manager_when_typing_then_the_check_shows_every_reason_or_the_tree_and_holidays():
+    line = builders.line()
+    client = client_for(line.manager)
+    bad = client.post(url("validate", line.programme.slug), {"flow": '{"start": "a", '})
+    assert bad.status_code == 200 and "JSON illisible ligne 1" in bad.content.decode()
+    unknown = flow({"file": {"type": "queue", "queue": "inconnue"}})
+    page = client.post(url("validate", line.programme.slug), {"flow": json.dumps(unknown)}).content.decode()
+    assert "file « inconnue » absente de la configuration de routage" in page and 'id="flow-errors"' in page
+    page = client.post(url("validate", line.programme.slug), {"flow": json.dumps(flow())}).content.decode()
+    assert 'id="flow-ok"' in page
+    for node in builders.FLOW["nodes"]:
+        assert f'data-node="{node}"' in page
+    assert "Vendredi saint" in page and "Saint-Étienne" in page  # the hours step uses the Alsace-Moselle calendar
+    assert not IvrFlow.objects.exists()  # checking saves nothing
+
+
+def test_given_a_manager_when_saving_then_publishing_then_the_draft_goes_online():
+    line = builders.line()
+    client = client_for(line.manager)
+    page = client.get(url("editor", line.programme.slug))
+    assert page.status_code == 200 and "aucune version publiée" in page.content.decode()
+    refused = client.post(url("editor", line.programme.slug), {"flow": json.dumps(flow({"orphelin": {"type": "hangup"}}))})
+    assert refused.status_code == 400 and "orphelin: étape jamais atteinte" in refused.content.decode()
+    assert not IvrFlow.objects.exists()
+    saved = client.post(url("editor", line.programme.slug), {"flow": json.dumps(flow())}, follow=True)
+    assert "Brouillon enregistré (version 1)" in saved.content.decode()
+    published = client.post(url("publish", line.programme.slug), follow=True).content.decode()
+    assert "Version 1 publiée" in published
+    row = IvrFlow.objects.get()
+    assert (row.status, row.data, row.published_by) == (FlowStatus.PUBLISHED, flow(), line.manager)
+    again = client.post(url("publish", line.programme.slug), follow=True).content.decode()
+    assert "Aucun brouillon à publier" in again
+
+
+def test_given_a_manager_when_uploading_a_recording_then_it_is_listed_and_a_bad_file_is_refused(tmp_path):
+    line = builders.line()
+    client = client_for(line.manager)
+    audio = SimpleUploadedFile("accueil.wav", builders.wav(tmp_path / "a.wav", 1.0), content_type="audio/wav")
+    page = client.post(url("record_prompt", line.programme.slug), {"name": "welcome", "audio": audio}, follow=True)
+    assert "Message « welcome » enregistré (1.0 s)" in page.content.decode() or "(1,0 s)" in page.content.decode()
+    assert "accueil.wav" in page.content.decode()
+    text = SimpleUploadedFile("notes.wav", b"not audio", content_type="audio/wav")
+    refused = client.post(url("record_prompt", line.programme.slug), {"name": "goodbye", "audio": text})
+    assert refused.status_code == 400 and "format WAV" in refused.content.decode()
+    assert list(RecordedPrompt.objects.values_list("name", flat=True)) == ["welcome"]
+
+
+def test_given_a_platform_admin_without_membership_then_they_edit_any_programme_and_see_it_listed():
+    line = builders.line()
+    admin = factories.user(platform_admin=True)
+    client = client_for(admin)
+    assert client.get(url("editor", line.programme.slug)).status_code == 200
+    assert line.programme.name in client.get(reverse("ivr:index")).content.decode()
+    assert 'id="ivr-link"' in client.get(reverse("web:home")).content.decode()
+    client.post(url("editor", line.programme.slug), {"flow": json.dumps(flow())})
+    client.post(url("publish", line.programme.slug))
+    assert IvrFlow.objects.get().published_by == admin
+
+
+def _attempts(slug: str, tmp_path) -> list[tuple[str, str, dict]]:
+    wav = builders.wav(tmp_path / "x.wav", 1.0)
+    return [
+        ("get", url("editor", slug), {}),
+        ("post", url("editor", slug), {"flow": json.dumps(flow())}),
+        ("post", url("validate", slug), {"flow": json.dumps(flow())}),
+        ("post", url("publish", slug), {}),
+        ("post", url("record_prompt", slug), {"name": "welcome", "audio": SimpleUploadedFile("x.wav", wav)}),
+    ]
+
+
+@pytest.mark.parametrize("role", ["other manager", "advisor", "supervisor", "anonymous"])
+def test_given_someone_not_managing_the_programme_then_every_editor_endpoint_is_404_and_nothing_changes(
+    role, tmp_path
+):
+    a, b = builders.line(), builders.line()
+    services.save_flow_draft(actor=b.manager, programme=b.programme, data=flow())
+    before = (list(IvrFlow.objects.values_list("pk", "status", "version")), AuditEntry.objects.count())
+    user = {"other manager": a.manager, "advisor": b.advisor, "supervisor": b.supervisor, "anonymous": None}[role]
+    client = client_for(user) if user else Client()
+    for method, path, data in _attempts(b.programme.slug, tmp_path):
+        response = getattr(client, method)(path, data)
+        if user is None:
+            assert response.status_code == 302 and "/connexion/" in response["Location"], path
+        else:
+            assert response.status_code == 404, (method, path)
+    assert (list(IvrFlow.objects.values_list("pk", "status", "version")), AuditEntry.objects.count()) == before
+    assert not RecordedPrompt.objects.exists()
+    if user is not None:
+        assert b.programme.name not in client.get(reverse("ivr:index")).content.decode()
