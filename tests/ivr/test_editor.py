@@ -52,7 +52,8 @@ def test_given_a_manager_when_saving_then_publishing_then_the_draft_goes_online(
     client = client_for(line.manager)
     page = client.get(url("editor", line.programme.slug))
     assert page.status_code == 200 and "aucune version publiée" in page.content.decode()
-    refused = client.post(url("editor", line.programme.slug), {"flow": json.dumps(flow({"orphelin": {"type": "hangup"}}))})
+    orphan = flow({"orphelin": {"type": "hangup"}})
+    refused = client.post(url("editor", line.programme.slug), {"flow": json.dumps(orphan)})
     assert refused.status_code == 400 and "orphelin: étape jamais atteinte" in refused.content.decode()
     assert not IvrFlow.objects.exists()
     saved = client.post(url("editor", line.programme.slug), {"flow": json.dumps(flow())}, follow=True)
@@ -102,9 +103,7 @@ def _attempts(slug: str, tmp_path) -> list[tuple[str, str, dict]]:
 
 
 @pytest.mark.parametrize("role", ["other manager", "advisor", "supervisor", "anonymous"])
-def test_given_someone_not_managing_the_programme_then_every_editor_endpoint_is_404_and_nothing_changes(
-    role, tmp_path
-):
+def test_given_someone_not_managing_the_programme_then_every_editor_endpoint_is_404_and_nothing_changes(role, tmp_path):
     a, b = builders.line(), builders.line()
     services.save_flow_draft(actor=b.manager, programme=b.programme, data=flow())
     before = (list(IvrFlow.objects.values_list("pk", "status", "version")), AuditEntry.objects.count())

@@ -23,7 +23,7 @@ from .builders import flow
 
 pytestmark = pytest.mark.django_db
 
-MENU = builders.FLOW["nodes"]["accueil"]
+MENU, HOURS = builders.FLOW["nodes"]["accueil"], builders.FLOW["nodes"]["horaires"]
 
 REFUSED: list[tuple[str, Any, str]] = [
     ("unknown node type", flow({"ferme": {"type": "dance"}}), "ferme: type d'étape « dance » inconnu"),
@@ -36,12 +36,13 @@ REFUSED: list[tuple[str, Any, str]] = [
     ("unknown queue", flow({"file": {"type": "queue", "queue": "inconnue"}}), "file « inconnue » absente"),
     ("unknown prompt", flow({"au-revoir": {"type": "hangup", "prompt": "bonjour"}}),
      "au-revoir: message « bonjour » inconnu"),
-    ("unknown music", flow({"file": {"type": "queue", "queue": "appels", "music": "jazz"}}), "message « jazz » inconnu"),
+    ("unknown music", flow({"file": {"type": "queue", "queue": "appels", "music": "jazz"}}),
+     "message « jazz » inconnu"),
     ("bad transfer target", flow({"urssaf": {"type": "transfer", "target": "urssaf"}}), "destination « urssaf »"),
     ("missing start", {**flow(), "start": "debut"}, "l'étape de départ « debut » n'existe pas"),
-    ("hours range reversed", flow({"horaires": {**builders.FLOW["nodes"]["horaires"], "weekly": {"mon": [["18:00", "08:00"]]}}}),
+    ("hours range reversed", flow({"horaires": {**HOURS, "weekly": {"mon": [["18:00", "08:00"]]}}}),
      "une plage de « mon » finit avant de commencer"),
-    ("unknown calendar", flow({"horaires": {**builders.FLOW["nodes"]["horaires"], "calendar": "alsace"}}),
+    ("unknown calendar", flow({"horaires": {**HOURS, "calendar": "alsace"}}),
      "calendrier « alsace » inconnu"),
     ("not an object", ["start"], "le parcours doit être un objet JSON"),
     ("no steps", {"start": "a", "nodes": {}}, "le parcours n'a aucune étape"),
@@ -97,7 +98,8 @@ def test_given_drafts_and_publications_then_versions_statuses_audit_and_events_f
     assert (rows[1].status, rows[2].status) == (FlowStatus.ARCHIVED, FlowStatus.PUBLISHED)
     assert rows[2].data["nodes"]["file"]["announce_every_s"] == 45
     assert (rows[2].published_by, rows[2].published_at is not None) == (line.manager, True)
-    actions = list(AuditEntry.objects.filter(programme=line.programme).order_by("at", "pk").values_list("action", "data"))
+    audit = AuditEntry.objects.filter(programme=line.programme).order_by("at", "pk")
+    actions = list(audit.values_list("action", "data"))
     assert [a for a, _ in actions] == ["ivr.flow_saved", "ivr.flow_published", "ivr.flow_saved", "ivr.flow_saved",
                                        "ivr.flow_published"]  # fmt: skip
     assert actions[-1][1] == {"version": 2, "replaced": 1}
