@@ -22,7 +22,7 @@ def test_given_a_manager_when_a_bad_flow_is_typed_then_the_reason_shows_and_the_
     live_server: Any, page: Any
 ) -> None:
     line = builders.line()
-    base, slug = live_server.url, line.programme.slug
+    base = live_server.url
     page.goto(f"{base}/connexion/")
     page.locator("#id_username").fill(line.manager.username)
     page.locator("#id_password").fill(factories.PASSWORD)
