@@ -11,9 +11,10 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from plateau.domain.ivr import Flow, parse_flow
 from plateau.services.sip import events as ev
@@ -24,6 +25,7 @@ from plateau.services.sip.prompts import PromptStore, generate
 
 log = logging.getLogger(__name__)
 NATIONAL_NUMBER = "3211"
+T = TypeVar("T")
 
 
 def national_line(urssaf: str) -> dict[str, Any]:
@@ -108,30 +110,35 @@ class DatabaseFlows:
 
     def load(self) -> tuple[dict[str, tuple[str, Flow]], PromptStore]:
         """Blocking (ORM): run it at start-up or in a worker thread, never on the event loop."""
-        from django.db import close_old_connections
-
         from plateau.ivr.lines import fingerprint, load_lines
 
-        close_old_connections()
         self.seen = fingerprint()
         lines = load_lines()
         return {**self.fallback, **lines.programmes}, self.base_prompts.with_audio(lines.audio)
 
     def changed(self) -> bool:
-        from django.db import close_old_connections
-
         from plateau.ivr.lines import fingerprint
 
-        close_old_connections()
         return fingerprint() != self.seen
+
+    @staticmethod
+    def _in_worker(query: Callable[[], T]) -> T:
+        from django.db import close_old_connections
+
+        close_old_connections()  # a connection the database dropped since the last check is replaced
+        try:
+            return query()
+        finally:
+            close_old_connections()
 
     async def watch(self, gateway: Gateway, every: float) -> None:
         while True:
             await asyncio.sleep(every)
             try:
-                if not await asyncio.wait_for(asyncio.to_thread(self.changed), every * 4):
+                if not await asyncio.wait_for(asyncio.to_thread(self._in_worker, self.changed), every * 4):
                     continue
-                gateway.programmes, gateway.prompts = await asyncio.wait_for(asyncio.to_thread(self.load), 60)
+                loaded = await asyncio.wait_for(asyncio.to_thread(self._in_worker, self.load), 60)
+                gateway.programmes, gateway.prompts = loaded
             except Exception:  # the database away for a while: keep serving the flows we have
                 log.exception("voice menus not reloaded")
                 continue
