@@ -1,9 +1,10 @@
 """In headless Debian chromium: a programme manager types a flow with an unknown queue and sees the reason
-live, fixes it, sees the tree, saves the draft and publishes it."""
+live, fixes it, sees the tree, saves the draft and publishes it, then adds a step from a template."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -48,3 +49,10 @@ def test_given_a_manager_when_a_bad_flow_is_typed_then_the_reason_shows_and_the_
     expect(page.locator(".fr-alert--success").first).to_contain_text("Version 1 publiée")
     expect(page.locator("#flow-history")).to_contain_text("Publié")
     assert IvrFlow.objects.get().status == FlowStatus.PUBLISHED
+
+    page.locator("#step-kind").select_option("queue")  # « Ajouter une étape »: a template, checked, not saved
+    page.locator("#step-name").fill("attente")
+    page.locator("#add-step").click()
+    expect(page.locator("#flow-json")).to_have_value(re.compile(r'"attente": \{\s+"type": "queue"'))
+    expect(page.locator("#flow-errors")).to_contain_text("attente: étape jamais atteinte")
+    assert IvrFlow.objects.count() == 1

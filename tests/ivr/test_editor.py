@@ -3,6 +3,7 @@ admins and the programme's managers reach it, another programme's manager gets 4
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -119,3 +120,31 @@ def test_given_someone_not_managing_the_programme_then_every_editor_endpoint_is_
     assert not RecordedPrompt.objects.exists()
     if user is not None:
         assert b.programme.name not in client.get(reverse("ivr:index")).content.decode()
+
+
+def test_given_the_add_step_form_then_a_template_of_the_type_is_inserted_and_checked_without_saving():
+    line = builders.line()
+    client = client_for(line.manager)
+    add = url("add_step", line.programme.slug)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    page = client.post(add, {"flow": json.dumps(flow()), "kind": "hours", "step_name": "horaires-ete"}, **htmx)
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="flow-editor"' in body and "<html" not in body
+    text = body.split('name="flow"')[1].split(">", 1)[1].split("</textarea>")[0]
+    added = json.loads(html.unescape(text))["nodes"]["horaires-ete"]
+    assert added["weekly"]["mon"] == [["08:30", "18:00"]] and added["weekly"]["sat"] == [["09:00", "12:00"]]
+    assert "horaires-ete: « open » doit être un texte non vide" in body  # the live check runs on the new text
+    queue = client.post(
+        add, {"flow": json.dumps({"start": "", "nodes": {}}), "kind": "queue", "step_name": "q"}, **htmx
+    )
+    assert "&quot;start&quot;: &quot;q&quot;" in queue.content.decode()  # the first step becomes the start
+    assert "&quot;queue&quot;: &quot;appels&quot;" in queue.content.decode()  # the programme's first call queue
+    for data, kind, name, reason in [
+        (json.dumps(flow()), "hangup", "accueil", "l'étape « accueil » existe déjà"),
+        (json.dumps(flow()), "hangup", "Mauvais nom", "nom d'étape « Mauvais nom » invalide"),
+        (json.dumps(flow()), "dance", "x", "type d'étape « dance » inconnu"),
+        ("{", "hangup", "x", "corrigez d'abord le JSON"),
+    ]:
+        refused = client.post(add, {"flow": data, "kind": kind, "step_name": name}, **htmx).content.decode()
+        assert 'id="step-error"' in refused and html.escape(reason) in refused, reason
+    assert not IvrFlow.objects.exists()

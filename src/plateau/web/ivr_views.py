@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from plateau.domain.ivr import FlowInvalid
 from plateau.ivr import access, services
 from plateau.ivr.errors import NoDraft, PromptRefused
-from plateau.ivr.preview import DAYS, flow_tree, hours_views, week_ranges
+from plateau.ivr.preview import DAYS, TYPES, flow_tree, hours_views, week_ranges
+from plateau.ivr.steps import KINDS, StepRefused, add_step
 from plateau.ivr.validation import BUILTIN_PROMPTS, call_queues, check_flow
 from plateau.tenants.models import Programme, User
 
@@ -56,20 +57,23 @@ def _check(programme: Programme, text: str) -> dict[str, Any]:
     return {"reasons": reasons, "checked": True, "tree": flow_tree(data), "hours": hours_views(data, today)}
 
 
-def _page(request: HttpRequest, programme: Programme, text: str | None = None, **extra: Any) -> HttpResponse:
+def _context(programme: Programme, text: str | None = None, **extra: Any) -> dict[str, Any]:
     draft, published = access.draft_of(programme), access.published_of(programme)
-    current = draft or published
+    current, hours = draft or published, programme.opening_hours or {}
     if text is None:
         text = json.dumps(current.data if current else STARTER, ensure_ascii=False, indent=2)
-    state = extra.pop("state", None) or _check(programme, text)
-    context = {
+    return {
         "programme": programme, "title": _("Menu vocal"), "text": text, "draft": draft, "published": published,
         "history": access.history_of(programme), "prompts": access.prompts_of(programme),
         "builtin_prompts": sorted(BUILTIN_PROMPTS), "queues": call_queues(programme), "prompt_form": PromptForm(),
-        "opening_hours": [(label, week_ranges((programme.opening_hours or {}).get(day)))
-                          for day, label in DAYS.items()],
-        **state, **extra,
+        "opening_hours": [(label, week_ranges(hours.get(day))) for day, label in DAYS.items()],
+        "step_kinds": [(kind, TYPES[kind]) for kind in KINDS],
+        **_check(programme, text), **extra,
     }  # fmt: skip
+
+
+def _page(request: HttpRequest, programme: Programme, text: str | None = None, **extra: Any) -> HttpResponse:
+    context = _context(programme, text, **extra)
     return render(request, "ivr/editor.html", context, status=400 if extra.get("refused") else 200)
 
 
@@ -105,6 +109,26 @@ def validate(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "ivr/_check.html", {"programme": programme, **_check(programme, request.POST.get("flow", ""))}
     )
+
+
+@login_required
+@require_POST
+def add_step_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Insert a step template into the flow being edited (nothing saved); htmx swaps the editor."""
+    programme = access.access_ivr_programme(request.user, slug)
+    text, kind, name = request.POST.get("flow", ""), request.POST.get("kind", ""), request.POST.get("step_name", "")
+    extra: dict[str, Any] = {"chosen_kind": kind}
+    data, reasons = _parse(text)
+    try:
+        if reasons:
+            raise StepRefused(_("corrigez d'abord le JSON pour y ajouter une étape"))
+        data = add_step(data, name.strip(), kind, programme.opening_hours or {}, call_queues(programme))
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    except StepRefused as exc:
+        extra.update(step_error=str(exc), step_name=name)
+    context = _context(programme, text, **extra)
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "ivr/_editor.html" if partial else "ivr/editor.html", context)
 
 
 @login_required
