@@ -148,3 +148,19 @@ def test_given_the_add_step_form_then_a_template_of_the_type_is_inserted_and_che
         refused = client.post(add, {"flow": data, "kind": kind, "step_name": name}, **htmx).content.decode()
         assert 'id="step-error"' in refused and html.escape(reason) in refused, reason
     assert not IvrFlow.objects.exists()
+
+
+def test_given_a_recorded_prompt_then_its_manager_listens_to_the_stored_bytes_and_others_get_404(tmp_path):
+    a, b = builders.line(), builders.line()
+    stored = services.record_prompt(actor=b.manager, programme=b.programme, name="welcome",
+                                    content=builders.wav(tmp_path / "w.wav", 0.5))  # fmt: skip
+    path = reverse("ivr:listen_prompt", args=[b.programme.slug, "welcome"])
+    response = client_for(b.manager).get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "audio/wav"
+    wav = response.content
+    assert wav[:4] == b"RIFF" and wav[8:12] == b"WAVE" and wav[20:22] == b"\x06\x00"  # format 6: A-law
+    assert wav.endswith(bytes(stored.alaw)) and len(wav) == 44 + len(stored.alaw)
+    assert client_for(a.manager).get(path).status_code == 404
+    assert client_for(b.advisor).get(path).status_code == 404
+    missing = reverse("ivr:listen_prompt", args=[b.programme.slug, "goodbye"])
+    assert client_for(b.manager).get(missing).status_code == 404

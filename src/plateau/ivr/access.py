@@ -48,3 +48,10 @@ def history_of(programme: Programme, limit: int = 20) -> list[IvrFlow]:
 
 def prompts_of(programme: Programme) -> QuerySet[RecordedPrompt]:
     return RecordedPrompt.objects.for_programme(programme).defer("alaw", "ulaw")
+
+
+def access_recorded_prompt(programme: Programme, name: str) -> RecordedPrompt:
+    prompt = RecordedPrompt.objects.for_programme(programme).filter(name=name).first()
+    if prompt is None:
+        raise NotFound(name=name)
+    return prompt

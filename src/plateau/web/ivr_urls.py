@@ -12,4 +12,5 @@ urlpatterns = [
     path("p/<slug:slug>/menu-vocal/etape/", guarded(views.add_step_view), name="add_step"),
     path("p/<slug:slug>/menu-vocal/publier/", guarded(views.publish), name="publish"),
     path("p/<slug:slug>/menu-vocal/messages/", guarded(views.record_prompt), name="record_prompt"),
+    path("p/<slug:slug>/menu-vocal/messages/<slug:name>.wav", guarded(views.listen_prompt), name="listen_prompt"),
 ]

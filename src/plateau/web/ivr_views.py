@@ -4,6 +4,7 @@ live validation (htmx), its tree and opening hours, save as draft, publish, and 
 from __future__ import annotations
 
 import json
+import struct
 from typing import Any, cast
 
 from django import forms
@@ -142,6 +143,17 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("ivr:editor", slug=programme.slug)
     messages.success(request, _("Version %(v)s publiée : elle répond aux prochains appels.") % {"v": flow.version})
     return redirect("ivr:editor", slug=programme.slug)
+
+
+@login_required
+def listen_prompt(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """A recorded prompt as callers hear it: the stored A-law bytes in a WAV container (format 6, 8 kHz mono)."""
+    programme = access.access_ivr_programme(request.user, slug)
+    audio = bytes(access.access_recorded_prompt(programme, name).alaw)
+    fmt = struct.pack("<HHIIHH", 6, 1, 8000, 8000, 1, 8)
+    body = b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(audio)) + b"WAVE"
+    body += b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(audio)) + audio
+    return HttpResponse(body, content_type="audio/wav")
 
 
 @login_required
