@@ -45,6 +45,9 @@ def test_given_a_manager_when_typing_then_the_check_shows_every_reason_or_the_tr
     for node in builders.FLOW["nodes"]:
         assert f'data-node="{node}"' in page
     assert "Vendredi saint" in page and "Saint-Étienne" in page  # the hours step uses the Alsace-Moselle calendar
+    never_open = flow({"horaires": {**builders.FLOW["nodes"]["horaires"], "weekly": {}}})
+    page = client.post(url("validate", line.programme.slug), {"flow": json.dumps(never_open)}).content.decode()
+    assert "Fermé en ce moment" in page and "Ouvert en ce moment" not in page
     assert not IvrFlow.objects.exists()  # checking saves nothing
 
 

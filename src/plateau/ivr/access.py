@@ -51,7 +51,7 @@ def prompts_of(programme: Programme) -> QuerySet[RecordedPrompt]:
 
 
 def access_recorded_prompt(programme: Programme, name: str) -> RecordedPrompt:
-    prompt = RecordedPrompt.objects.for_programme(programme).filter(name=name).first()
+    prompt: RecordedPrompt | None = RecordedPrompt.objects.for_programme(programme).filter(name=name).first()
     if prompt is None:
         raise NotFound(name=name)
     return prompt

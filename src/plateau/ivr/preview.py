@@ -104,6 +104,7 @@ class HoursView:
     calendar: str
     holidays: list[tuple[dt.date, str]]
     closed_dates: list[str]
+    open_now: bool | None = None  # known once the flow is valid
 
 
 def hours_views(data: object, today: dt.date, horizon_days: int = 365) -> list[HoursView]:

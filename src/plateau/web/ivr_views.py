@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from plateau.domain.ivr import FlowInvalid
+from plateau.domain.ivr.flow import Hours
+from plateau.domain.ivr.interpreter import is_open
 from plateau.ivr import access, services
 from plateau.ivr.errors import NoDraft, PromptRefused
 from plateau.ivr.preview import DAYS, TYPES, flow_tree, hours_views, week_ranges
@@ -49,13 +51,18 @@ def _parse(text: str) -> tuple[Any, list[str]]:
 
 def _check(programme: Programme, text: str) -> dict[str, Any]:
     data, reasons = _parse(text)
+    hours = hours_views(data, timezone.localdate())
     if not reasons:
         try:
-            check_flow(programme, data)
+            flow = check_flow(programme, data)
         except FlowInvalid as exc:
             reasons = exc.reasons
-    today = timezone.localdate()
-    return {"reasons": reasons, "checked": True, "tree": flow_tree(data), "hours": hours_views(data, today)}
+        else:
+            now = timezone.now()
+            for view in hours:
+                node = flow.nodes[view.name]
+                view.open_now = is_open(node, now) if isinstance(node, Hours) else None
+    return {"reasons": reasons, "checked": True, "tree": flow_tree(data), "hours": hours}
 
 
 def _context(programme: Programme, text: str | None = None, **extra: Any) -> dict[str, Any]:
