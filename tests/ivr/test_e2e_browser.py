@@ -55,4 +55,5 @@ def test_given_a_manager_when_a_bad_flow_is_typed_then_the_reason_shows_and_the_
     page.locator("#add-step").click()
     expect(page.locator("#flow-json")).to_have_value(re.compile(r'"attente": \{\s+"type": "queue"'))
     expect(page.locator("#flow-errors")).to_contain_text("attente: étape jamais atteinte")
+    expect(page.locator("#flow-unlinked")).to_contain_text("attente")
     assert IvrFlow.objects.count() == 1

@@ -97,6 +97,19 @@ def flow_tree(data: object) -> TreeNode | None:
     return build(data.get("start"), "départ", 0)
 
 
+def tree_names(tree: TreeNode | None) -> set[str]:
+    if tree is None:
+        return set()
+    return {tree.name}.union(*(tree_names(child) for child in tree.children))
+
+
+def unlinked(data: object, tree: TreeNode | None) -> list[str]:
+    """Steps the tree does not reach (just added, or left over): listed under it so they are not lost."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("nodes"), Mapping):
+        return []
+    return sorted(str(name) for name in data["nodes"] if str(name) not in tree_names(tree))
+
+
 @dataclass
 class HoursView:
     name: str

@@ -22,7 +22,7 @@ from plateau.domain.ivr.flow import Hours
 from plateau.domain.ivr.interpreter import is_open
 from plateau.ivr import access, services
 from plateau.ivr.errors import NoDraft, PromptRefused
-from plateau.ivr.preview import DAYS, TYPES, flow_tree, hours_views, week_ranges
+from plateau.ivr.preview import DAYS, TYPES, flow_tree, hours_views, unlinked, week_ranges
 from plateau.ivr.steps import KINDS, StepRefused, add_step
 from plateau.ivr.validation import BUILTIN_PROMPTS, call_queues, check_flow
 from plateau.tenants.models import Programme, User
@@ -62,7 +62,8 @@ def _check(programme: Programme, text: str) -> dict[str, Any]:
             for view in hours:
                 node = flow.nodes[view.name]
                 view.open_now = is_open(node, now) if isinstance(node, Hours) else None
-    return {"reasons": reasons, "checked": True, "tree": flow_tree(data), "hours": hours}
+    tree = flow_tree(data)
+    return {"reasons": reasons, "tree": tree, "unlinked": unlinked(data, tree), "hours": hours}
 
 
 def _context(programme: Programme, text: str | None = None, **extra: Any) -> dict[str, Any]:
