@@ -167,3 +167,19 @@ def test_given_a_recorded_prompt_then_its_manager_listens_to_the_stored_bytes_an
     assert client_for(b.advisor).get(path).status_code == 404
     missing = reverse("ivr:listen_prompt", args=[b.programme.slug, "goodbye"])
     assert client_for(b.manager).get(missing).status_code == 404
+
+
+def test_given_the_django_admin_then_flows_and_recordings_are_listed_but_cannot_be_changed_there():
+    line = builders.line()
+    services.save_flow_draft(actor=line.manager, programme=line.programme, data=flow())
+    admin = factories.user(platform_admin=True)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = client_for(admin)
+    listing = client.get("/admin/ivr/ivrflow/")
+    assert listing.status_code == 200 and line.programme.name in listing.content.decode()
+    assert client.get("/admin/ivr/recordedprompt/").status_code == 200
+    assert client.get("/admin/ivr/ivrflow/add/").status_code == 403
+    draft = IvrFlow.objects.get()
+    assert client.post(f"/admin/ivr/ivrflow/{draft.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert IvrFlow.objects.filter(pk=draft.pk).exists()
