@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from plateau.domain.ivr import parse_flow
 from plateau.ivr import services
@@ -135,3 +136,38 @@ def test_given_plateau_sip_then_the_built_in_line_answers_until_a_flow_is_publis
     assert programmes[harness.NUMBER][0] == line.programme.slug
     assert f"{line.programme.slug}/welcome" in prompts and "welcome" in prompts
     assert not source.changed()
+
+
+def publish_in_thread(tmp_path) -> tuple[builders.Line, Lines]:
+    try:
+        return published_line(tmp_path)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_a_running_gateway_when_a_flow_is_published_then_it_answers_with_it_within_the_reload_period(tmp_path):
+    builtin = {harness.NUMBER: ("national", parse_flow("national", national_line("sip:urssaf@127.0.0.1:5070")))}
+    source = DatabaseFlows(builtin, harness.tone_prompts())
+    programmes, prompts = source.load()
+    seen: list[str] = []
+
+    async def scenario() -> None:
+        config = GatewayConfig(clock=lambda: harness.WEDNESDAY_10H, timers=Timers(t1=0.1, t2=0.4, t4=0.5))
+        gateway = Gateway(programmes, prompts, config, Registrar())
+        await gateway.start()
+        watcher = asyncio.get_running_loop().create_task(source.watch(gateway, 0.1))
+        try:
+            seen.append(gateway.programmes[harness.NUMBER][0])
+            line, _ = await asyncio.to_thread(publish_in_thread, tmp_path)  # the ORM off the event loop
+            async with asyncio.timeout(10):
+                while gateway.programmes[harness.NUMBER][0] != line.programme.slug:  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+            seen.append(gateway.programmes[harness.NUMBER][0])
+            assert f"{line.programme.slug}/welcome" in gateway.prompts
+        finally:
+            watcher.cancel()
+            await asyncio.wait_for(gateway.close(), 5)
+
+    run_isolated(asyncio.wait_for(scenario(), 30))
+    assert seen[0] == "national" and seen[1].startswith("prog-")

@@ -123,13 +123,12 @@ class DatabaseFlows:
 
     @staticmethod
     def _in_worker(query: Callable[[], T]) -> T:
-        from django.db import close_old_connections
+        from django.db import connections
 
-        close_old_connections()  # a connection the database dropped since the last check is replaced
         try:
             return query()
         finally:
-            close_old_connections()
+            connections.close_all()  # executor threads come and go: leave no database session open in one
 
     async def watch(self, gateway: Gateway, every: float) -> None:
         while True:
