@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from plateau.ivr import services
 from plateau.ivr.models import FlowStatus, IvrFlow, RecordedPrompt
-from plateau.tenants.models import AuditEntry
+from plateau.tenants.models import AuditEntry, Role
 from tests import factories
 
 from . import builders
@@ -183,3 +183,22 @@ def test_given_the_django_admin_then_flows_and_recordings_are_listed_but_cannot_
     draft = IvrFlow.objects.get()
     assert client.post(f"/admin/ivr/ivrflow/{draft.pk}/delete/", {"post": "yes"}).status_code == 403
     assert IvrFlow.objects.filter(pk=draft.pk).exists()
+
+
+def test_given_two_managers_with_the_editor_open_when_both_save_then_the_second_is_told_and_nothing_is_lost():
+    line = builders.line()
+    other = factories.user((line.programme, Role.PROGRAMME_MANAGER))
+    first, second = client_for(line.manager), client_for(other)
+    tokens = []
+    for client in (first, second):
+        page = client.get(url("editor", line.programme.slug)).content.decode()
+        tokens.append(page.split('name="based_on" value="')[1].split('"')[0])
+    assert tokens == ["none", "none"]
+    saved = first.post(url("editor", line.programme.slug), {"flow": json.dumps(flow()), "based_on": tokens[0]})
+    assert saved.status_code == 302
+    mine = flow({"file": {"type": "queue", "queue": "appels", "announce_every_s": 90}})
+    refused = second.post(url("editor", line.programme.slug), {"flow": json.dumps(mine), "based_on": tokens[1]})
+    body = refused.content.decode()
+    assert refused.status_code == 409 and 'id="draft-changed"' in body
+    assert "&quot;announce_every_s&quot;: 90" in body  # the text typed is kept on the page, not lost
+    assert IvrFlow.objects.get().data == flow()

@@ -10,13 +10,15 @@ import pytest
 from plateau.domain.ivr import FlowInvalid
 from plateau.events import subscribe
 from plateau.ivr import services
-from plateau.ivr.errors import NoDraft, PromptRefused
+from plateau.ivr.access import draft_token
+from plateau.ivr.errors import DraftChanged, NoDraft, PromptRefused
 from plateau.ivr.events import IvrFlowPublished
 from plateau.ivr.lines import fingerprint, load_lines
 from plateau.ivr.models import FlowStatus, IvrFlow, RecordedPrompt
 from plateau.routing.models import Queue
 from plateau.services.sip.prompts import encode_recording
-from plateau.tenants.models import AuditEntry
+from plateau.tenants.models import AuditEntry, Role
+from tests import factories
 
 from . import builders
 from .builders import flow
@@ -178,3 +180,18 @@ def test_given_published_flows_then_the_gateway_lines_map_every_dialled_form_and
     assert lines.audio[(f"{a.programme.slug}/welcome", "PCMU")] == bytes(stored.ulaw)
     services.publish_flow(actor=b.manager, programme=b.programme)
     assert load_lines().programmes["0800405060"][0] == b.programme.slug
+
+
+def test_given_two_editors_on_the_same_draft_then_the_second_save_is_refused_instead_of_overwriting():
+    line = builders.line()
+    other = factories.user((line.programme, Role.PROGRAMME_MANAGER))
+    first = services.save_flow_draft(actor=line.manager, programme=line.programme, data=flow(), based_on="none")
+    opened = draft_token(first)  # both editors open the page now
+    changed = flow({"file": {"type": "queue", "queue": "appels", "announce_every_s": 60}})
+    services.save_flow_draft(actor=other, programme=line.programme, data=changed, based_on=opened)
+    with pytest.raises(DraftChanged) as refused:
+        services.save_flow_draft(actor=line.manager, programme=line.programme, data=flow(), based_on=opened)
+    assert refused.value.status == 409 and refused.value.details == {"by": str(other)}
+    with pytest.raises(DraftChanged):  # "no draft when I opened it", but there is one now
+        services.save_flow_draft(actor=line.manager, programme=line.programme, data=flow(), based_on="none")
+    assert IvrFlow.objects.get().data == changed

@@ -38,6 +38,11 @@ def draft_of(programme: Programme) -> IvrFlow | None:
     return IvrFlow.objects.for_programme(programme).filter(status=FlowStatus.DRAFT).first()
 
 
+def draft_token(draft: IvrFlow | None) -> str:
+    """What the editor was based on: saving over a draft someone else changed since is refused."""
+    return f"{draft.version}:{draft.updated_at.isoformat()}" if draft else "none"
+
+
 def published_of(programme: Programme) -> IvrFlow | None:
     return IvrFlow.objects.for_programme(programme).filter(status=FlowStatus.PUBLISHED).first()
 

@@ -13,3 +13,11 @@ class PromptRefused(PlateauError):
     error_id = "ivr_prompt_refused"
     status = 400
     default_message = _("Ce fichier ne peut pas servir de message.")
+
+
+class DraftChanged(PlateauError):
+    error_id = "ivr_draft_changed"
+    status = 409
+    default_message = _(
+        "Le brouillon a été modifié depuis que vous l'avez ouvert : rechargez la page avant d'enregistrer."
+    )

@@ -24,8 +24,8 @@ from plateau.services.sip.prompts import encode_recording
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
-from .access import draft_of, published_of
-from .errors import NoDraft, PromptRefused
+from .access import draft_of, draft_token, published_of
+from .errors import DraftChanged, NoDraft, PromptRefused
 from .events import IvrFlowPublished, PromptRecorded
 from .models import FlowStatus, IvrFlow, RecordedPrompt
 from .validation import check_flow
@@ -41,11 +41,17 @@ def _lock(programme: Programme) -> Programme:
 
 
 @transaction.atomic
-def save_flow_draft(*, actor: User | None, programme: Programme, data: Any) -> IvrFlow:
-    """Store ``data`` as the programme's draft (created or replaced); ``FlowInvalid`` lists every reason."""
+def save_flow_draft(*, actor: User | None, programme: Programme, data: Any, based_on: str | None = None) -> IvrFlow:
+    """Store ``data`` as the programme's draft (created or replaced); ``FlowInvalid`` lists every reason.
+
+    ``based_on`` (``access.draft_token`` of the draft the editor opened) refuses to overwrite a draft someone
+    else saved in between (``DraftChanged``); ``None`` skips that check (demo loader, scripts).
+    """
     programme = _lock(programme)
-    check_flow(programme, data)
     draft = draft_of(programme)
+    if based_on is not None and based_on != draft_token(draft):
+        raise DraftChanged(by=str(draft.created_by) if draft and draft.created_by else "")
+    check_flow(programme, data)
     if draft is None:
         last = IvrFlow.objects.for_programme(programme).aggregate(v=Max("version"))["v"] or 0
         draft = IvrFlow.objects.create(programme=programme, version=last + 1, data=data, created_by=actor)

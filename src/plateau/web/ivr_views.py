@@ -21,7 +21,7 @@ from plateau.domain.ivr import FlowInvalid
 from plateau.domain.ivr.flow import Hours
 from plateau.domain.ivr.interpreter import is_open
 from plateau.ivr import access, services
-from plateau.ivr.errors import NoDraft, PromptRefused
+from plateau.ivr.errors import DraftChanged, NoDraft, PromptRefused
 from plateau.ivr.preview import DAYS, TYPES, flow_tree, hours_views, unlinked, week_ranges
 from plateau.ivr.steps import KINDS, StepRefused, add_step
 from plateau.ivr.validation import BUILTIN_PROMPTS, call_queues, check_flow
@@ -69,6 +69,7 @@ def _check(programme: Programme, text: str) -> dict[str, Any]:
 def _context(programme: Programme, text: str | None = None, **extra: Any) -> dict[str, Any]:
     draft, published = access.draft_of(programme), access.published_of(programme)
     current, hours = draft or published, programme.opening_hours or {}
+    extra.setdefault("based_on", access.draft_token(draft))
     if text is None:
         text = json.dumps(current.data if current else STARTER, ensure_ascii=False, indent=2)
     return {
@@ -83,7 +84,8 @@ def _context(programme: Programme, text: str | None = None, **extra: Any) -> dic
 
 def _page(request: HttpRequest, programme: Programme, text: str | None = None, **extra: Any) -> HttpResponse:
     context = _context(programme, text, **extra)
-    return render(request, "ivr/editor.html", context, status=400 if extra.get("refused") else 200)
+    status = 409 if extra.get("draft_changed") else 400 if extra.get("refused") else 200
+    return render(request, "ivr/editor.html", context, status=status)
 
 
 @login_required
@@ -101,10 +103,14 @@ def editor(request: HttpRequest, slug: str) -> HttpResponse:
     data, reasons = _parse(text)
     if reasons:
         return _page(request, programme, text, refused=True)
+    based_on = request.POST.get("based_on") or None
     try:
-        flow = services.save_flow_draft(actor=cast(User, request.user), programme=programme, data=data)
+        flow = services.save_flow_draft(actor=cast(User, request.user), programme=programme, data=data,
+                                        based_on=based_on)  # fmt: skip
     except FlowInvalid:
-        return _page(request, programme, text, refused=True)
+        return _page(request, programme, text, refused=True, based_on=based_on)
+    except DraftChanged as exc:
+        return _page(request, programme, text, refused=True, based_on=based_on, draft_changed=str(exc.message))
     messages.success(request, _("Brouillon enregistré (version %(v)s). Publiez-le pour le mettre en ligne.")
                      % {"v": flow.version})  # fmt: skip
     return redirect("ivr:editor", slug=programme.slug)
@@ -126,7 +132,7 @@ def add_step_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Insert a step template into the flow being edited (nothing saved); htmx swaps the editor."""
     programme = access.access_ivr_programme(request.user, slug)
     text, kind, name = request.POST.get("flow", ""), request.POST.get("kind", ""), request.POST.get("step_name", "")
-    extra: dict[str, Any] = {"chosen_kind": kind}
+    extra: dict[str, Any] = {"chosen_kind": kind, "based_on": request.POST.get("based_on") or "none"}
     data, reasons = _parse(text)
     try:
         if reasons:
