@@ -144,7 +144,8 @@ def generate_providers(
     activities = {a.code: a for a in Activity.objects.all()}
     postal = dict(PostalCode.objects.filter(commune__in=communes).values_list("commune_id", "code"))
     lead_dispatch = programme.kind == ProgrammeKind.LEAD_DISPATCH
-    # Distinct SIRETs per programme, within 7 digits even when ids are high (PostgreSQL sequences in test runs)
+    # SIRETs are unique per programme; the programme term only varies them between programmes. Modulo 100:
+    # fictional_siret takes n < 10**7, and test databases (PostgreSQL sequences) reach programme ids past 100.
     offset = Provider.objects.for_programme(programme).count() + (programme.pk % 100) * 100_000
     codes, code_weights = list(ACTIVITY_WEIGHTS), list(ACTIVITY_WEIGHTS.values())
 
