@@ -11,9 +11,10 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from plateau.domain.ivr import Flow, parse_flow
 from plateau.services.sip import events as ev
@@ -24,6 +25,7 @@ from plateau.services.sip.prompts import PromptStore, generate
 
 log = logging.getLogger(__name__)
 NATIONAL_NUMBER = "3211"
+T = TypeVar("T")
 
 
 def national_line(urssaf: str) -> dict[str, Any]:
@@ -98,16 +100,83 @@ async def _report(gateway: Gateway, every: float) -> None:
             print(json.dumps(stats), flush=True)
 
 
-async def serve(gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0) -> None:
+class DatabaseFlows:
+    """Flows published in the database (``plateau.ivr``), over the built-in or ``--flow`` ones; reloaded when
+    a flow is published or a prompt recorded. Calls in progress keep the flow they started with."""
+
+    def __init__(self, fallback: dict[str, tuple[str, Flow]], prompts: PromptStore) -> None:
+        self.fallback, self.base_prompts = fallback, prompts
+        self.seen: tuple[object, ...] | None = None
+
+    def load(self) -> tuple[dict[str, tuple[str, Flow]], PromptStore]:
+        """Blocking (ORM): run it at start-up or in a worker thread, never on the event loop."""
+        from plateau.ivr.lines import fingerprint, load_lines
+
+        self.seen = fingerprint()
+        lines = load_lines()
+        return {**self.fallback, **lines.programmes}, self.base_prompts.with_audio(lines.audio)
+
+    def changed(self) -> bool:
+        from plateau.ivr.lines import fingerprint
+
+        return fingerprint() != self.seen
+
+    @staticmethod
+    def _in_worker(query: Callable[[], T]) -> T:
+        from django.db import connections
+
+        try:
+            return query()
+        finally:
+            connections.close_all()  # executor threads come and go: leave no database session open in one
+
+    async def watch(self, gateway: Gateway, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if not await asyncio.wait_for(asyncio.to_thread(self._in_worker, self.changed), every * 4):
+                    continue
+                loaded = await asyncio.wait_for(asyncio.to_thread(self._in_worker, self.load), 60)
+                gateway.programmes, gateway.prompts = loaded
+            except Exception:  # the database away for a while: keep serving the flows we have
+                log.exception("voice menus not reloaded")
+                continue
+            print(f"voice menus reloaded: {', '.join(sorted(gateway.programmes))}", flush=True)
+
+
+def _database_flows(
+    fallback: dict[str, tuple[str, Flow]], prompts: PromptStore
+) -> tuple[DatabaseFlows | None, dict[str, tuple[str, Flow]], PromptStore]:
+    try:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plateau.settings")
+        import django
+
+        django.setup()
+        source = DatabaseFlows(fallback, prompts)
+        programmes, store = source.load()
+    except Exception as exc:  # no database (or not migrated): the built-in line still answers
+        print(f"voice menus from the database unavailable ({type(exc).__name__}: {exc}); built-in flows", flush=True)
+        return None, fallback, prompts
+    return source, programmes, store
+
+
+async def serve(
+    gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0, flows: DatabaseFlows | None = None,
+    reload_every: float = 5.0,
+) -> None:  # fmt: skip
     await gateway.start()
     gc.freeze()  # start-up objects never die: keep them out of the collector's generations
     log.info("SIP gateway listening on %s:%s", gateway.config.host, gateway.port)
     print(f"plateau sip: listening on udp {gateway.config.host}:{gateway.port}", flush=True)
-    reporter = asyncio.get_running_loop().create_task(_report(gateway, stats_every))
+    loop = asyncio.get_running_loop()
+    tasks = [loop.create_task(_report(gateway, stats_every))]
+    if flows is not None:
+        tasks.append(loop.create_task(flows.watch(gateway, reload_every)))
     try:
         await stop.wait()
     finally:
-        reporter.cancel()
+        for task in tasks:
+            task.cancel()
         await gateway.close()
 
 
@@ -121,9 +190,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--max-calls", type=int, default=500)
     parser.add_argument("--urssaf", default="sip:urssaf@127.0.0.1:5070", help="transfer target of menu choice 1")
     parser.add_argument("--flow", action="append", default=[], metavar="NUMBER=FILE.json",
-                        help="a programme's flow (default: the national line on 3211)")  # fmt: skip
+                        help="a flow (default: national line on 3211); published DB flows win")  # fmt: skip
     parser.add_argument("--advisor", action="append", default=[], metavar="NAME=SIP-URI", help="static advisor phone")
     parser.add_argument("--account", action="append", default=[], metavar="NAME:PASSWORD", help="advisor REGISTER")
+    parser.add_argument("--no-db", action="store_true", help="ignore the flows published in the database")
+    parser.add_argument("--reload-every", type=float, default=5.0, help="seconds between checks for published flows")
     parser.add_argument("--prompts-only", action="store_true", help="generate the prompts and exit")
     parser.add_argument("--loop", choices=("auto", "asyncio"), default="auto", help="asyncio: never uvloop")
     args = parser.parse_args(argv)
@@ -140,6 +211,11 @@ def main(argv: list[str]) -> int:
         programmes[number] = (number, parse_flow(number, json.loads(Path(path).read_text())))
     if not programmes:
         programmes[NATIONAL_NUMBER] = ("national", parse_flow("national", national_line(args.urssaf)))
+    prompts = PromptStore.load(prompts_dir)
+    flows: DatabaseFlows | None = None
+    if not args.no_db:
+        flows, programmes, prompts = _database_flows(programmes, prompts)
+    print(f"numbers: {', '.join(f'{n} ({p})' for n, (p, _) in sorted(programmes.items()))}", flush=True)
     registrar = Registrar()
     for spec in args.advisor:
         name, _, uri = spec.partition("=")
@@ -149,7 +225,7 @@ def main(argv: list[str]) -> int:
         registrar.add_account(name, password)
     loop_kind = install_event_loop() if args.loop == "auto" else "asyncio"
     config = GatewayConfig(host=args.host, port=args.port, max_calls=args.max_calls, var_dir=args.var)
-    gateway = Gateway(programmes, PromptStore.load(prompts_dir), config, registrar, on_event=_log_event)
+    gateway = Gateway(programmes, prompts, config, registrar, on_event=_log_event)
     print(f"event loop: {loop_kind}", flush=True)
 
     async def run() -> None:
@@ -158,7 +234,7 @@ def main(argv: list[str]) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
-        await serve(gateway, stop)
+        await serve(gateway, stop, flows=flows, reload_every=args.reload_every)
 
     asyncio.run(run())
     return 0
