@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "plateau.contacts",
     "plateau.leads",
     "plateau.routing",
+    "plateau.ivr",
     "plateau.calls",
     "plateau.web",
     "plateau.wfm",

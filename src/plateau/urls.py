@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("plateau.web.leads_urls")),
     path("", include("plateau.wfm.urls")),
+    path("", include("plateau.web.ivr_urls")),
     path("", include("plateau.web.urls")),
 ]

@@ -108,6 +108,15 @@ ENDPOINTS: list[Endpoint] = [
         lambda w: {"code": "nuisance_prank"},
         False,
     ),
+    ("ui voice menu read", "get", lambda w: reverse("ivr:editor", args=[w.b.programme.slug]), None, False),
+    (
+        "ui voice menu save",
+        "post",
+        lambda w: reverse("ivr:editor", args=[w.b.programme.slug]),
+        lambda w: {"flow": json.dumps({"start": "fin", "nodes": {"fin": {"type": "hangup"}}})},
+        False,
+    ),
+    ("ui voice menu publish", "post", lambda w: reverse("ivr:publish", args=[w.b.programme.slug]), None, False),
     ("api get contact", "get", lambda w: f"/api/contacts/{w.b_contact.pk}", None, True),
     ("api today", "get", lambda w: f"/api/contacts/programmes/{w.b.programme.slug}/today", None, True),
     (

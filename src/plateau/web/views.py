@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from plateau.ivr.access import editable_programmes
 from plateau.tenants.models import SUPERVISING_ROLES, Membership, Role, User
 
 from ._dsfr import DsfrBaseForm
@@ -43,4 +44,5 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for programme, roles in sorted(by_programme.items(), key=lambda kv: str(kv[0]))
     ]
-    return render(request, "web/home.html", {"rows": rows, "title": _("Mes programmes")})
+    menus = editable_programmes(request.user).exists()
+    return render(request, "web/home.html", {"rows": rows, "title": _("Mes programmes"), "edits_menus": menus})

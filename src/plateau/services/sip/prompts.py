@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from plateau.services.sip import rtp
@@ -53,6 +54,12 @@ class PromptStore:
                 audio[(path.stem, codec)] = path.read_bytes()
         return cls(audio)
 
+    def with_audio(self, audio: dict[tuple[str, str], bytes]) -> PromptStore:
+        """A new store holding this one's prompts plus ``audio`` (which wins on equal names)."""
+        store = PromptStore(audio)
+        store._frames = {**self._frames, **store._frames}
+        return store
+
     def frames(self, name: str, codec: str) -> list[bytes]:
         try:
             return self._frames[(name, codec)]
@@ -71,7 +78,16 @@ def _encode(wav: Path, out_dir: Path, name: str) -> None:
     sox = shutil.which("sox") or "sox"
     for codec, ext in EXT.items():
         target = out_dir / f"{name}{ext}"
-        _run([sox, str(wav), "-t", "raw", "-r", "8000", "-c", "1", "-e", SOX_ENCODING[codec], "-b", "8", str(target)])
+        # -D: no dither, so the same recording always gives the same bytes (reproducible caches and tests)
+        _run([sox, "-D", str(wav), "-t", "raw", "-r", "8000", "-c", "1", "-e", SOX_ENCODING[codec], "-b", "8",
+              str(target)])  # fmt: skip
+
+
+def encode_recording(wav: Path) -> dict[str, bytes]:
+    """A recorded WAV as raw 8 kHz mono A-law and µ-law (sox resamples and mixes down), keyed by codec."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _encode(wav, Path(tmp), "prompt")
+        return {codec: (Path(tmp) / f"prompt{ext}").read_bytes() for codec, ext in EXT.items()}
 
 
 def generate(out_dir: Path, texts: dict[str, str] | None = None, *, music_seconds: int = 20) -> list[str]:

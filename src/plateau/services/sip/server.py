@@ -11,9 +11,10 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from plateau.domain.ivr import Flow, parse_flow
 from plateau.services.sip import events as ev
@@ -24,6 +25,7 @@ from plateau.services.sip.prompts import PromptStore, generate
 
 log = logging.getLogger(__name__)
 NATIONAL_NUMBER = "3211"
+T = TypeVar("T")
 
 
 def national_line(urssaf: str) -> dict[str, Any]:
@@ -117,7 +119,70 @@ def router_port(queues: list[str], stdout: bool) -> Any:
     return RouterPort(RouterClient(), bus(), store, queues=mapping, also=_log_event if stdout else None)
 
 
-async def serve(gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0, port: Any = None) -> None:
+class DatabaseFlows:
+    """Flows published in the database (``plateau.ivr``), over the built-in or ``--flow`` ones; reloaded when
+    a flow is published or a prompt recorded. Calls in progress keep the flow they started with."""
+
+    def __init__(self, fallback: dict[str, tuple[str, Flow]], prompts: PromptStore) -> None:
+        self.fallback, self.base_prompts = fallback, prompts
+        self.seen: tuple[object, ...] | None = None
+
+    def load(self) -> tuple[dict[str, tuple[str, Flow]], PromptStore]:
+        """Blocking (ORM): run it at start-up or in a worker thread, never on the event loop."""
+        from plateau.ivr.lines import fingerprint, load_lines
+
+        self.seen = fingerprint()
+        lines = load_lines()
+        return {**self.fallback, **lines.programmes}, self.base_prompts.with_audio(lines.audio)
+
+    def changed(self) -> bool:
+        from plateau.ivr.lines import fingerprint
+
+        return fingerprint() != self.seen
+
+    @staticmethod
+    def _in_worker(query: Callable[[], T]) -> T:
+        from django.db import connections
+
+        try:
+            return query()
+        finally:
+            connections.close_all()  # executor threads come and go: leave no database session open in one
+
+    async def watch(self, gateway: Gateway, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if not await asyncio.wait_for(asyncio.to_thread(self._in_worker, self.changed), every * 4):
+                    continue
+                loaded = await asyncio.wait_for(asyncio.to_thread(self._in_worker, self.load), 60)
+                gateway.programmes, gateway.prompts = loaded
+            except Exception:  # the database away for a while: keep serving the flows we have
+                log.exception("voice menus not reloaded")
+                continue
+            print(f"voice menus reloaded: {', '.join(sorted(gateway.programmes))}", flush=True)
+
+
+def _database_flows(
+    fallback: dict[str, tuple[str, Flow]], prompts: PromptStore
+) -> tuple[DatabaseFlows | None, dict[str, tuple[str, Flow]], PromptStore]:
+    try:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plateau.settings")
+        import django
+
+        django.setup()
+        source = DatabaseFlows(fallback, prompts)
+        programmes, store = source.load()
+    except Exception as exc:  # no database (or not migrated): the built-in line still answers
+        print(f"voice menus from the database unavailable ({type(exc).__name__}: {exc}); built-in flows", flush=True)
+        return None, fallback, prompts
+    return source, programmes, store
+
+
+async def serve(
+    gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0, flows: DatabaseFlows | None = None,
+    reload_every: float = 5.0, port: Any = None,
+) -> None:  # fmt: skip
     await gateway.start()
     if port is not None:
         port.attach(gateway)
@@ -125,11 +190,15 @@ async def serve(gateway: Gateway, stop: asyncio.Event, stats_every: float = 5.0,
     gc.freeze()  # start-up objects never die: keep them out of the collector's generations
     log.info("SIP gateway listening on %s:%s", gateway.config.host, gateway.port)
     print(f"plateau sip: listening on udp {gateway.config.host}:{gateway.port}", flush=True)
-    reporter = asyncio.get_running_loop().create_task(_report(gateway, stats_every))
+    loop = asyncio.get_running_loop()
+    tasks = [loop.create_task(_report(gateway, stats_every))]
+    if flows is not None:
+        tasks.append(loop.create_task(flows.watch(gateway, reload_every)))
     try:
         await stop.wait()
     finally:
-        reporter.cancel()
+        for task in tasks:
+            task.cancel()
         await gateway.close()
         if port is not None:
             await port.close()
@@ -145,7 +214,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--max-calls", type=int, default=500)
     parser.add_argument("--urssaf", default="sip:urssaf@127.0.0.1:5070", help="transfer target of menu choice 1")
     parser.add_argument("--flow", action="append", default=[], metavar="NUMBER=FILE.json",
-                        help="a programme's flow (default: the national line on 3211)")  # fmt: skip
+                        help="a flow (default: national line on 3211); published DB flows win")  # fmt: skip
     parser.add_argument("--advisor", action="append", default=[], metavar="NAME=SIP-URI", help="static advisor phone")
     parser.add_argument("--account", action="append", default=[], metavar="NAME:PASSWORD", help="advisor REGISTER")
     parser.add_argument("--national-programme", default="national", help="programme slug of the built-in line")
@@ -153,6 +222,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--queue", action="append", default=[], metavar="IVR=CODE",
                         help="IVR queue name -> routing queue code (default: the same code)")  # fmt: skip
     parser.add_argument("--events-stdout", action="store_true", help="with --router: also print events as JSON")
+    parser.add_argument("--no-db", action="store_true", help="ignore the flows published in the database")
+    parser.add_argument("--reload-every", type=float, default=5.0, help="seconds between checks for published flows")
     parser.add_argument("--prompts-only", action="store_true", help="generate the prompts and exit")
     parser.add_argument("--loop", choices=("auto", "asyncio"), default="auto", help="asyncio: never uvloop")
     args = parser.parse_args(argv)
@@ -170,6 +241,11 @@ def main(argv: list[str]) -> int:
     if not programmes:
         slug = args.national_programme
         programmes[NATIONAL_NUMBER] = (slug, parse_flow(slug, national_line(args.urssaf)))
+    prompts = PromptStore.load(prompts_dir)
+    flows: DatabaseFlows | None = None
+    if not args.no_db:
+        flows, programmes, prompts = _database_flows(programmes, prompts)
+    print(f"numbers: {', '.join(f'{n} ({p})' for n, (p, _) in sorted(programmes.items()))}", flush=True)
     registrar = Registrar()
     for spec in args.advisor:
         name, _, uri = spec.partition("=")
@@ -180,7 +256,7 @@ def main(argv: list[str]) -> int:
     loop_kind = install_event_loop() if args.loop == "auto" else "asyncio"
     config = GatewayConfig(host=args.host, port=args.port, max_calls=args.max_calls, var_dir=args.var)
     port = router_port(args.queue, args.events_stdout) if args.router else None
-    gateway = Gateway(programmes, PromptStore.load(prompts_dir), config, registrar, on_event=_log_event)
+    gateway = Gateway(programmes, prompts, config, registrar, on_event=_log_event)
     print(f"event loop: {loop_kind}", flush=True)
 
     async def run() -> None:
@@ -189,7 +265,7 @@ def main(argv: list[str]) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
-        await serve(gateway, stop, port=port)
+        await serve(gateway, stop, flows=flows, reload_every=args.reload_every, port=port)
 
     asyncio.run(run())
     return 0

@@ -1,0 +1,1 @@
+"""Voice-menu flows stored per programme (draft and published versions) and recorded prompts."""

@@ -1,0 +1,71 @@
+"""Validation of a programme's flow at save time: the pure checks of :func:`plateau.domain.ivr.parse_flow`
+plus what only the database knows — the programme's call queues and the prompts that exist for it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from plateau.domain.ivr import Flow, FlowInvalid, parse_flow
+from plateau.routing.models import Channel, Queue
+from plateau.services.sip.prompts import TEXTS
+from plateau.tenants.models import Programme
+
+from .models import RecordedPrompt
+
+PROMPT_FIELDS = ("prompt", "invalid_prompt", "no_input_prompt", "confirm_prompt", "music")
+BUILTIN_PROMPTS = frozenset({*TEXTS, "music"})
+_TARGET = re.compile(r"sip:[^@\s]+@[^\s]+|\+?[0-9]{3,15}")
+
+
+def call_queues(programme: Programme) -> list[str]:
+    return list(
+        Queue.objects.for_programme(programme)
+        .filter(channel=Channel.CALL)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def recorded_prompts(programme: Programme) -> set[str]:
+    return set(RecordedPrompt.objects.for_programme(programme).values_list("name", flat=True))
+
+
+def _context_reasons(programme: Programme, nodes: Mapping[str, Any]) -> list[str]:
+    queues = call_queues(programme)
+    prompts = BUILTIN_PROMPTS | recorded_prompts(programme)
+    reasons: list[str] = []
+    for name, spec in nodes.items():
+        if not isinstance(spec, Mapping):
+            continue
+        kind = spec.get("type")
+        if kind == "queue" and isinstance(spec.get("queue"), str) and spec["queue"] not in queues:
+            known = ", ".join(queues) or "aucune"
+            reasons.append(f"{name}: file « {spec['queue']} » absente de la configuration de routage du programme "
+                           f"(files d'appels : {known})")  # fmt: skip
+        if kind == "transfer" and isinstance(spec.get("target"), str) and not _TARGET.fullmatch(spec["target"]):
+            reasons.append(f"{name}: destination « {spec['target']} » invalide (adresse sip:…@… ou numéro)")
+        for key in PROMPT_FIELDS:
+            value = spec.get(key)
+            if isinstance(value, str) and value and value not in prompts:
+                reasons.append(f"{name}: message « {value} » inconnu (ni synthétisé ni enregistré pour ce programme)")
+    return reasons
+
+
+def check_flow(programme: Programme, data: object) -> Flow:
+    """The flow ``data`` of ``programme`` parsed, or :class:`FlowInvalid` with every reason in French."""
+    if not isinstance(data, Mapping):
+        raise FlowInvalid(["le parcours doit être un objet JSON avec « start » et « nodes »"])
+    reasons: list[str] = []
+    flow: Flow | None = None
+    try:
+        flow = parse_flow(programme.slug, data)
+    except FlowInvalid as exc:
+        reasons += exc.reasons
+    nodes = data.get("nodes")
+    if isinstance(nodes, Mapping):
+        reasons += _context_reasons(programme, nodes)
+    if reasons or flow is None:
+        raise FlowInvalid(reasons)
+    return flow
