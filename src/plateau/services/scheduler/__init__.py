@@ -16,12 +16,14 @@ _started: list[threading.Thread] = []
 
 
 def sweep_once() -> None:
+    from plateau.leads.escalation import route_pending
     from plateau.leads.sla import sweep_deadlines
     from plateau.leads.webhooks import deliver_due
 
     report = sweep_deadlines()
     delivered = deliver_due()
-    log.debug("sweep: %s, webhooks %s", report, delivered)
+    routed = route_pending()
+    log.debug("sweep: %s, webhooks %s, escalations routed %s", report, delivered, routed)
 
 
 def _loop(stop: threading.Event, interval_s: float) -> None:
