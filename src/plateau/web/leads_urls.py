@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import leads_views as views
+from . import privacy_views
 from ._errors import guarded
 
 app_name = "leads"
@@ -16,5 +17,6 @@ urlpatterns = [
     path("p/<slug:slug>/demandes/<int:lead_id>/traiter/", guarded(views.work_item), name="work_item"),
     path("p/<slug:slug>/besoins-non-couverts/", guarded(views.coverage), name="coverage"),
     path("p/<slug:slug>/besoins-non-couverts.csv", guarded(views.coverage_csv), name="coverage_csv"),
+    path("p/<slug:slug>/donnees-personnelles/", guarded(privacy_views.person), name="privacy"),
     path("avis/<str:token>/", views.survey, name="survey"),
 ]
