@@ -137,3 +137,21 @@ def test_given_another_providers_user_when_revoking_a_token_then_not_found_and_t
     other, _ = _portal(net, 1)
     assert other.post(page, {"action": "revoke_token", "id": row.pk}).status_code == 404
     assert Client(headers={"Authorization": f"Bearer {token}"}).get("/api/leads/provider/leads").status_code == 200
+
+
+def test_given_a_provider_user_session_when_posting_an_outcome_on_another_providers_lead_then_404_and_logged(
+    net: builders.Network,
+) -> None:
+    theirs = _lead_for(net, 1)
+    c = Client()
+    c.force_login(net.provider_users[0])
+    answer = c.post(
+        f"/api/leads/programmes/{net.programme.slug}/{theirs.pk}/outcome",
+        {"outcome": "refused"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == "sent" and theirs.outcome_at is None
+    entry = AuditEntry.objects.get(action="lead.refused_other_provider", object_id=str(theirs.pk))
+    assert entry.actor == net.provider_users[0] and entry.data == {"via": "api"}

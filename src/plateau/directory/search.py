@@ -47,6 +47,7 @@ class ProviderMatch:
     provider: Provider
     distance_km: float
     rank: int
+    quality_score: int | None = None  # the latest quality audit's score (read by the search anyway)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ def _candidates(programme: Programme, activity: Activity, base_ids: list[int], o
     }
     if not found:
         return []
-    ids = providers.values("pk")
+    # The ids found, not the filtered queryset again as a subquery (the database would evaluate it twice more).
+    ids = _id_set(list(found))
     statuses = ProviderActivity.objects.filter(activity=activity, provider__in=ids).values_list(
         "provider_id", "status", "mode", "valid_from", "valid_until", "department_code"
     )
@@ -189,9 +191,10 @@ def search_providers(
             if check(candidate.facts(), regime, place, on_date).eligible:
                 eligible.append((candidate, distance))
 
-    with transaction.atomic():
-        cursor, _ = RotationCursor.objects.get_or_create(programme=programme, activity=activity)
-        cursor = RotationCursor.objects.select_for_update().get(pk=cursor.pk)
+    # No savepoint when the caller already holds a transaction (a lead's dispatch): two round trips saved,
+    # and an error here aborts the caller's work anyway.
+    with transaction.atomic(savepoint=False):
+        cursor, _ = RotationCursor.objects.select_for_update().get_or_create(programme=programme, activity=activity)
         rotations = {
             r.provider_id: r
             for r in ProviderRotation.objects.filter(
@@ -241,7 +244,12 @@ def search_providers(
         )
         shown = Provider.objects.select_related("base_commune").in_bulk([c.provider_id for c in proposed])
         matches = [
-            ProviderMatch(provider=shown[c.provider_id], distance_km=round(c.distance_km, 1), rank=i)
+            ProviderMatch(
+                provider=shown[c.provider_id],
+                distance_km=round(c.distance_km, 1),
+                rank=i,
+                quality_score=c.quality_score,
+            )
             for i, c in enumerate(proposed, start=1)
         ]
         ProviderProposal.objects.bulk_create(

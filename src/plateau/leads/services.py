@@ -190,7 +190,8 @@ def _dispatch(lead: Lead, *, actor: User | None, now: dt.datetime, by_staff: boo
     ``by_staff``: an advisor re-dispatches by hand (the attempt limit does not apply). Nobody left escalates
     (a routed work item) only when the system found it; an advisor acting already knows."""
     s = settings_for(lead.programme)
-    outcome = choose_provider(lead, actor=actor, now=now) if by_staff or lead.attempt < s.max_attempts else None
+    allowed = by_staff or lead.attempt < s.max_attempts
+    outcome = choose_provider(lead, actor=actor, now=now, settings=s) if allowed else None
     if outcome is None or outcome.provider is None:
         if lead.state == State.CREATED:
             lead.state = State.EXPIRED.value  # nobody at all: give up right away (an unmet need)
