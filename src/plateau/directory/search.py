@@ -151,6 +151,21 @@ def _candidates(programme: Programme, activity: Activity, base_ids: list[int], o
     return list(found.values())
 
 
+def _reserve_seq(programme: Programme, activity: Activity) -> int:
+    """Lock the (programme, activity) rotation and reserve its next sequence number in ONE statement: an upsert
+    of the cursor row returning the value. Its row lock serialises concurrent searches until they commit."""
+    table = connection.ops.quote_name(RotationCursor._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (programme_id, activity_id, next_seq) VALUES (%s, %s, 2) "  # noqa: S608 (model's table)
+        f"ON CONFLICT (programme_id, activity_id) DO UPDATE SET next_seq = {table}.next_seq + 1 "
+        "RETURNING next_seq - 1"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [programme.pk, activity.pk])
+        row = cur.fetchone()
+    return int(row[0])
+
+
 def search_providers(
     *,
     programme: Programme,
@@ -194,7 +209,7 @@ def search_providers(
     # No savepoint when the caller already holds a transaction (a lead's dispatch): two round trips saved,
     # and an error here aborts the caller's work anyway.
     with transaction.atomic(savepoint=False):
-        cursor, _ = RotationCursor.objects.select_for_update().get_or_create(programme=programme, activity=activity)
+        seq = _reserve_seq(programme, activity)
         rotations = {
             r.provider_id: r
             for r in ProviderRotation.objects.filter(
@@ -214,24 +229,28 @@ def search_providers(
         proposed = ranked[:limit]
         now = timezone.now()
         if proposed:
-            seq = cursor.next_seq
-            cursor.next_seq += 1
-            cursor.save(update_fields=["next_seq"])
-            to_update, to_create = [], []
+            changed = []
             for i, c in enumerate(ranking.rotation_after(proposed, seq)):
-                rot = rotations.get(c.provider_id)
-                if rot is None:
-                    rot = ProviderRotation(programme=programme, activity=activity, provider_id=c.provider_id)
-                    to_create.append(rot)
-                else:
-                    to_update.append(rot)
+                rot = rotations.get(c.provider_id) or ProviderRotation(
+                    programme=programme, activity=activity, provider_id=c.provider_id
+                )
                 rot.proposal_count += 1
                 rot.first_count += int(i == 0)
                 rot.last_first_seq, rot.last_proposed_seq = c.last_first_seq, c.last_proposed_seq
                 rot.last_proposed_at = now
-            ProviderRotation.objects.bulk_create(to_create)
-            ProviderRotation.objects.bulk_update(
-                to_update, ["proposal_count", "first_count", "last_first_seq", "last_proposed_seq", "last_proposed_at"]
+                changed.append(rot)
+            # New and known rows in one statement (the values were computed under the cursor's lock).
+            ProviderRotation.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=["programme", "activity", "provider"],
+                update_fields=[
+                    "proposal_count",
+                    "first_count",
+                    "last_first_seq",
+                    "last_proposed_seq",
+                    "last_proposed_at",
+                ],
             )
         search = ProviderSearch.objects.create(
             programme=programme,
