@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, DateField, Exists, F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -132,14 +132,44 @@ def _candidates(programme: Programme, activity: Activity, base_ids: list[int], o
         return []
     # The ids found, not the filtered queryset again as a subquery (the database would evaluate it twice more).
     ids = _id_set(list(found))
-    statuses = ProviderActivity.objects.filter(activity=activity, provider__in=ids).values_list(
-        "provider_id", "status", "mode", "valid_from", "valid_until", "department_code"
+    # Statuses and areas in one round trip: a UNION ALL of two selects padded to the same nine columns
+    # (every column an annotation, so that both sides list them in the same order).
+    statuses = (
+        ProviderActivity.objects.filter(activity=activity, provider__in=ids)
+        .annotate(
+            c_pid=F("provider_id"),
+            c_src=Value("s", output_field=CharField()),
+            c_kind=F("status"),
+            c_mode=F("mode"),
+            c_from=F("valid_from"),
+            c_until=F("valid_until"),
+            c_dept=F("department_code"),
+            c_insee=Value(None, output_field=CharField()),
+            c_radius=Value(None, output_field=FloatField()),
+        )
+        .values_list("c_pid", "c_src", "c_kind", "c_mode", "c_from", "c_until", "c_dept", "c_insee", "c_radius")
     )
-    for pid, kind, mode, start, end, dept in statuses:
-        found[pid].statuses.append(Status(StatusKind(kind), Mode(mode), start, end, dept))
-    areas = ServiceArea.objects.filter(provider__in=ids).values_list(
-        "provider_id", "kind", "commune__insee_code", "department_code", "radius_km"
+    areas_qs = (
+        ServiceArea.objects.filter(provider__in=ids)
+        .annotate(
+            c_pid=F("provider_id"),
+            c_src=Value("a", output_field=CharField()),
+            c_kind=F("kind"),
+            c_mode=Value(None, output_field=CharField()),
+            c_from=Value(None, output_field=DateField()),
+            c_until=Value(None, output_field=DateField()),
+            c_dept=F("department_code"),
+            c_insee=F("commune__insee_code"),
+            c_radius=F("radius_km"),
+        )
+        .values_list("c_pid", "c_src", "c_kind", "c_mode", "c_from", "c_until", "c_dept", "c_insee", "c_radius")
     )
+    areas = []
+    for pid, src, kind, mode, start, end, dept, insee, radius in statuses.union(areas_qs, all=True):
+        if src == "s":
+            found[pid].statuses.append(Status(StatusKind(kind), Mode(mode), start, end, dept))
+        else:
+            areas.append((pid, kind, insee, dept, radius))
     for pid, kind, insee, dept, radius in areas:
         c = found[pid]
         if kind == AreaKind.COMMUNE and insee:
