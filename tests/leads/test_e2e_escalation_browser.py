@@ -1,0 +1,96 @@
+"""End to end in headless chromium: uvicorn (ASGI, SSE) with the embedded router on the test database. A lead
+breaches its 48 h call-back deadline, its work item rings on the advisor's desk, the advisor accepts it, lands on
+the lead and re-dispatches it to another provider."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from plateau.contacts.models import WrapUpCode
+from plateau.contacts.wrap_up_codes import seed_wrap_up_codes
+from plateau.directory.activities import sync_activities
+from plateau.directory.models import Activity
+from plateau.leads import services
+from plateau.leads.models import Lead
+from plateau.leads.sla import sweep_deadlines
+from plateau.routing.models import AdvisorProfile, Queue, QueueTarget, Skill
+from plateau.services.router import runtime
+from plateau.services.router.journal_sqlite import SqliteJournal
+from tests import factories
+from tests.contacts import builders as cb
+from tests.leads import builders
+from tests.leads.builders import T0
+from tests.web.test_e2e_routing import free_port, wait_for_status
+
+
+@pytest.fixture
+def escalating(tmp_path: Path) -> Iterator[tuple[str, builders.Network, Lead]]:
+    sync_activities(Activity)
+    seed_wrap_up_codes(WrapUpCode)
+    cb.demo_communes()
+    net = builders.network(providers=3)
+    Skill.objects.create(programme=net.programme, code="relance", label="Relance des demandes")
+    queue = Queue.objects.create(
+        programme=net.programme, code="demandes-escaladees", label="Demandes escaladées", channel="lead"
+    )
+    QueueTarget.objects.create(queue=queue, order=1, requires="relance>=2")
+    AdvisorProfile.objects.create(
+        programme=net.programme, user=net.advisor, skills={"relance": 3}, capacity={"call": 1, "lead": 1}
+    )
+    lead = services.forward_request(builders.contact_with_need(net), actor=net.advisor, consent=True, now=T0)
+    import uvicorn
+
+    runtime.reset_bus()
+    runtime.start_embedded(runtime.build_service(SqliteJournal(tmp_path / "journal.sqlite3")))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config("plateau.asgi:application", port=port, lifespan="off", log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_status(base)
+        yield base, net, lead
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        runtime.stop_embedded()
+        runtime.reset_bus()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_given_a_lead_past_its_48h_when_the_sweep_runs_then_it_rings_on_the_desk_and_the_advisor_redispatches_it(
+    escalating: tuple[str, builders.Network, Lead], page: Any, settings: Any
+) -> None:
+    settings.REDIS_URL = ""
+    base, net, lead = escalating
+    slug = net.programme.slug
+    page.goto(f"{base}/connexion/")
+    page.locator("#id_username").fill(net.advisor.username)
+    page.locator("#id_password").fill(factories.PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.goto(f"{base}/p/{slug}/poste/")
+    page.locator("#routing-login").click()
+    expect(page.locator("#routing-state")).to_have_attribute("data-state", "available")
+
+    sweep_deadlines(T0 + dt.timedelta(hours=48, minutes=1))  # commits: the work item goes to the router
+    expect(page.locator("#offer")).to_be_visible()
+    expect(page.locator("#offer-channel")).to_have_text("Demande escaladée")
+    page.locator("#offer-accept").click()
+    expect(page).to_have_url(re.compile(rf"{base}/p/{slug}/demandes/{lead.pk}/traiter/$"))
+    expect(page.locator("#lead-client")).to_contain_text(lead.client_phone)
+    second = Lead.objects.get(pk=lead.pk).provider_id
+    page.locator("#lead-redispatch").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("Demande retransmise")
+    lead.refresh_from_db()
+    assert lead.attempt == 3 and lead.provider_id not in (second, None)
+    page.locator("#lead-item-done").click()
+    expect(page).to_have_url(re.compile(rf"{base}/p/{slug}/poste/$"))
