@@ -225,11 +225,9 @@ def search_providers(
     # holds thousands of providers; its first 5 km usually suffice).
     first_band = [pk for pk, d in distances.items() if ranking.distance_band(d) == 0]
     rest = [pk for pk, d in distances.items() if ranking.distance_band(d) > 0]
-    base_ids: list[int] = []
     for ids in (first_band, rest):
         if not ids or len(eligible) >= limit:
             continue
-        base_ids += ids
         for candidate in _candidates(programme, activity, ids, on_date):
             distance = distances[candidate.base_commune_id]
             place = Place(commune.insee_code, place_dept, distance)
@@ -243,7 +241,7 @@ def search_providers(
         rotations = {
             r.provider_id: r
             for r in ProviderRotation.objects.filter(
-                programme=programme, activity=activity, provider__base_commune_id__in=_id_set(base_ids)
+                programme=programme, activity=activity, provider_id__in=_id_set([c.provider_id for c, _ in eligible])
             )
         }
         ranked = ranking.rank(
@@ -261,14 +259,21 @@ def search_providers(
         if proposed:
             changed = []
             for i, c in enumerate(ranking.rotation_after(proposed, seq)):
-                rot = rotations.get(c.provider_id) or ProviderRotation(
-                    programme=programme, activity=activity, provider_id=c.provider_id
+                known = rotations.get(c.provider_id)
+                # Rows without their id, known or new alike: Django sends one INSERT ... ON CONFLICT for all
+                # (with ids set on some, it would split them into two statements).
+                changed.append(
+                    ProviderRotation(
+                        programme=programme,
+                        activity=activity,
+                        provider_id=c.provider_id,
+                        proposal_count=(known.proposal_count if known else 0) + 1,
+                        first_count=(known.first_count if known else 0) + int(i == 0),
+                        last_first_seq=c.last_first_seq,
+                        last_proposed_seq=c.last_proposed_seq,
+                        last_proposed_at=now,
+                    )
                 )
-                rot.proposal_count += 1
-                rot.first_count += int(i == 0)
-                rot.last_first_seq, rot.last_proposed_seq = c.last_first_seq, c.last_proposed_seq
-                rot.last_proposed_at = now
-                changed.append(rot)
             # New and known rows in one statement (the values were computed under the cursor's lock).
             ProviderRotation.objects.bulk_create(
                 changed,
