@@ -144,7 +144,8 @@ def generate_providers(
     activities = {a.code: a for a in Activity.objects.all()}
     postal = dict(PostalCode.objects.filter(commune__in=communes).values_list("commune_id", "code"))
     lead_dispatch = programme.kind == ProgrammeKind.LEAD_DISPATCH
-    offset = Provider.objects.for_programme(programme).count() + programme.pk * 100_000
+    # Distinct SIRETs per programme (unique per programme); fictional_siret needs n < 10⁷, whatever the pk.
+    offset = Provider.objects.for_programme(programme).count() + (programme.pk % 100) * 100_000
     codes, code_weights = list(ACTIVITY_WEIGHTS), list(ACTIVITY_WEIGHTS.values())
 
     providers: list[Provider] = []
