@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,11 @@ from plateau.directory.models import Activity
 from plateau.leads import services
 from plateau.leads.models import Lead
 from plateau.leads.sla import sweep_deadlines
-from plateau.routing.models import AdvisorProfile, Queue, QueueTarget, Skill
-from plateau.services.router import runtime
-from plateau.services.router.journal_sqlite import SqliteJournal
 from tests import factories
 from tests.contacts import builders as cb
 from tests.leads import builders
 from tests.leads.builders import T0
-from tests.web.test_e2e_routing import free_port, wait_for_status
+from tests.web.test_e2e_routing import serving_plateau
 
 
 @pytest.fixture
@@ -37,32 +33,10 @@ def escalating(tmp_path: Path) -> Iterator[tuple[str, builders.Network, Lead]]:
     seed_wrap_up_codes(WrapUpCode)
     cb.demo_communes()
     net = builders.network(providers=3)
-    Skill.objects.create(programme=net.programme, code="relance", label="Relance des demandes")
-    queue = Queue.objects.create(
-        programme=net.programme, code="demandes-escaladees", label="Demandes escaladées", channel="lead"
-    )
-    QueueTarget.objects.create(queue=queue, order=1, requires="relance>=2")
-    AdvisorProfile.objects.create(
-        programme=net.programme, user=net.advisor, skills={"relance": 3}, capacity={"call": 1, "lead": 1}
-    )
+    builders.escalation_queue(net)
     lead = services.forward_request(builders.contact_with_need(net), actor=net.advisor, consent=True, now=T0)
-    import uvicorn
-
-    runtime.reset_bus()
-    runtime.start_embedded(runtime.build_service(SqliteJournal(tmp_path / "journal.sqlite3")))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config("plateau.asgi:application", port=port, lifespan="off", log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_status(base)
+    with serving_plateau(tmp_path / "journal.sqlite3") as base:
         yield base, net, lead
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        runtime.stop_embedded()
-        runtime.reset_bus()
 
 
 @pytest.mark.browser

@@ -17,7 +17,6 @@ from plateau.domain.routing import events as ev
 from plateau.leads import escalation, services
 from plateau.leads.models import Lead
 from plateau.leads.sla import sweep_deadlines
-from plateau.routing.models import AdvisorProfile, Queue, QueueTarget, Skill
 from plateau.services.router import runtime
 from plateau.services.router.bus import InProcessBus
 from plateau.services.router.client import RouterClient, new_id
@@ -33,14 +32,7 @@ BREACH = T0 + dt.timedelta(hours=48, minutes=1)
 @pytest.fixture
 def net() -> builders.Network:
     net = builders.network(providers=3)
-    Skill.objects.create(programme=net.programme, code="relance", label="Relance des demandes")
-    queue = Queue.objects.create(
-        programme=net.programme, code="demandes-escaladees", label="Demandes escaladées", channel="lead"
-    )
-    QueueTarget.objects.create(queue=queue, order=1, requires="relance>=2")
-    AdvisorProfile.objects.create(
-        programme=net.programme, user=net.advisor, skills={"relance": 3}, capacity={"call": 1, "lead": 1}
-    )
+    builders.escalation_queue(net)
     return net
 
 

@@ -6,6 +6,7 @@ accepts and lands on the contact page; the supervisor's wallboard counts it live
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
@@ -47,14 +48,14 @@ def wait_for_status(base: str, timeout: float = 60) -> None:
     raise AssertionError("plateau did not become ready")
 
 
-@pytest.fixture
-def plateau_asgi(tmp_path: Path) -> Iterator[str]:
-    """The ASGI application served by uvicorn in a thread, with the embedded router, on the test database."""
+@contextlib.contextmanager
+def serving_plateau(journal: Path) -> Iterator[str]:
+    """The ASGI application served by uvicorn in a thread, with the embedded router (journal at ``journal``), on
+    the test database; yields the base URL. Call once the routing configuration is in the database."""
     import uvicorn
 
-    demo_programmes()
     runtime.reset_bus()
-    runtime.start_embedded(runtime.build_service(SqliteJournal(tmp_path / "journal.sqlite3")))
+    runtime.start_embedded(runtime.build_service(SqliteJournal(journal)))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config("plateau.asgi:application", port=port, lifespan="off", log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -68,6 +69,13 @@ def plateau_asgi(tmp_path: Path) -> Iterator[str]:
         thread.join(10)
         runtime.stop_embedded()
         runtime.reset_bus()
+
+
+@pytest.fixture
+def plateau_asgi(tmp_path: Path) -> Iterator[str]:
+    demo_programmes()
+    with serving_plateau(tmp_path / "journal.sqlite3") as base:
+        yield base
 
 
 def log_in(page: Any, base: str, username: str) -> None:
