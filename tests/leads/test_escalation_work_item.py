@@ -127,6 +127,7 @@ def test_given_the_router_down_when_a_lead_escalates_then_the_work_item_is_route
         sweep_deadlines(BREACH)  # no router running: the work item waits on the lead
     lead.refresh_from_db()
     assert lead.work_item_id and lead.work_item_queued_at is None
+    assert escalation.route_pending(BREACH) == 0  # still down: the tick gives up quietly
     _start_router(tmp_path)
     try:
         RouterClient().submit(ev.AdvisorLoggedIn(new_id(), 0, net.advisor.get_username()))

@@ -46,12 +46,22 @@ def queue_work_item(lead: Lead, *, reason: str) -> None:
     lead.work_item_id = f"lead-{lead.pk}-{lead.attempt}-{reason}"[:64]
     lead.work_item_queued_at = None
     lead_id = lead.pk
-    transaction.on_commit(lambda: _enqueue(lead_id))
+    transaction.on_commit(lambda: _enqueue_or_log(lead_id))
+
+
+def _enqueue_or_log(lead_id: int) -> None:
+    from plateau.services.router.client import RouterUnavailableError
+
+    try:
+        _enqueue(lead_id)
+    except RouterUnavailableError:
+        log.warning("router unavailable: work item of lead %s left for the next sweep", lead_id)
 
 
 def _enqueue(lead_id: int, now: dt.datetime | None = None) -> bool:
-    """Send the work item of ``lead_id`` to the router; ``True`` when the router accepted it."""
-    from plateau.services.router.client import RouterClient, RouterUnavailableError
+    """Send the work item of ``lead_id`` to the router; ``True`` when the router accepted it, ``False`` when
+    there is nothing to send. Raises ``RouterUnavailableError`` when the router does not answer."""
+    from plateau.services.router.client import RouterClient
 
     lead = Lead.objects.select_related("programme", "activity", "commune", "provider").filter(pk=lead_id).first()
     if lead is None or not lead.work_item_id or lead.work_item_queued_at is not None:
@@ -59,30 +69,36 @@ def _enqueue(lead_id: int, now: dt.datetime | None = None) -> bool:
     queue = escalation_queue(lead.programme)
     if queue is None:
         return False
-    try:
-        RouterClient(timeout=2.0).enqueue(
-            f"{lead.programme.slug}.{queue.code}",
-            contact_id=lead.work_item_id,
-            caller=lead.client_phone,
-            attributes={
-                "lead": str(lead.pk),
-                "correspondent": f"{lead.activity.label_fr} — {lead.commune.name}",
-                "state": lead.state,
-            },
-        )
-    except RouterUnavailableError:
-        log.warning("router unavailable: work item of lead %s left for the next sweep", lead_id)
-        return False
+    RouterClient(timeout=2.0).enqueue(
+        f"{lead.programme.slug}.{queue.code}",
+        contact_id=lead.work_item_id,
+        caller=lead.client_phone,
+        attributes={
+            "lead": str(lead.pk),
+            "correspondent": f"{lead.activity.label_fr} — {lead.commune.name}",
+            "state": lead.state,
+        },
+    )
     Lead.objects.filter(pk=lead_id, work_item_id=lead.work_item_id).update(work_item_queued_at=now or timezone.now())
     return True
 
 
 def route_pending(now: dt.datetime | None = None, *, batch: int = 100) -> int:
-    """Retry the work items of escalated leads the router has not accepted yet; returns how many went."""
+    """Retry the work items of escalated leads the router has not accepted yet; returns how many went. Stops at
+    the first timeout: a router down costs one timeout per tick, not one per pending lead."""
+    from plateau.services.router.client import RouterUnavailableError
+
     ids = list(
         Lead.objects.filter(work_item_queued_at__isnull=True)
         .exclude(work_item_id="")
         .order_by("escalated_at")
         .values_list("id", flat=True)[:batch]
     )
-    return sum(_enqueue(i, now) for i in ids)
+    sent = 0
+    for lead_id in ids:
+        try:
+            sent += _enqueue(lead_id, now)
+        except RouterUnavailableError:
+            log.warning("router unavailable: %s escalated lead(s) wait for the next tick", len(ids) - sent)
+            break
+    return sent
