@@ -72,7 +72,7 @@ def _enqueue(lead_id: int, now: dt.datetime | None = None) -> bool:
     RouterClient(timeout=2.0).enqueue(
         f"{lead.programme.slug}.{queue.code}",
         contact_id=lead.work_item_id,
-        caller=lead.client_phone,
+        # No client data in the routing journal (it is kept and replayed): the lead's id, what and where.
         attributes={
             "lead": str(lead.pk),
             "correspondent": f"{lead.activity.label_fr} — {lead.commune.name}",
