@@ -25,9 +25,10 @@ from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
 from plateau.geo.access import commune_by_insee, resolve_commune
 from plateau.geo.models import Commune, Department
+from plateau.leads.access import follow_ups_for_contact
 from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
-from plateau.tenants.models import STAFF_ROLES, Programme, Role
+from plateau.tenants.models import STAFF_ROLES, Programme, ProgrammeKind, Role
 
 from ._errors import add_error
 from .forms import DetailsForm, NeedForm, SearchForm, StartContactForm, WrapUpForm
@@ -148,6 +149,9 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "editable": contact.is_open and can_change(request.user, contact),
         "routed": contact.is_open and routing_services.routing_id_of(contact) is not None,
         "title": _("Contact n° %(id)s") % {"id": contact.pk},
+        "lead_follow_ups": follow_ups_for_contact(request.user, contact)
+        if contact.programme.kind == ProgrammeKind.LEAD_DISPATCH
+        else [],
     }
     return render(request, "web/contact.html", context)
 

@@ -1,4 +1,5 @@
-"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries).
+"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries, routed
+work items of escalated leads) and, hourly, the retention of personal data (leads, callers and contacts).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -7,21 +8,45 @@ The deadlines are database rows, so the sweep is idempotent and survives restart
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 _started: list[threading.Thread] = []
+RETENTION_EVERY = dt.timedelta(hours=1)
+_last_retention: list[dt.datetime] = []
 
 
-def sweep_once() -> None:
+@dataclass(frozen=True)
+class Swept:
+    deadlines: Any
+    webhooks: tuple[int, int]
+    escalations_routed: int
+    retention: Any | None  # None when it was not due
+
+
+def sweep_once(now: dt.datetime | None = None) -> Swept:
+    """One tick: deadlines, webhook deliveries, pending work items, and the retention job once an hour
+    (``now``: the controllable clock of tests; the current time otherwise)."""
+    from django.utils import timezone
+
+    from plateau.leads.escalation import route_pending
+    from plateau.leads.privacy import apply_retention
     from plateau.leads.sla import sweep_deadlines
     from plateau.leads.webhooks import deliver_due
 
-    report = sweep_deadlines()
-    delivered = deliver_due()
-    log.debug("sweep: %s, webhooks %s", report, delivered)
+    now = now or timezone.now()
+    retention = None
+    if not _last_retention or now - _last_retention[-1] >= RETENTION_EVERY or now < _last_retention[-1]:
+        retention = apply_retention(now)
+        _last_retention[:] = [now]
+    swept = Swept(sweep_deadlines(now), deliver_due(now), route_pending(now), retention)
+    log.debug("sweep: %s", swept)
+    return swept
 
 
 def _loop(stop: threading.Event, interval_s: float) -> None:
