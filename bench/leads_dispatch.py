@@ -32,6 +32,9 @@ def main() -> int:
     parser.add_argument("--radius", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--geodata")
+    parser.add_argument(
+        "--show-sql", action="store_true", help="print the statements of the last decision with a provider"
+    )
     ns = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pg_name = _prepare_database(tmp)
@@ -88,17 +91,35 @@ def main() -> int:
             ]
             Lead.objects.bulk_create(leads)
             communes_within(leads[0].commune, ns.radius)  # geo index built outside the timings
-            timings, candidates, chosen = [], [], 0
+            timings, cpu, round_trips, candidates, chosen = [], [], [], [], 0
+            queries = [0]
+            statements: list[str] = []
+            shown_sql: list[str] = []
+
+            def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+                queries[0] += 1
+                statements.append(sql[:110])
+                return execute(sql, params, many, context)
+
             for lead in leads:
-                t0 = time.perf_counter()
-                with transaction.atomic():
+                queries[0] = 0
+                statements.clear()
+                t0, c0 = time.perf_counter(), time.process_time()
+                with connection.execute_wrapper(count), transaction.atomic():
                     outcome = choose_provider(lead, actor=None, now=now)
                     if outcome.provider is not None:  # what sending records, so past shares grow
                         Lead.objects.filter(pk=lead.pk).update(provider=outcome.provider, sent_at=now, attempt=1)
                 timings.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+                round_trips.append(queries[0] + 2)  # + BEGIN and COMMIT, not seen by the wrapper
                 candidates.append(len(outcome.decision.scored))
                 chosen += outcome.provider is not None
+                if outcome.provider is not None:
+                    shown_sql[:] = statements
             ms = sorted(timings)
+            cpu_ms = sorted(cpu)
+            if ns.show_sql:
+                print("\n".join(shown_sql))
             print(f"database            : {connection.vendor}")
             print(f"providers           : {ns.providers} (generated in {t_gen:.0f} s)")
             print(f"leads dispatched    : {ns.leads} (radius {ns.radius:g} km), with a provider: {chosen}")
@@ -107,6 +128,14 @@ def main() -> int:
             print(
                 f"decision latency ms : p50 {_percentile(ms, 50):.1f}  p95 {_percentile(ms, 95):.1f}  "
                 f"p99 {_percentile(ms, 99):.1f}  max {ms[-1]:.1f}"
+            )
+            print(
+                f"CPU of this process ms: p50 {_percentile(cpu_ms, 50):.1f}  p95 {_percentile(cpu_ms, 95):.1f}  "
+                f"p99 {_percentile(cpu_ms, 99):.1f}  mean {statistics.mean(cpu_ms):.1f}"
+            )
+            print(
+                f"round trips / lead  : mean {statistics.mean(round_trips):.1f}, min {min(round_trips)}, "
+                f"max {max(round_trips)}"
             )
         finally:
             if pg_name:

@@ -1,4 +1,5 @@
-"""Recordings on demand are kept for their programme's retention, then the scheduler's sweep deletes them."""
+"""Recordings on demand are kept for their programme's retention, then the scheduler's hourly retention job
+(``sweep_once``, also run by ``plateau manage leads_worker``) deletes them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from plateau.calls import services
 from plateau.calls.models import CallRecording, RecordingPolicy
@@ -36,8 +38,9 @@ def test_given_a_7_day_retention_when_the_scheduler_sweeps_then_older_recordings
     old, recent = recording(short.slug, tmp_path, 8), recording(short.slug, tmp_path, 6)
     kept_by_default = recording(default.slug, tmp_path, 8)  # no policy: the default retention applies
 
-    scheduler.sweep_once()
+    swept = scheduler.sweep_once(timezone.now() + scheduler.RETENTION_EVERY)  # the hourly retention is due
 
+    assert swept.recordings_purged == 1
     remaining = set(CallRecording.objects.values_list("pk", flat=True))
     assert remaining == {recent.pk, kept_by_default.pk}
     assert not Path(old.path).exists()

@@ -71,3 +71,18 @@ def contact_with_need(net: Network, *, phone: str = "06 12 34 56 78", name: str 
 
 def member(user: User, programme: Programme, role: str) -> None:
     Membership.objects.create(user=user, programme=programme, role=role)
+
+
+def escalation_queue(net: Network) -> None:
+    """The routing configuration of escalated leads: a « relance » skill, the programme's escalation queue
+    (channel lead) asking for it, and the advisor's profile with the skill and room for one lead."""
+    from plateau.routing.models import AdvisorProfile, Queue, QueueTarget, Skill
+
+    Skill.objects.create(programme=net.programme, code="relance", label="Relance des demandes")
+    queue = Queue.objects.create(
+        programme=net.programme, code="demandes-escaladees", label="Demandes escaladées", channel="lead"
+    )
+    QueueTarget.objects.create(queue=queue, order=1, requires="relance>=2")
+    AdvisorProfile.objects.create(
+        programme=net.programme, user=net.advisor, skills={"relance": 3}, capacity={"call": 1, "lead": 1}
+    )

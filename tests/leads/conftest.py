@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import http.server
+import threading
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from plateau.contacts.models import WrapUpCode
@@ -19,3 +24,28 @@ def reference_data(db: None) -> None:
 @pytest.fixture(autouse=True)
 def _locmem_mail(settings: object) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    statuses: list[int] = []
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        self.send_response(type(self).statuses.pop(0) if type(self).statuses else 200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, type[Receiver]]]:
+    handler = type("ReceiverOfTest", (Receiver,), {"statuses": [], "received": []})
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", handler
+    server.shutdown()
+    server.server_close()

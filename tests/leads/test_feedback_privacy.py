@@ -70,7 +70,7 @@ def test_given_a_person_then_export_holds_their_data_and_erasure_blanks_it() -> 
     )  # fmt: skip
     exported = privacy.export_person(net.programme, "06 12 34 56 78", actor=net.supervisor)
     assert exported["leads"][0]["health_details"] == "GIR 4" and exported["leads"][0]["consent"]["text"]
-    assert privacy.erase_person(net.programme, "+33612345678", actor=net.supervisor) == 1
+    assert privacy.erase_person(net.programme, "+33612345678", actor=net.supervisor).leads == 1
     lead.refresh_from_db()
     assert (lead.client_name, lead.client_phone, lead.health_details) == (privacy.ERASED, "", "")
     assert lead.activity.code == "SAP06"  # the facts stay for statistics
@@ -85,8 +85,8 @@ def test_given_leads_older_than_three_years_then_the_retention_job_anonymises_on
         now=T0 + dt.timedelta(days=400),
     )  # fmt: skip
     later = T0 + dt.timedelta(days=3 * 365 + 1)
-    assert privacy.apply_retention(later) == 1
-    assert privacy.apply_retention(later) == 0
+    assert privacy.apply_retention(later).leads == 1
+    assert privacy.apply_retention(later).total == 0
     old.refresh_from_db()
     recent.refresh_from_db()
     assert old.client_phone == "" and recent.client_phone == "+33698765432"

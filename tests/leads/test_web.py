@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from plateau.contacts import services as contact_services
 from plateau.leads import services
 from plateau.leads.feedback import send_survey
 from plateau.leads.models import Lead, Survey
@@ -128,3 +130,36 @@ def test_given_a_survey_answered_twice_then_the_first_answer_is_kept(net: builde
     assert (survey.score, survey.comment) == (5, "parfait")
     feedback_page = _client(net.supervisor).get(reverse("leads:supervision", args=[net.programme.slug]))
     assert "5,0" in feedback_page.content.decode() or "5.0" in feedback_page.content.decode()
+
+
+def _follow_up_row(html: str, lead: Lead) -> str:
+    start = html.index(f'data-lead="{lead.pk}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_given_a_forwarded_lead_then_the_advisors_contact_page_follows_it_from_sent_to_the_agreed_service(
+    net: builders.Network,
+) -> None:
+    contact = builders.contact_with_need(net)
+    lead = services.forward_request(contact, actor=net.advisor, consent=True, now=T0)
+    page_url = reverse("web:contact", args=[net.programme.slug, contact.pk])
+    advisor = _client(net.advisor)
+    row = _follow_up_row(advisor.get(page_url).content.decode(), lead)
+    assert 'data-state="sent"' in row and lead.provider.display_name in row  # type: ignore[union-attr]
+    assert timezone.localtime(T0 + dt.timedelta(hours=48)).strftime("%d/%m %H:%M") in row  # the 48 h deadline
+    assert "fr-error-text" in row  # the test clock is months behind: the deadline shows as overdue
+
+    provider_user = net.provider_users[[p.pk for p in net.providers].index(lead.provider_id)]
+    services.acknowledge(lead, actor=provider_user, now=T0 + dt.timedelta(hours=1))
+    services.record_outcome(
+        lead, actor=provider_user, outcome="agreed", service_date=dt.date(2026, 6, 9), now=T0 + dt.timedelta(hours=3)
+    )
+    row = _follow_up_row(advisor.get(page_url).content.decode(), lead)
+    assert 'data-state="service_agreed"' in row and "Prestation convenue" in row and "09/06/2026" in row
+    assert "fr-error-text" not in row  # no call-back owed any more
+
+    again = contact_services.start_contact(
+        programme=net.programme, advisor=net.advisor, channel="call", phone="06 12 34 56 78"
+    )
+    later = advisor.get(reverse("web:contact", args=[net.programme.slug, again.pk])).content.decode()
+    assert f'data-lead="{lead.pk}"' in later  # the caller calls again: their lead's status is on the new contact

@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import json
 import socket
-import threading
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,34 +21,10 @@ from plateau.leads.webhooks import backoff, deliver_due, sign, verify
 from plateau.tenants.models import AuditEntry
 from tests.leads import builders
 from tests.leads.builders import T0
+from tests.leads.conftest import Receiver
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 SECRET = "s3cr3t-webhook"
-
-
-class _Receiver(http.server.BaseHTTPRequestHandler):
-    statuses: list[int] = []
-    received: list[tuple[dict[str, str], bytes]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), body))
-        self.send_response(type(self).statuses.pop(0) if type(self).statuses else 200)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
-    handler = type("Receiver", (_Receiver,), {"statuses": [], "received": []})
-    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook", handler
-    server.shutdown()
-    server.server_close()
 
 
 def _lead_with_endpoint(url: str) -> tuple[builders.Network, Lead]:
@@ -76,7 +49,7 @@ def test_signature_round_trip_and_refusals() -> None:
 
 
 def test_given_a_receiver_failing_once_then_retried_after_backoff_with_the_same_idempotency_key(
-    receiver: tuple[str, type[_Receiver]],
+    receiver: tuple[str, type[Receiver]],
 ) -> None:
     url, handler = receiver
     handler.statuses = [500]

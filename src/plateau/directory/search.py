@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, DateField, Exists, F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -47,6 +47,7 @@ class ProviderMatch:
     provider: Provider
     distance_km: float
     rank: int
+    quality_score: int | None = None  # the latest quality audit's score (read by the search anyway)
 
 
 @dataclass(frozen=True)
@@ -129,15 +130,46 @@ def _candidates(programme: Programme, activity: Activity, base_ids: list[int], o
     }
     if not found:
         return []
-    ids = providers.values("pk")
-    statuses = ProviderActivity.objects.filter(activity=activity, provider__in=ids).values_list(
-        "provider_id", "status", "mode", "valid_from", "valid_until", "department_code"
+    # The ids found, not the filtered queryset again as a subquery (the database would evaluate it twice more).
+    ids = _id_set(list(found))
+    # Statuses and areas in one round trip: a UNION ALL of two selects padded to the same nine columns
+    # (every column an annotation, so that both sides list them in the same order).
+    statuses = (
+        ProviderActivity.objects.filter(activity=activity, provider__in=ids)
+        .annotate(
+            c_pid=F("provider_id"),
+            c_src=Value("s", output_field=CharField()),
+            c_kind=F("status"),
+            c_mode=F("mode"),
+            c_from=F("valid_from"),
+            c_until=F("valid_until"),
+            c_dept=F("department_code"),
+            c_insee=Value(None, output_field=CharField()),
+            c_radius=Value(None, output_field=FloatField()),
+        )
+        .values_list("c_pid", "c_src", "c_kind", "c_mode", "c_from", "c_until", "c_dept", "c_insee", "c_radius")
     )
-    for pid, kind, mode, start, end, dept in statuses:
-        found[pid].statuses.append(Status(StatusKind(kind), Mode(mode), start, end, dept))
-    areas = ServiceArea.objects.filter(provider__in=ids).values_list(
-        "provider_id", "kind", "commune__insee_code", "department_code", "radius_km"
+    areas_qs = (
+        ServiceArea.objects.filter(provider__in=ids)
+        .annotate(
+            c_pid=F("provider_id"),
+            c_src=Value("a", output_field=CharField()),
+            c_kind=F("kind"),
+            c_mode=Value(None, output_field=CharField()),
+            c_from=Value(None, output_field=DateField()),
+            c_until=Value(None, output_field=DateField()),
+            c_dept=F("department_code"),
+            c_insee=F("commune__insee_code"),
+            c_radius=F("radius_km"),
+        )
+        .values_list("c_pid", "c_src", "c_kind", "c_mode", "c_from", "c_until", "c_dept", "c_insee", "c_radius")
     )
+    areas = []
+    for pid, src, kind, mode, start, end, dept, insee, radius in statuses.union(areas_qs, all=True):
+        if src == "s":
+            found[pid].statuses.append(Status(StatusKind(kind), Mode(mode), start, end, dept))
+        else:
+            areas.append((pid, kind, insee, dept, radius))
     for pid, kind, insee, dept, radius in areas:
         c = found[pid]
         if kind == AreaKind.COMMUNE and insee:
@@ -147,6 +179,21 @@ def _candidates(programme: Programme, activity: Activity, base_ids: list[int], o
         elif kind == AreaKind.RADIUS and radius is not None:
             c.radius_km = max(radius, c.radius_km or 0.0)
     return list(found.values())
+
+
+def _reserve_seq(programme: Programme, activity: Activity) -> int:
+    """Lock the (programme, activity) rotation and reserve its next sequence number in ONE statement: an upsert
+    of the cursor row returning the value. Its row lock serialises concurrent searches until they commit."""
+    table = connection.ops.quote_name(RotationCursor._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (programme_id, activity_id, next_seq) VALUES (%s, %s, 2) "  # noqa: S608 (model's table)
+        f"ON CONFLICT (programme_id, activity_id) DO UPDATE SET next_seq = {table}.next_seq + 1 "
+        "RETURNING next_seq - 1"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [programme.pk, activity.pk])
+        row = cur.fetchone()
+    return int(row[0])
 
 
 def search_providers(
@@ -178,24 +225,23 @@ def search_providers(
     # holds thousands of providers; its first 5 km usually suffice).
     first_band = [pk for pk, d in distances.items() if ranking.distance_band(d) == 0]
     rest = [pk for pk, d in distances.items() if ranking.distance_band(d) > 0]
-    base_ids: list[int] = []
     for ids in (first_band, rest):
         if not ids or len(eligible) >= limit:
             continue
-        base_ids += ids
         for candidate in _candidates(programme, activity, ids, on_date):
             distance = distances[candidate.base_commune_id]
             place = Place(commune.insee_code, place_dept, distance)
             if check(candidate.facts(), regime, place, on_date).eligible:
                 eligible.append((candidate, distance))
 
-    with transaction.atomic():
-        cursor, _ = RotationCursor.objects.get_or_create(programme=programme, activity=activity)
-        cursor = RotationCursor.objects.select_for_update().get(pk=cursor.pk)
+    # No savepoint when the caller already holds a transaction (a lead's dispatch): two round trips saved,
+    # and an error here aborts the caller's work anyway.
+    with transaction.atomic(savepoint=False):
+        seq = _reserve_seq(programme, activity)
         rotations = {
             r.provider_id: r
             for r in ProviderRotation.objects.filter(
-                programme=programme, activity=activity, provider__base_commune_id__in=_id_set(base_ids)
+                programme=programme, activity=activity, provider_id__in=_id_set([c.provider_id for c, _ in eligible])
             )
         }
         ranked = ranking.rank(
@@ -211,24 +257,35 @@ def search_providers(
         proposed = ranked[:limit]
         now = timezone.now()
         if proposed:
-            seq = cursor.next_seq
-            cursor.next_seq += 1
-            cursor.save(update_fields=["next_seq"])
-            to_update, to_create = [], []
+            changed = []
             for i, c in enumerate(ranking.rotation_after(proposed, seq)):
-                rot = rotations.get(c.provider_id)
-                if rot is None:
-                    rot = ProviderRotation(programme=programme, activity=activity, provider_id=c.provider_id)
-                    to_create.append(rot)
-                else:
-                    to_update.append(rot)
-                rot.proposal_count += 1
-                rot.first_count += int(i == 0)
-                rot.last_first_seq, rot.last_proposed_seq = c.last_first_seq, c.last_proposed_seq
-                rot.last_proposed_at = now
-            ProviderRotation.objects.bulk_create(to_create)
-            ProviderRotation.objects.bulk_update(
-                to_update, ["proposal_count", "first_count", "last_first_seq", "last_proposed_seq", "last_proposed_at"]
+                known = rotations.get(c.provider_id)
+                # Rows without their id, known or new alike: Django sends one INSERT ... ON CONFLICT for all
+                # (with ids set on some, it would split them into two statements).
+                changed.append(
+                    ProviderRotation(
+                        programme=programme,
+                        activity=activity,
+                        provider_id=c.provider_id,
+                        proposal_count=(known.proposal_count if known else 0) + 1,
+                        first_count=(known.first_count if known else 0) + int(i == 0),
+                        last_first_seq=c.last_first_seq,
+                        last_proposed_seq=c.last_proposed_seq,
+                        last_proposed_at=now,
+                    )
+                )
+            # New and known rows in one statement (the values were computed under the cursor's lock).
+            ProviderRotation.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=["programme", "activity", "provider"],
+                update_fields=[
+                    "proposal_count",
+                    "first_count",
+                    "last_first_seq",
+                    "last_proposed_seq",
+                    "last_proposed_at",
+                ],
             )
         search = ProviderSearch.objects.create(
             programme=programme,
@@ -241,7 +298,12 @@ def search_providers(
         )
         shown = Provider.objects.select_related("base_commune").in_bulk([c.provider_id for c in proposed])
         matches = [
-            ProviderMatch(provider=shown[c.provider_id], distance_km=round(c.distance_km, 1), rank=i)
+            ProviderMatch(
+                provider=shown[c.provider_id],
+                distance_km=round(c.distance_km, 1),
+                rank=i,
+                quality_score=c.quality_score,
+            )
             for i, c in enumerate(proposed, start=1)
         ]
         ProviderProposal.objects.bulk_create(

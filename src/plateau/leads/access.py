@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from plateau.contacts.models import Contact
 from plateau.directory.models import Provider
 from plateau.tenants.access import has_role
 from plateau.tenants.models import STAFF_ROLES, Programme, Role, User, programme_ids_for
 
 from .errors import LeadNotFound
-from .models import Lead
+from .models import Lead, LeadDeadline
 
 
 def own_providers(user: User | AnonymousUser, programme: Programme) -> QuerySet[Provider]:
@@ -51,3 +55,43 @@ def access_lead(user: User | AnonymousUser, programme: Programme, lead_id: int) 
     if lead.provider_id is not None and own_providers(user, programme).filter(pk=lead.provider_id).exists():
         return lead
     raise LeadNotFound()
+
+
+@dataclass(frozen=True)
+class LeadFollowUp:
+    """What an advisor sees of a lead on the contact page: where it stands and by when."""
+
+    lead: Lead
+    call_back_due: dt.datetime | None  # the current provider's deadline, while a call-back is owed
+    overdue: bool
+
+
+def follow_ups_for_contact(
+    user: User | AnonymousUser, contact: Contact, *, now: dt.datetime | None = None
+) -> list[LeadFollowUp]:
+    """Leads forwarded from this contact and, for a known caller, from their earlier contacts (same number):
+    a caller who calls again asks whether the provider called back. Staff of the programme only."""
+    from django.utils import timezone
+
+    programme = contact.programme
+    if not has_role(user, programme, STAFF_ROLES):
+        return []
+    match = Q(contact=contact)
+    if contact.caller is not None and contact.caller.phone_e164:
+        match |= Q(client_phone=contact.caller.phone_e164)
+    leads = list(
+        Lead.objects.for_programme(programme)
+        .filter(match)
+        .select_related("provider", "activity", "commune")
+        .order_by("-created_at")[:20]
+    )
+    due = {
+        (d.lead_id, d.attempt): d.due_at
+        for d in LeadDeadline.objects.filter(lead__in=leads, kind="breach", done_at__isnull=True)
+    }
+    now = now or timezone.now()
+    out = []
+    for lead in leads:
+        deadline = due.get((lead.pk, lead.attempt)) if lead.state in ("sent", "acknowledged") else None
+        out.append(LeadFollowUp(lead, deadline, deadline is not None and deadline < now))
+    return out

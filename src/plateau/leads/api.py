@@ -1,7 +1,9 @@
-"""JSON API of leads (thin). Two doors:
+"""JSON API of leads (thin). Three doors:
 
 * session-authenticated endpoints for provider users and staff (list, acknowledge, record an outcome);
   an ``Idempotency-Key`` header makes a retried POST return the first answer without acting twice;
+* ``/api/leads/provider/…`` for a provider's own system with a bearer API token created in the portal
+  (:mod:`plateau.leads.integrations`): the same actions, as the provider's service account;
 * ``POST /api/leads/hooks/{provider_id}`` for a provider's own system, without a session, signed with the
   provider's webhook secret (``X-Plateau-Signature``, see :mod:`plateau.leads.webhooks`) and idempotent.
 """
@@ -14,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.security import HttpBearer
 
 from plateau.directory.models import Provider
 from plateau.errors import InvalidInput
@@ -21,9 +24,10 @@ from plateau.tenants.access import access_programme_by_slug, has_role
 from plateau.tenants.models import STAFF_ROLES, Role, User
 
 from . import services
-from .access import access_lead, leads_for_provider_user, leads_for_staff
+from .access import leads_for_provider_user, leads_for_staff
 from .errors import InvalidWebhookSignature, LeadNotFound
-from .models import InboundWebhookKey, Lead, WebhookEndpoint
+from .integrations import authenticate_token
+from .models import InboundWebhookKey, Lead, ProviderApiToken, WebhookEndpoint
 from .notify import lead_payload
 from .webhooks import remember_inbound, verify
 
@@ -82,15 +86,52 @@ def list_leads(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.post("/programmes/{slug}/{lead_id}/acknowledge")
 def acknowledge(request: HttpRequest, slug: str, lead_id: int) -> dict[str, Any]:
     programme = access_programme_by_slug(request.user, slug, [Role.PROVIDER_USER])
-    lead = access_lead(request.user, programme, lead_id)
+    lead = services.access_lead_to_act(request.user, programme, lead_id, via="api")  # type: ignore[arg-type]
     return _idempotent(request, lead, request.user, "acknowledge", None)  # type: ignore[arg-type]
 
 
 @router.post("/programmes/{slug}/{lead_id}/outcome")
 def outcome(request: HttpRequest, slug: str, lead_id: int, data: OutcomeIn) -> dict[str, Any]:
     programme = access_programme_by_slug(request.user, slug, [Role.PROVIDER_USER])
-    lead = access_lead(request.user, programme, lead_id)
+    lead = services.access_lead_to_act(request.user, programme, lead_id, via="api")  # type: ignore[arg-type]
     return _idempotent(request, lead, request.user, data.outcome, data)  # type: ignore[arg-type]
+
+
+class ProviderToken(HttpBearer):
+    """``Authorization: Bearer plt_…``: a live token of a provider; the request acts as its service account."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ProviderApiToken | None:
+        row = authenticate_token(token)
+        if row is not None:
+            request.user = row.service_user
+        return row
+
+
+def _token(request: HttpRequest) -> ProviderApiToken:
+    row: ProviderApiToken = request.auth  # type: ignore[attr-defined]
+    return row
+
+
+@router.get("/provider/leads", auth=ProviderToken())
+def provider_leads(request: HttpRequest) -> list[dict[str, Any]]:
+    """The leads currently sent to the token's provider."""
+    row = _token(request)
+    qs = leads_for_provider_user(row.service_user, row.programme).filter(provider=row.provider)
+    return [lead_payload(lead) for lead in qs[:500]]
+
+
+@router.post("/provider/leads/{lead_id}/acknowledge", auth=ProviderToken())
+def provider_acknowledge(request: HttpRequest, lead_id: int) -> dict[str, Any]:
+    row = _token(request)
+    lead = services.access_lead_to_act(row.service_user, row.programme, lead_id, via="api_token")
+    return _idempotent(request, lead, row.service_user, "acknowledge", None)
+
+
+@router.post("/provider/leads/{lead_id}/outcome", auth=ProviderToken())
+def provider_outcome(request: HttpRequest, lead_id: int, data: OutcomeIn) -> dict[str, Any]:
+    row = _token(request)
+    lead = services.access_lead_to_act(row.service_user, row.programme, lead_id, via="api_token")
+    return _idempotent(request, lead, row.service_user, data.outcome, data)
 
 
 @router.post("/hooks/{provider_id}", auth=None)

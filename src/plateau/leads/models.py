@@ -39,6 +39,13 @@ class DispatchSettings(ProgrammeOwned):
     radius_km = models.FloatField(_("rayon de recherche (km)"), default=30.0)
     share_window_days = models.PositiveSmallIntegerField(_("fenêtre des parts (jours)"), default=90)
     max_attempts = models.PositiveSmallIntegerField(_("prestataires essayés au plus"), default=3)
+    escalation_queue = models.SlugField(
+        _("file des demandes escaladées"),
+        max_length=40,
+        default="demandes-escaladees",
+        blank=True,
+        help_text=_("Code d'une file de distribution (canal « Demande escaladée ») ; vide : pas de distribution."),
+    )
 
     class Meta:
         verbose_name = _("réglages de mise en relation")
@@ -79,6 +86,9 @@ class Lead(ProgrammeOwned):
     outcome_note = models.CharField(_("commentaire"), max_length=500, blank=True)
     escalated_at = models.DateTimeField(_("escaladée le"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The escalation's routed work item (engine contact id) and when the router accepted it.
+    work_item_id = models.CharField(max_length=64, blank=True)
+    work_item_queued_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(_("dernier contact"), db_index=True)
 
     class Meta:
@@ -151,9 +161,18 @@ class WebhookEndpoint(ProgrammeOwned):
     url = models.URLField()
     secret = models.CharField(max_length=128)
     is_active = models.BooleanField(default=True)
+    # Events to send (``lead.sent``, ``lead.reminder``…); empty: every event.
+    events = models.JSONField(_("événements"), default=list, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("webhook")
+
+    def wants(self, event: str) -> bool:
+        return not self.events or event in self.events
 
 
 class WebhookDelivery(ProgrammeOwned):
@@ -182,3 +201,24 @@ class InboundWebhookKey(ProgrammeOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "key"], name="inbound_webhook_key_unique")]
+
+
+class ProviderApiToken(ProgrammeOwned):
+    """A bearer token for a provider's own system calling the REST API. Only its SHA-256 is stored (the token
+    is shown once, at creation); it acts as the provider's service account (``service_user``), so every call
+    goes through the same services and audit as the portal."""
+
+    provider = models.ForeignKey("directory.Provider", on_delete=models.CASCADE, related_name="api_tokens")
+    service_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(_("début du jeton"), max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API prestataire")

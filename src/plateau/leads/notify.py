@@ -90,4 +90,5 @@ def queue_webhooks(lead: Lead, event: str, now: dt.datetime | None = None) -> No
             next_attempt_at=now,
         )
         for ep in WebhookEndpoint.objects.filter(provider_id=lead.provider_id, is_active=True)
+        if ep.wants(event)
     )

@@ -1,20 +1,27 @@
-"""Personal data in leads: retention (3 years after the last contact, CNIL reference), export and erasure of
-one person's data (identified by phone number within a programme).
+"""Personal data of one person (identified by phone number within a programme): export, erasure, and the
+retention job (3 years after the last contact, CNIL reference) — for leads and, through
+:mod:`plateau.contacts.privacy`, for the caller and their contacts.
 
 Erasure anonymises rather than deletes: the lead's facts (activity, commune, dates, provider, states) stay
-for the statistics and the neutrality audit, the person's fields are blanked. The contacts app keeps its own
-caller records (its retention is its own job).
+for the statistics and the neutrality audit, the person's fields are blanked; the caller row is deleted and
+their contacts detached. Every export, erasure and retention run is audited (``person.exported``,
+``person.erased``, ``person.retention``). The scheduler (:mod:`plateau.services.scheduler`) runs
+:func:`apply_retention`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from plateau.contacts import privacy as contact_privacy
 from plateau.domain.ids.phone import parse_caller_phone
+from plateau.errors import InvalidInput
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
@@ -32,16 +39,29 @@ _PERSONAL = {
 }
 
 
-def _person_leads(programme: Programme, phone: str):  # type: ignore[no-untyped-def]
+def person_phone(phone: str) -> str:
+    """The E.164 number identifying a person; a short or emergency number identifies nobody."""
     e164 = parse_caller_phone(phone).e164
+    if e164 is None:
+        raise InvalidInput(_("Ce numéro court n'identifie pas une personne."), field="phone")
+    return e164
+
+
+def _person_leads(programme: Programme, phone: str):  # type: ignore[no-untyped-def]
+    e164 = person_phone(phone)
     return Lead.objects.for_programme(programme).filter(client_phone=e164)
 
 
 def export_person(programme: Programme, phone: str, *, actor: User) -> dict[str, Any]:
-    """Everything the leads app holds about the person with this phone number (GDPR art. 15/20)."""
+    """Everything the programme holds about the person with this phone number (GDPR art. 15/20): the caller
+    and their contacts, the leads forwarded with their consent, the surveys."""
+    e164 = person_phone(phone)
     leads = list(_person_leads(programme, phone).select_related("activity", "commune", "provider"))
+    contacts = contact_privacy.export_caller(programme, e164)
     data = {
-        "phone": parse_caller_phone(phone).e164,
+        "phone": e164,
+        "caller": contacts["caller"],
+        "contacts": contacts["contacts"],
         "leads": [
             {
                 "id": lead.pk,
@@ -69,8 +89,39 @@ def export_person(programme: Programme, phone: str, *, actor: User) -> dict[str,
             Survey.objects.filter(lead__in=leads).values("lead_id", "sent_at", "answered_at", "score", "comment")
         ),
     }
-    record_audit(action="lead.person_exported", actor=actor, programme=programme, leads=[x.pk for x in leads])
+    record_audit(
+        action="person.exported",
+        actor=actor,
+        programme=programme,
+        leads=[x.pk for x in leads],
+        contacts=[c["id"] for c in data["contacts"]],
+    )
     return data
+
+
+def export_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The export flattened for a CSV: (section, id, field, value), one row per value."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def walk(section: str, ident: str, prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(section, ident, f"{prefix}.{k}" if prefix else k, v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value, start=1):
+                walk(section, ident, f"{prefix}[{i}]", v)
+        else:
+            rows.append((section, ident, prefix, "" if value is None else str(value)))
+
+    walk("personne", "", "telephone", data["phone"])
+    if data["caller"]:
+        walk("appelant", "", "", data["caller"])
+    for section, key in (("contact", "contacts"), ("demande", "leads")):
+        for item in data[key]:
+            walk(section, str(item["id"]), "", {k: v for k, v in item.items() if k != "id"})
+    for survey in data["surveys"]:
+        walk("enquete", str(survey["lead_id"]), "", {k: v for k, v in survey.items() if k != "lead_id"})
+    return rows
 
 
 def _anonymise(qs: Any) -> int:
@@ -79,19 +130,50 @@ def _anonymise(qs: Any) -> int:
     return int(qs.filter(id__in=ids).update(**_PERSONAL))
 
 
+@dataclass(frozen=True)
+class Erased:
+    leads: int
+    contacts: int
+
+
 @transaction.atomic
-def erase_person(programme: Programme, phone: str, *, actor: User) -> int:
-    """Blank the person's fields in every lead of the programme (GDPR art. 17); returns the number of leads."""
-    n = _anonymise(_person_leads(programme, phone))
-    record_audit(action="lead.person_erased", actor=actor, programme=programme, leads=n)
-    return n
+def erase_person(programme: Programme, phone: str, *, actor: User) -> Erased:
+    """Blank the person's fields in every lead of the programme and forget the caller of their contacts
+    (GDPR art. 17); returns how many leads and contacts were touched."""
+    e164 = person_phone(phone)
+    done = Erased(_anonymise(_person_leads(programme, phone)), contact_privacy.erase_caller(programme, e164))
+    record_audit(action="person.erased", actor=actor, programme=programme, leads=done.leads, contacts=done.contacts)
+    return done
 
 
-def apply_retention(now: dt.datetime | None = None) -> int:
-    """The retention job: anonymise leads whose last contact is more than 3 years old. Idempotent."""
-    cutoff = (now or timezone.now()) - RETENTION
+@dataclass(frozen=True)
+class Retained:
+    leads: int
+    callers: int
+    contacts: int
+
+    @property
+    def total(self) -> int:
+        return self.leads + self.callers + self.contacts
+
+
+def apply_retention(now: dt.datetime | None = None) -> Retained:
+    """The retention job: anonymise leads whose last contact is more than 3 years old, forget callers whose
+    last contact is as old (:func:`plateau.contacts.privacy.apply_retention`). Idempotent."""
+    now = now or timezone.now()
+    cutoff = now - RETENTION
     with transaction.atomic():
-        n = _anonymise(Lead.objects.filter(last_contact_at__lt=cutoff).exclude(client_name=ERASED))
-        if n:
-            record_audit(action="lead.retention", actor=None, programme=None, anonymised=n, cutoff=cutoff.isoformat())
-    return n
+        leads = _anonymise(Lead.objects.filter(last_contact_at__lt=cutoff).exclude(client_name=ERASED))
+        callers, contacts = contact_privacy.apply_retention(now)
+        done = Retained(leads, callers, contacts)
+        if done.total:
+            record_audit(
+                action="person.retention",
+                actor=None,
+                programme=None,
+                leads=leads,
+                callers=callers,
+                contacts=contacts,
+                cutoff=cutoff.isoformat(),
+            )
+    return done

@@ -27,14 +27,16 @@ from plateau.domain.leads.lifecycle import (
 from plateau.domain.leads.lifecycle import feedback_due as feedback_deadline
 from plateau.errors import InvalidInput, PermissionDenied
 from plateau.tenants.access import has_role
-from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, ProgrammeKind, Role, User
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Programme, ProgrammeKind, Role, User
 from plateau.tenants.services import record_audit
 
-from . import notify
+from . import escalation, notify
+from .access import access_lead
 from .dispatching import choose_provider, settings_for, sla_of
 from .errors import (
     HealthConsentRequired,
     LeadConsentRequired,
+    LeadNotFound,
     LeadStateConflict,
     NotLeadDispatchProgramme,
     NotYourLead,
@@ -182,15 +184,22 @@ def _create_and_send(
     return lead
 
 
-def _dispatch(lead: Lead, *, actor: User | None, now: dt.datetime) -> None:
-    """Send ``lead`` (created, expired or no capacity) to the next provider, or close it as unmet."""
+def _dispatch(lead: Lead, *, actor: User | None, now: dt.datetime, by_staff: bool = False) -> None:
+    """Send ``lead`` (created, expired or no capacity) to the next provider, or close it as unmet.
+
+    ``by_staff``: an advisor re-dispatches by hand (the attempt limit does not apply). Nobody left escalates
+    (a routed work item) only when the system found it; an advisor acting already knows."""
     s = settings_for(lead.programme)
-    outcome = choose_provider(lead, actor=actor, now=now) if lead.attempt < s.max_attempts else None
+    allowed = by_staff or lead.attempt < s.max_attempts
+    outcome = choose_provider(lead, actor=actor, now=now, settings=s) if allowed else None
     if outcome is None or outcome.provider is None:
         if lead.state == State.CREATED:
             lead.state = State.EXPIRED.value  # nobody at all: give up right away (an unmet need)
         _transition(lead, Action.GIVE_UP, actor=actor, now=now, reason="no_provider_left")
         lead.closed_at = now
+        if actor is None:  # found by the system (deadline, provider without capacity): someone must follow up
+            lead.escalated_at = lead.escalated_at or now
+            escalation.queue_work_item(lead, reason="unmet")
         lead.save()
         notify.email_on_commit(
             _("Demande %(id)s : aucun prestataire disponible") % {"id": lead.pk},
@@ -246,6 +255,24 @@ def _check_provider(lead: Lead, actor: User) -> None:
                 actor_providers=list(actor.provider_links.values_list("provider_id", flat=True)),
             )
         raise NotYourLead()
+
+
+def access_lead_to_act(user: User, programme: Programme, lead_id: int, *, via: str) -> Lead:
+    """The lead a provider user may act on; another provider's (or an unknown) lead is refused as not found,
+    and the attempt is logged (``lead.refused_other_provider``) in its own committed write."""
+    try:
+        return access_lead(user, programme, lead_id)
+    except LeadNotFound:
+        with transaction.atomic():
+            AuditEntry.objects.create(
+                action="lead.refused_other_provider",
+                actor=user if user.is_authenticated else None,
+                programme=programme,
+                object_type="Lead",
+                object_id=str(lead_id),
+                data={"via": via},
+            )
+        raise
 
 
 def acknowledge(lead: Lead, *, actor: User, now: dt.datetime | None = None) -> Lead:
@@ -328,6 +355,7 @@ def expire_and_redispatch(lead: Lead, *, now: dt.datetime) -> None:
     previous = lead.provider
     _transition(lead, Action.EXPIRE, actor=None, now=now, reason="call_back_deadline")
     lead.escalated_at = now
+    escalation.queue_work_item(lead, reason="breach")
     lead.save()
     record_audit(action="lead.escalated", actor=None, programme=lead.programme, obj=lead, provider=lead.provider_id)
     notify.email_on_commit(
@@ -337,6 +365,29 @@ def expire_and_redispatch(lead: Lead, *, now: dt.datetime) -> None:
         notify.supervisor_recipients(lead),
     )
     _dispatch(lead, actor=None, now=now)
+
+
+@transaction.atomic
+def redispatch_by_staff(lead: Lead, *, actor: User, now: dt.datetime | None = None) -> Lead:
+    """An advisor or supervisor handling an escalated lead sends it to the next provider now.
+
+    From ``sent``/``acknowledged`` (the current provider has not called back: its attempt expires), from
+    ``expired`` or ``no_capacity``. Refused once the client was called back or the lead is closed."""
+    now = now or timezone.now()
+    lead = _locked(lead)
+    if not has_role(actor, lead.programme, STAFF_ROLES):
+        raise PermissionDenied()
+    if lead.state in (State.SENT, State.ACKNOWLEDGED):
+        _transition(lead, Action.EXPIRE, actor=actor, now=now, reason="redispatched_by_staff")
+    elif lead.state not in (State.EXPIRED, State.NO_CAPACITY):
+        raise LeadStateConflict(
+            _("Cette demande ne peut plus être retransmise (état « %(state)s »).")
+            % {"state": lead.get_state_display()},
+            state=lead.state,
+            action=Action.REDISPATCH.value,
+        )
+    _dispatch(lead, actor=actor, now=now, by_staff=True)
+    return lead
 
 
 @transaction.atomic

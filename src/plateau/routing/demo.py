@@ -23,6 +23,22 @@ QUEUES: dict[
         ("courriers", "Courriers", "letter", "least_occupied", (("", None),), 60, 86400, None),
         ("courriels", "Courriels", "email", "least_occupied", (("", None),), 30, 14400, None),
     ),
+    # The provider-network line: escalated leads (48 h breached, nobody left) are work items of their own queue.
+    "reseaux-prestataires": (
+        ("appels", "Appels", "call", "longest_idle", (("expert>=3", 30), ("", None)), 20, 60, ("callback", "", 600)),
+        ("courriers", "Courriers", "letter", "least_occupied", (("", None),), 60, 86400, None),
+        ("courriels", "Courriels", "email", "least_occupied", (("", None),), 30, 14400, None),
+        (
+            "demandes-escaladees",
+            "Demandes escaladées",
+            "lead",
+            "longest_idle",
+            (("expert>=3", 600), ("", None)),
+            60,
+            3600,
+            None,
+        ),
+    ),
     "teleassistance": (
         ("alertes", "Alertes", "call", "ring_all", (("", None),), 15, 20, ("queue", "appels", 60)),
         ("appels", "Appels", "call", "longest_idle", (("", None),), 20, 60, None),
@@ -67,7 +83,7 @@ def load_routing_demo(programmes: Mapping[str, Programme]) -> dict[str, int]:
                 user=membership.user,
                 defaults={
                     "skills": {"accueil": 3, "expert": 1 + (k * 2) % 5, "handicap": 4 if k % 3 == 0 else 0},
-                    "capacity": {"call": 1, "letter": 3, "email": 3},
+                    "capacity": {"call": 1, "letter": 3, "email": 3, "lead": 1},
                 },
             )
             counts["profiles"] += 1

@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Courrier")
     EMAIL = "email", _("Courriel")
     WEBFORM = "webform", _("Formulaire web")
+    LEAD = "lead", _("Demande escaladée")
 
 
 class Strategy(models.TextChoices):

@@ -26,9 +26,10 @@ from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
 from plateau.geo.access import commune_by_insee, resolve_commune
 from plateau.geo.models import Commune, Department
+from plateau.leads.access import follow_ups_for_contact
 from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
-from plateau.tenants.models import STAFF_ROLES, Programme, Role
+from plateau.tenants.models import STAFF_ROLES, Programme, ProgrammeKind, Role
 
 from ._errors import add_error
 from .forms import DetailsForm, NeedForm, SearchForm, StartContactForm, WrapUpForm
@@ -150,6 +151,9 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "routed": contact.is_open and routing_services.routing_id_of(contact) is not None,
         "title": _("Contact n° %(id)s") % {"id": contact.pk},
         "call_records": call_records_of(contact),
+        "lead_follow_ups": follow_ups_for_contact(request.user, contact)
+        if contact.programme.kind == ProgrammeKind.LEAD_DISPATCH
+        else [],
     }
     return render(request, "web/contact.html", context)
 

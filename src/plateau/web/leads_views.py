@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,16 +18,17 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from plateau.contacts.access import access_contact_for_change
-from plateau.directory.models import AbsencePeriod
+from plateau.directory.models import AbsencePeriod, Provider
 from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
 from plateau.leads import coverage as gaps_report
-from plateau.leads import feedback, services
+from plateau.leads import feedback, integrations, services
 from plateau.leads.access import access_lead, leads_for_provider_user, leads_for_staff, own_providers
 from plateau.leads.errors import LeadNotFound, SurveyAlreadyAnswered
-from plateau.leads.models import LeadProposal, Survey
+from plateau.leads.models import LeadProposal, ProviderApiToken, Survey, WebhookEndpoint
+from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
-from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Role
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Programme, Role, User
 
 from ._errors import add_error
 
@@ -137,18 +137,8 @@ def portal(request: HttpRequest, slug: str) -> HttpResponse:
 def portal_lead(request: HttpRequest, slug: str, lead_id: int) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, [Role.PROVIDER_USER])
     try:
-        lead = access_lead(request.user, programme, lead_id)
+        lead = services.access_lead_to_act(request.user, programme, lead_id, via="portal")  # type: ignore[arg-type]
     except LeadNotFound:
-        # Another provider's lead: refused, and the attempt is logged.
-        with transaction.atomic():
-            AuditEntry.objects.create(
-                action="lead.refused_other_provider",
-                actor=request.user,  # type: ignore[misc]
-                programme=programme,
-                object_type="Lead",
-                object_id=str(lead_id),
-                data={"via": "portal"},
-            )
         raise Http404(_("Demande introuvable.")) from None
     form = OutcomeForm(request.POST or None)
     if request.method == "POST":
@@ -176,13 +166,18 @@ def portal_lead(request: HttpRequest, slug: str, lead_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def availability(request: HttpRequest, slug: str) -> HttpResponse:
+def _own_provider(request: HttpRequest, slug: str) -> tuple[Programme, Provider]:
     programme = access_programme_by_slug(request.user, slug, [Role.PROVIDER_USER])
     provider = own_providers(request.user, programme).first()
     if provider is None:
         raise Http404
+    return programme, provider
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability(request: HttpRequest, slug: str) -> HttpResponse:
+    programme, provider = _own_provider(request, slug)
     form = AvailabilityForm(
         request.POST or None,
         initial={
@@ -215,6 +210,76 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+class WebhookForm(forms.Form):
+    url = forms.URLField(label=_l("Adresse de votre système (https://…)"), max_length=200, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        label=_l("Événements (aucun coché : tous)"),
+        choices=[(e, e) for e in integrations.WEBHOOK_EVENTS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_l("Nom du jeton (votre logiciel)"), max_length=100)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def integration(request: HttpRequest, slug: str) -> HttpResponse:
+    """The provider's systems: webhook endpoints (secret shown once) and API tokens (shown once, revocable)."""
+    programme, provider = _own_provider(request, slug)
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    action = request.POST.get("action", "")
+    hook_form = WebhookForm(request.POST if action == "webhook" else None)
+    token_form = TokenForm(request.POST if action == "token" else None)
+    shown: dict[str, str] = {}
+    try:
+        if action == "webhook" and hook_form.is_valid():
+            created = integrations.register_webhook(
+                provider,
+                actor=user,
+                url=hook_form.cleaned_data["url"],
+                events=hook_form.cleaned_data["events"],
+            )
+            shown = {"kind": "webhook", "secret": created.secret}
+            hook_form = WebhookForm()
+        elif action == "token" and token_form.is_valid():
+            created = integrations.create_api_token(provider, actor=user, name=token_form.cleaned_data["name"])
+            shown = {"kind": "token", "secret": created.secret}
+            token_form = TokenForm()
+        elif action == "remove_webhook":
+            endpoint = WebhookEndpoint.objects.filter(provider=provider, pk=request.POST.get("id") or 0).first()
+            if endpoint is None:
+                raise Http404
+            integrations.remove_webhook(endpoint, actor=user)
+            messages.success(request, _("Webhook supprimé."))
+            return redirect(reverse("leads:integration", args=[slug]))
+        elif action == "revoke_token":
+            token = ProviderApiToken.objects.filter(provider=provider, pk=request.POST.get("id") or 0).first()
+            if token is None:
+                raise Http404
+            integrations.revoke_api_token(token, actor=user)
+            messages.success(request, _("Jeton révoqué : il ne permet plus aucun appel."))
+            return redirect(reverse("leads:integration", args=[slug]))
+    except (PlateauError, DomainError) as exc:
+        add_error(hook_form if action == "webhook" else token_form, exc)
+    return render(
+        request,
+        "web/leads/integration.html",
+        {
+            "programme": programme,
+            "provider": provider,
+            "hook_form": hook_form,
+            "token_form": token_form,
+            "shown": shown,
+            "webhooks": WebhookEndpoint.objects.filter(provider=provider, is_active=True).order_by("pk"),
+            "tokens": ProviderApiToken.objects.filter(provider=provider).order_by("-created_at"),
+            "title": _("Connexion de votre logiciel"),
+        },
+    )
+
+
 @login_required
 def supervision(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
@@ -243,6 +308,49 @@ def lead_detail(request: HttpRequest, slug: str, lead_id: int) -> HttpResponse:
         request,
         "web/leads/lead_detail.html",
         {"programme": programme, "lead": lead, "proposals": proposals, "history": history, "title": str(lead)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_item(request: HttpRequest, slug: str, lead_id: int) -> HttpResponse:
+    """An escalated lead offered on the desk: who the client is, what happened, re-dispatch, done."""
+    programme = access_programme_by_slug(request.user, slug, [Role.ADVISOR, *SUPERVISING_ROLES])
+    lead = access_lead(request.user, programme, lead_id)
+    if request.method == "POST" and request.POST.get("action") == "redispatch":
+        try:
+            lead = services.redispatch_by_staff(lead, actor=request.user)  # type: ignore[arg-type]
+        except (PlateauError, DomainError) as exc:
+            messages.error(request, str(exc.message))
+        else:
+            if lead.provider is not None and lead.state == "sent":
+                messages.success(request, _("Demande retransmise à %(p)s.") % {"p": lead.provider.display_name})
+            else:
+                messages.warning(request, _("Aucun autre prestataire disponible : la demande est close."))
+        return redirect(reverse("leads:work_item", args=[slug, lead.pk]))
+    if request.method == "POST" and request.POST.get("action") == "done" and lead.work_item_id:
+        # The escalated lead was the routed work item: finishing it frees the advisor in the router.
+        try:
+            routing_services.finish_routed_work(lead.work_item_id, request.user.get_username())
+        except PlateauError as exc:
+            messages.error(request, str(exc.message))
+            return redirect(reverse("leads:work_item", args=[slug, lead.pk]))
+        return redirect(reverse("web:desk", args=[slug]))
+    tried = LeadProposal.objects.filter(lead=lead, chosen=True).select_related("provider").order_by("attempt")
+    history = AuditEntry.objects.filter(programme=programme, object_type="Lead", object_id=str(lead.pk)).order_by(
+        "at", "id"
+    )
+    return render(
+        request,
+        "web/leads/work_item.html",
+        {
+            "programme": programme,
+            "lead": lead,
+            "tried": tried,
+            "history": history,
+            "can_redispatch": lead.state in ("sent", "acknowledged", "expired", "no_capacity"),
+            "title": _("Demande escaladée n° %(id)s") % {"id": lead.pk},
+        },
     )
 
 

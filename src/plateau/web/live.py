@@ -98,6 +98,9 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
     decisions = _send(request, events[action])
     if decisions is None or action != "accept":
         return redirect(desk_url)
+    if p.get("channel") == "lead" and p.get("lead", "").isdigit():
+        # An escalated lead: open it (call the client, re-dispatch); no new contact is started.
+        return redirect(reverse("leads:work_item", args=[slug, int(p["lead"])]))
     # The offer is ours: open the contact in the existing flow (identification, need, search, wrap-up).
     answered = next((d for d in decisions if d["type"] == "ContactAnswered"), None)
     if answered is None:

@@ -29,7 +29,7 @@ from plateau.services.router import runtime
 from plateau.services.router.client import RouterClient
 from plateau.tenants.models import User
 from tests.routing.builders import demo_programmes
-from tests.web.conftest import free_port, wait_for_status
+from tests.web.server import free_port, wait_for_status
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ADVISOR = "conseiller2.sap"

@@ -14,7 +14,7 @@ from enum import StrEnum
 from plateau.domain.routing.errors import InvalidConfiguration, UnknownQueue, UnknownSkill
 
 MAX_LEVEL = 5
-CHANNELS = ("call", "letter", "email", "webform")
+CHANNELS = ("call", "letter", "email", "webform", "lead")  # lead: an escalated forwarded request
 
 
 class Strategy(StrEnum):

@@ -6,100 +6,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenants', '0001_initial'),
+        ("tenants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Queue',
+            name="Queue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('channel', models.CharField(choices=[('call', 'Appel'), ('letter', 'Courrier'), ('email', 'Courriel'), ('webform', 'Formulaire web')], default='call', max_length=16, verbose_name='canal')),
-                ('strategy', models.CharField(choices=[('longest_idle', 'Inactif depuis le plus longtemps'), ('least_occupied', 'Le moins occupé'), ('round_robin', 'Tour de rôle'), ('skills_weighted', 'Pondéré par les compétences'), ('ring_all', 'Sonnerie générale')], default='longest_idle', max_length=20, verbose_name='stratégie')),
-                ('priority_aging', models.FloatField(default=1.0, verbose_name="gain de priorité par seconde d'attente")),
-                ('wrap_up_s', models.PositiveIntegerField(default=30, verbose_name='durée de clôture (s)')),
-                ('offer_timeout_s', models.PositiveIntegerField(default=20, verbose_name='délai de réponse à une offre (s)')),
-                ('max_no_answer', models.PositiveIntegerField(default=3, verbose_name='offres sans réponse avant pause automatique')),
-                ('default_handle_s', models.PositiveIntegerField(default=300, verbose_name='durée de traitement par défaut (s)')),
-                ('service_level_s', models.PositiveIntegerField(default=60, verbose_name='seuil du niveau de service (s)')),
-                ('overflow_kind', models.CharField(blank=True, choices=[('', 'Aucun'), ('queue', 'Autre file'), ('external', 'Numéro externe'), ('callback', 'Proposition de rappel'), ('voicemail', 'Messagerie')], default='', max_length=16, verbose_name='débordement')),
-                ('overflow_destination', models.CharField(blank=True, help_text="Code d'une file du programme, ou numéro externe.", max_length=80, verbose_name='destination du débordement')),
-                ('overflow_after_s', models.PositiveIntegerField(blank=True, null=True, verbose_name='débordement après (s)')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenants.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("call", "Appel"),
+                            ("letter", "Courrier"),
+                            ("email", "Courriel"),
+                            ("webform", "Formulaire web"),
+                        ],
+                        default="call",
+                        max_length=16,
+                        verbose_name="canal",
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.CharField(
+                        choices=[
+                            ("longest_idle", "Inactif depuis le plus longtemps"),
+                            ("least_occupied", "Le moins occupé"),
+                            ("round_robin", "Tour de rôle"),
+                            ("skills_weighted", "Pondéré par les compétences"),
+                            ("ring_all", "Sonnerie générale"),
+                        ],
+                        default="longest_idle",
+                        max_length=20,
+                        verbose_name="stratégie",
+                    ),
+                ),
+                (
+                    "priority_aging",
+                    models.FloatField(default=1.0, verbose_name="gain de priorité par seconde d'attente"),
+                ),
+                ("wrap_up_s", models.PositiveIntegerField(default=30, verbose_name="durée de clôture (s)")),
+                (
+                    "offer_timeout_s",
+                    models.PositiveIntegerField(default=20, verbose_name="délai de réponse à une offre (s)"),
+                ),
+                (
+                    "max_no_answer",
+                    models.PositiveIntegerField(default=3, verbose_name="offres sans réponse avant pause automatique"),
+                ),
+                (
+                    "default_handle_s",
+                    models.PositiveIntegerField(default=300, verbose_name="durée de traitement par défaut (s)"),
+                ),
+                (
+                    "service_level_s",
+                    models.PositiveIntegerField(default=60, verbose_name="seuil du niveau de service (s)"),
+                ),
+                (
+                    "overflow_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Aucun"),
+                            ("queue", "Autre file"),
+                            ("external", "Numéro externe"),
+                            ("callback", "Proposition de rappel"),
+                            ("voicemail", "Messagerie"),
+                        ],
+                        default="",
+                        max_length=16,
+                        verbose_name="débordement",
+                    ),
+                ),
+                (
+                    "overflow_destination",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code d'une file du programme, ou numéro externe.",
+                        max_length=80,
+                        verbose_name="destination du débordement",
+                    ),
+                ),
+                (
+                    "overflow_after_s",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="débordement après (s)"),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenants.programme"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "file d'attente",
-                'verbose_name_plural': "files d'attente",
-                'ordering': ['programme', 'code'],
+                "verbose_name": "file d'attente",
+                "verbose_name_plural": "files d'attente",
+                "ordering": ["programme", "code"],
             },
         ),
         migrations.CreateModel(
-            name='QueueTarget',
+            name="QueueTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=1, verbose_name='ordre')),
-                ('requires', models.CharField(blank=True, help_text='Par exemple « fr>=3 & handicap ».', max_length=200, verbose_name='compétences requises')),
-                ('needs_min_level', models.PositiveIntegerField(default=1, verbose_name='niveau minimal sur les besoins du contact')),
-                ('timeout_s', models.PositiveIntegerField(blank=True, null=True, verbose_name='élargir après (s)')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='routing.queue')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveIntegerField(default=1, verbose_name="ordre")),
+                (
+                    "requires",
+                    models.CharField(
+                        blank=True,
+                        help_text="Par exemple « fr>=3 & handicap ».",
+                        max_length=200,
+                        verbose_name="compétences requises",
+                    ),
+                ),
+                (
+                    "needs_min_level",
+                    models.PositiveIntegerField(default=1, verbose_name="niveau minimal sur les besoins du contact"),
+                ),
+                ("timeout_s", models.PositiveIntegerField(blank=True, null=True, verbose_name="élargir après (s)")),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="targets", to="routing.queue"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cible',
-                'ordering': ['queue', 'order'],
+                "verbose_name": "cible",
+                "ordering": ["queue", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenants.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenants.programme"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compétence',
+                "verbose_name": "compétence",
             },
         ),
         migrations.CreateModel(
-            name='AdvisorProfile',
+            name="AdvisorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('skills', models.JSONField(blank=True, default=dict, help_text='{"fr": 3, "handicap": 5}', verbose_name='compétences')),
-                ('capacity', models.JSONField(blank=True, default=dict, help_text='{"call": 1, "letter": 3}', verbose_name='capacité par canal')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenants.programme')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing_profiles', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "skills",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='{"fr": 3, "handicap": 5}', verbose_name="compétences"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='{"call": 1, "letter": 3}',
+                        verbose_name="capacité par canal",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenants.programme"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routing_profiles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profil de routage',
-                'constraints': [models.UniqueConstraint(fields=('programme', 'user'), name='routing_profile_unique')],
+                "verbose_name": "profil de routage",
+                "constraints": [models.UniqueConstraint(fields=("programme", "user"), name="routing_profile_unique")],
             },
         ),
         migrations.CreateModel(
-            name='PauseReason',
+            name="PauseReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenants.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenants.programme"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'motif de pause',
-                'constraints': [models.UniqueConstraint(fields=('programme', 'code'), name='routing_pause_unique')],
+                "verbose_name": "motif de pause",
+                "constraints": [models.UniqueConstraint(fields=("programme", "code"), name="routing_pause_unique")],
             },
         ),
         migrations.AddConstraint(
-            model_name='queue',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='routing_queue_unique'),
+            model_name="queue",
+            constraint=models.UniqueConstraint(fields=("programme", "code"), name="routing_queue_unique"),
         ),
         migrations.AddConstraint(
-            model_name='skill',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='routing_skill_unique'),
+            model_name="skill",
+            constraint=models.UniqueConstraint(fields=("programme", "code"), name="routing_skill_unique"),
         ),
     ]

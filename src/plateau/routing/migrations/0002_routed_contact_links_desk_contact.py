@@ -5,22 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_seed_wrap_up_codes'),
-        ('routing', '0001_initial'),
+        ("contacts", "0002_seed_wrap_up_codes"),
+        ("routing", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoutedContact',
+            name="RoutedContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('routing_id', models.CharField(max_length=80, unique=True, verbose_name='identifiant de distribution')),
-                ('contact', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='routed', to='contacts.contact')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "routing_id",
+                    models.CharField(max_length=80, unique=True, verbose_name="identifiant de distribution"),
+                ),
+                (
+                    "contact",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="routed", to="contacts.contact"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact distribué',
+                "verbose_name": "contact distribué",
             },
         ),
     ]

@@ -1,5 +1,6 @@
-"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries,
-retention of call recordings).
+"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries, routed
+work items of escalated leads) and, hourly, the retention of personal data (leads, callers and contacts) and
+of call recordings (each programme's own retention).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -8,23 +9,48 @@ The deadlines are database rows, so the sweep is idempotent and survives restart
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 _started: list[threading.Thread] = []
+RETENTION_EVERY = dt.timedelta(hours=1)
+_last_retention: list[dt.datetime] = []
 
 
-def sweep_once() -> None:
+@dataclass(frozen=True)
+class Swept:
+    deadlines: Any
+    webhooks: tuple[int, int]
+    escalations_routed: int
+    retention: Any | None  # None when it was not due
+    recordings_purged: int = 0
+
+
+def sweep_once(now: dt.datetime | None = None) -> Swept:
+    """One tick: deadlines, webhook deliveries, pending work items, and the retention job once an hour
+    (``now``: the controllable clock of tests; the current time otherwise)."""
+    from django.utils import timezone
+
     from plateau.calls.services import purge_recordings
+    from plateau.leads.escalation import route_pending
+    from plateau.leads.privacy import apply_retention
     from plateau.leads.sla import sweep_deadlines
     from plateau.leads.webhooks import deliver_due
 
-    report = sweep_deadlines()
-    delivered = deliver_due()
-    purged = purge_recordings()  # call recordings past their programme's retention (CNIL)
-    log.debug("sweep: %s, webhooks %s, recordings purged %s", report, delivered, purged)
+    now = now or timezone.now()
+    retention, recordings = None, 0
+    if not _last_retention or now - _last_retention[-1] >= RETENTION_EVERY or now < _last_retention[-1]:
+        retention = apply_retention(now)
+        recordings = purge_recordings(now)  # call recordings past their programme's retention (CNIL)
+        _last_retention[:] = [now]
+    swept = Swept(sweep_deadlines(now), deliver_due(now), route_pending(now), retention, recordings)
+    log.debug("sweep: %s", swept)
+    return swept
 
 
 def _loop(stop: threading.Event, interval_s: float) -> None:

@@ -1,5 +1,6 @@
-"""``plateau manage leads_worker [--once] [--interval 30]``: sweep lead deadlines, deliver due webhooks and
-apply the 3-year retention, in a loop (a worker process) or once (from cron / the integrator's scheduler)."""
+"""``plateau manage leads_worker [--once] [--interval 30]``: one scheduler tick (lead deadlines, webhooks,
+work items of escalated leads, hourly retention of personal data) in a loop (a worker process) or once (cron).
+"""
 
 from __future__ import annotations
 
@@ -8,30 +9,25 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from plateau.leads.privacy import apply_retention
-from plateau.leads.sla import sweep_deadlines
-from plateau.leads.webhooks import deliver_due
+from plateau.services.scheduler import sweep_once
 
 
 class Command(BaseCommand):
-    help = "Échéances des demandes transmises, webhooks et durée de conservation."
+    help = "Échéances des demandes transmises, webhooks, demandes escaladées et durée de conservation."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true")
         parser.add_argument("--interval", type=float, default=30.0)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        last_retention = 0.0
         while True:
-            report = sweep_deadlines()
-            delivered, failed = deliver_due()
-            anonymised = 0
-            if time.monotonic() - last_retention > 3600 or opts["once"]:
-                anonymised, last_retention = apply_retention(), time.monotonic()
+            swept = sweep_once()
+            report, (delivered, failed) = swept.deadlines, swept.webhooks
+            anonymised = swept.retention.total if swept.retention is not None else 0
             self.stdout.write(
                 f"échéances {report.handled} (relances {report.reminders}, dépassements {report.breaches}, "
                 f"enquêtes {report.feedback}) · webhooks {delivered} envoyés / {failed} en échec · "
-                f"anonymisées {anonymised}"
+                f"escaladées distribuées {swept.escalations_routed} · anonymisées {anonymised}"
             )
             if opts["once"]:
                 return
