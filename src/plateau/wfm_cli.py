@@ -20,6 +20,7 @@ from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import WfmError
 from plateau.domain.wfm.forecast import backtest, bin_arrivals, forecast_days
+from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 
 if TYPE_CHECKING:
@@ -156,6 +157,9 @@ def cmd_staff(ns: argparse.Namespace) -> None:
         ra = erlang_a(n, rate, ns.aht, ns.patience, ns.answer_time)
         metrics = {"load_erl": ra.load, "agents": n, "sl_offered": ra.sl_offered, "p_abandon": ra.p_abandon}
         metrics |= {"asa_s": ra.asa, "occupancy": ra.occupancy}
+    shrinkage = Shrinkage(ns.breaks, ns.absence, ns.training)
+    if shrinkage.total:
+        metrics["heads"] = shrinkage.heads(n)
     rows: list[Row] = [
         {"interval": i, "calls": float(calls[i]), **{k: v[i].item() for k, v in metrics.items()}}
         for i in range(len(calls))
@@ -163,6 +167,12 @@ def cmd_staff(ns: argparse.Namespace) -> None:
     _emit(rows, ns.csv)
     if not ns.csv or ns.csv != "-":
         print(f"total agent-intervals: {int(np.sum(n))}  peak: {int(np.max(n, initial=0))}")
+        if shrinkage.total:
+            heads = metrics["heads"]
+            print(
+                f"to schedule with {100 * shrinkage.total:g} % shrinkage: {int(np.sum(heads))} agent-intervals  "
+                f"peak: {int(np.max(heads, initial=0))}"
+            )
 
 
 def _pattern(spec: str) -> ShiftPattern:
@@ -180,6 +190,8 @@ def cmd_schedule(ns: argparse.Namespace) -> None:
     from plateau.domain.wfm.schedule import default_patterns, schedule_shifts
 
     required = np.array([float(v) for v in _read_column(ns.required, ["agents", "required", "besoin"])])
+    # The patterns place the breaks: absence and training only (see plateau.domain.wfm.shrinkage).
+    required = Shrinkage(absence=ns.absence, training=ns.training).heads(required).astype(float)
     patterns = (
         [_pattern(p) for p in ns.pattern] if ns.pattern else default_patterns(ns.interval_minutes, 7 * 60, 22 * 60)
     )
@@ -323,6 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--answer-time", type=float, default=20.0, help="service-level threshold T, seconds")
         p.add_argument("--csv", help="write a CSV to this path ('-' for stdout)")
 
+    def shrink(p: argparse.ArgumentParser, *, breaks: bool) -> None:
+        if breaks:
+            p.add_argument("--breaks", type=float, default=0.0, help="shrinkage: share of time on breaks (0.1)")
+        p.add_argument("--absence", type=float, default=0.0, help="shrinkage: share of time absent (0.08)")
+        p.add_argument("--training", type=float, default=0.0, help="shrinkage: share in training/meetings")
+
     ec = sub.add_parser("erlang-c", help="Erlang C metrics for a range of agents")
     common(ec)
     ec.add_argument("--calls", type=float, required=True, help="calls per interval")
@@ -347,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--max-abandon", type=float, help="maximum abandonment rate, fraction (Erlang A)")
     st.add_argument("--max-occupancy", type=float, help="maximum occupancy, fraction")
     st.add_argument("--sl-definition", choices=["offered", "answered", "handled"], default="offered")
+    shrink(st, breaks=True)
     st.set_defaults(func=cmd_staff)
 
     sc = sub.add_parser("schedule", help="shift schedule covering a staffing curve (OR-Tools CP-SAT)")
@@ -357,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--time-limit", type=float, default=10.0, help="solver time limit, seconds")
     sc.add_argument("--workers", type=int, default=2)
     sc.add_argument("--csv", help="write the per-interval table as CSV ('-' for stdout)")
+    shrink(sc, breaks=False)
     sc.set_defaults(func=cmd_schedule)
 
     si = sub.add_parser("simulate", help="simulate days through the real routing engine (replications, CIs)")

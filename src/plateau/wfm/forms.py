@@ -47,6 +47,15 @@ class TrafficForm(DsfrBaseForm):
     service_level = forms.FloatField(label=_("Objectif de service (%)"), min_value=1, max_value=99.9, initial=80)
     answer_time = forms.FloatField(label=_("Décroché en moins de (s)"), min_value=0, initial=20)
     patience = forms.FloatField(label=_("Patience moyenne des appelants (s)"), min_value=1, initial=120)
+    shrink_breaks = forms.FloatField(
+        label=_("Pauses (% du temps planifié)"), required=False, min_value=0, max_value=99, initial=0
+    )
+    shrink_absence = forms.FloatField(
+        label=_("Absences (% du temps planifié)"), required=False, min_value=0, max_value=99, initial=0
+    )
+    shrink_training = forms.FloatField(
+        label=_("Formation et réunions (% du temps planifié)"), required=False, min_value=0, max_value=99, initial=0
+    )
 
     def clean_volumes(self) -> list[float]:
         text = self.cleaned_data.get("volumes") or ""
@@ -67,6 +76,9 @@ class TrafficForm(DsfrBaseForm):
         opening, minutes = data.get("opening"), data.get("interval_minutes")
         if isinstance(opening, dt.time) and isinstance(minutes, int) and (opening.hour * 60 + opening.minute) % minutes:
             self.add_error("opening", _("Le début doit tomber sur un début d'intervalle."))
+        shares = [data.get(f"shrink_{k}") or 0.0 for k in ("breaks", "absence", "training")]
+        if sum(shares) >= 100:
+            raise forms.ValidationError(_("Pauses, absences et formation ensemble doivent rester sous 100 %."))
         return data
 
 

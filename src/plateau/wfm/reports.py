@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
+from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 from plateau.services.wfm_simulation import simulate
@@ -50,6 +51,7 @@ class Traffic:
     service_level: float  # fraction
     answer_time: float
     patience: float
+    shrinkage: Shrinkage = Shrinkage()
 
     @property
     def rate(self) -> np.typing.NDArray[np.float64]:
@@ -88,8 +90,10 @@ def staffing(t: Traffic) -> Table:
             ("abandon_a", _("Abandons Erlang A")),
             ("asa_a", _("Attente moy. A (s)")),
             ("occupancy_a", _("Occupation A")),
+            ("heads_a", _("À planifier (A, pertes comprises)")),
         ]
     )
+    heads = t.shrinkage.heads(n_a)
     for i, label in enumerate(t.labels()):
         table.rows.append(
             {
@@ -104,12 +108,30 @@ def staffing(t: Traffic) -> Table:
                 "abandon_a": float(ea.p_abandon[i]),
                 "asa_a": float(ea.asa[i]),
                 "occupancy_a": float(ea.occupancy[i]),
+                "heads_a": int(heads[i]),
+            }
+        )
+    curves = {_("Erlang C"): n_c.tolist(), _("Erlang A"): n_a.tolist()}
+    if t.shrinkage.total > 0:
+        curves[_("À planifier (Erlang A + pertes)")] = heads.tolist()
+        table.notes.append(
+            _(
+                "Pertes : pauses %(b)g %%, absences %(a)g %%, formation %(f)g %% ; à planifier = ⌈ besoin / "
+                "(1 − %(t)g %%) ⌉ : %(h)d intervalles-conseillers (pic %(p)d)."
+            )
+            % {
+                "b": 100 * t.shrinkage.breaks,
+                "a": 100 * t.shrinkage.absence,
+                "f": 100 * t.shrinkage.training,
+                "t": 100 * t.shrinkage.total,
+                "h": int(heads.sum()),
+                "p": int(heads.max(initial=0)),
             }
         )
     table.charts.append(
         plots.curves(
             t.labels(),
-            {_("Erlang C"): n_c.tolist(), _("Erlang A"): n_a.tolist()},
+            curves,
             title=_("Conseillers nécessaires par intervalle"),
             ylabel=_("conseillers"),
         )
@@ -209,7 +231,8 @@ def schedule(t: Traffic, advisors: int | None, time_limit_s: float = 5.0) -> Tab
     """A one-day CP-SAT shift schedule covering the Erlang A curve, with residual under/over-staffing."""
     from plateau.domain.wfm.schedule import default_patterns, schedule_shifts  # OR-Tools: slow import
 
-    need = t.erlang_a_staffing()
+    # Breaks are placed by the shift patterns: only absence and training enlarge the need here.
+    need = t.shrinkage.without_breaks().heads(t.erlang_a_staffing())
     per_day = 1440 // t.interval_minutes
     first = (t.opening.hour * 60 + t.opening.minute) // t.interval_minutes
     required = np.zeros(per_day)
@@ -222,7 +245,7 @@ def schedule(t: Traffic, advisors: int | None, time_limit_s: float = 5.0) -> Tab
     table = Table(
         [
             ("time", _("Heure")),
-            ("required", _("Besoin (Erlang A)")),
+            ("required", _("Besoin (Erlang A + absences et formation)")),
             ("scheduled", _("Planifiés")),
             ("under", _("Manque")),
             ("over", _("Surplus")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plateau.domain.errors import DomainError
 from plateau.domain.wfm.errors import InvalidParameter
+from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
 from plateau.wfm.forms import ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
@@ -66,6 +67,7 @@ def _traffic(form: TrafficForm, programme: Programme) -> tuple[reports.Traffic, 
         data["service_level"] / 100.0,
         data["answer_time"],
         data["patience"],
+        Shrinkage(*((data.get(f"shrink_{k}") or 0.0) / 100.0 for k in ("breaks", "absence", "training"))),
     )
     return traffic, notes
 
