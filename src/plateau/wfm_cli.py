@@ -19,12 +19,13 @@ import numpy as np
 from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import WfmError
-from plateau.domain.wfm.forecast import backtest, bin_arrivals, forecast_days
+from plateau.domain.wfm.forecast import CALENDARS, backtest, bin_arrivals, forecast_days, holidays_between, profiles
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 
 if TYPE_CHECKING:
     from plateau.domain.wfm.schedule import ShiftPattern
+    from plateau.wfm.access import ProgrammeForecast
 
 Row = dict[str, object]
 
@@ -223,18 +224,28 @@ def cmd_schedule(ns: argparse.Namespace) -> None:
         print(f"  day {day}  {name}: {count}")
 
 
-def _programme_history(slug: str, interval_minutes: int, weeks: int, until: date) -> dict[date, np.ndarray]:
-    """Arrivals of a programme's inbound calls from the database (needs Django; the only such sub-command)."""
+def _programme_forecast(ns: argparse.Namespace, targets: list[date], special: dict[date, str]) -> ProgrammeForecast:
+    """A programme's forecast from the database: routing journal or contacts (needs Django; the only such case)."""
     from plateau.cli import _setup_django
 
     _setup_django()
     from plateau.tenants.models import Programme
-    from plateau.wfm.access import arrival_history
+    from plateau.wfm.access import forecast_programme
 
-    programme = Programme.objects.filter(slug=slug).first()
+    programme = Programme.objects.filter(slug=ns.programme).first()
     if programme is None:
-        raise ValueError(f"programme inconnu « {slug} »")
-    return arrival_history(programme, interval_minutes=interval_minutes, weeks=weeks, until=until)
+        raise ValueError(f"programme inconnu « {ns.programme} »")
+    return forecast_programme(
+        programme,
+        targets,
+        interval_minutes=ns.interval_minutes,
+        weeks=ns.weeks,
+        special_days=special,
+        source=ns.source,
+        queue=ns.queue,
+        calendar=ns.calendar,
+        backtest_weeks=ns.backtest_weeks,
+    )
 
 
 def cmd_forecast(ns: argparse.Namespace) -> None:
@@ -243,22 +254,49 @@ def cmd_forecast(ns: argparse.Namespace) -> None:
         day, label = spec.split("=", 1)
         special[date.fromisoformat(day)] = label
     targets = [date.fromisoformat(d) for d in ns.dates.split(",")]
+    check = None
     if ns.programme:
-        weeks = ns.weeks + ns.backtest_weeks + 1
-        history = _programme_history(ns.programme, ns.interval_minutes, weeks, min(targets))
+        made = _programme_forecast(ns, targets, special)
+        history, predicted, check, special = made.history, made.forecast, made.backtest, made.special_days
+        source = f"programme {ns.programme}, {made.source}"
     else:
         stamps = [datetime.fromisoformat(v) for v in _read_column(ns.arrivals, ["timestamp", "arrived_at", "date"])]
         history = bin_arrivals(stamps, ns.interval_minutes)
-    predicted = forecast_days(history, targets, weeks=ns.weeks, decay=ns.decay, special_days=special)
+        if history:
+            special = holidays_between(min(history), max(targets), ns.calendar) | special
+        predicted = forecast_days(history, targets, weeks=ns.weeks, decay=ns.decay, special_days=special)
+        if ns.backtest_weeks:
+            check = backtest(
+                history, test_weeks=ns.backtest_weeks, weeks=ns.weeks, decay=ns.decay, special_days=special
+            )
+        source = ns.arrivals
     rows: list[Row] = []
     for d in targets:
         for i, value in enumerate(predicted[d]):
             minute = i * ns.interval_minutes
             rows.append({"date": d.isoformat(), "time": f"{minute // 60:02d}:{minute % 60:02d}", "calls": float(value)})
     _emit([r for r in rows if float(str(r["calls"])) > 0] or rows, ns.csv)
-    if ns.backtest_weeks:
-        bt = backtest(history, test_weeks=ns.backtest_weeks, weeks=ns.weeks, decay=ns.decay, special_days=special)
-        print(f"backtest WAPE over {len(bt.weekly_wape)} weeks: {bt.wape:.3f}  weekly: {bt.weekly_wape}")
+    if ns.csv == "-":
+        return
+    shape = profiles(history, special_days=special)
+    print(f"history: {len(history)} days from {source}; {sum(1 for d in history if d in special)} special days")
+    print(
+        "weekly profile (mean calls, share of the week): "
+        + "  ".join(
+            f"{name} {shape.weekly[k]:.1f} ({100 * shape.weekly_share[k]:.1f} %)"
+            for k, name in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))
+            if not np.isnan(shape.weekly[k])
+        )
+    )
+    for d in targets:
+        label = special.get(d)
+        print(
+            f"{d.isoformat()}: {float(np.sum(predicted[d])):.1f} calls" + (f" (special day: {label})" if label else "")
+        )
+    if check is not None:
+        print(f"backtest WAPE over {len(check.weekly_wape)} weeks: {check.wape:.3f}  weekly: {check.weekly_wape}")
+    elif ns.backtest_weeks:
+        print("backtest: history too short")
 
 
 def _per_interval(spec: str, count: int) -> list[float]:
@@ -401,13 +439,16 @@ def build_parser() -> argparse.ArgumentParser:
     fc = sub.add_parser("forecast", help="calls per interval for future dates from arrival timestamps")
     source = fc.add_mutually_exclusive_group(required=True)
     source.add_argument("--arrivals", help="CSV with a 'timestamp' column (ISO 8601, local time)")
-    source.add_argument("--programme", help="slug of a programme: its inbound calls in the database (Django)")
+    source.add_argument("--programme", help="slug of a programme: its routing journal or contacts (Django)")
     fc.add_argument("--dates", required=True, help="comma-separated ISO dates to forecast")
     fc.add_argument("--interval-minutes", type=int, default=30)
     fc.add_argument("--weeks", type=int, default=6)
     fc.add_argument("--decay", type=float, default=0.7)
     fc.add_argument("--special", action="append", help="YYYY-MM-DD=label (bank holiday, launch...)")
-    fc.add_argument("--backtest-weeks", type=int, default=0, help="also report a WAPE backtest")
+    fc.add_argument("--backtest-weeks", type=int, default=1, help="weeks of WAPE backtest (0: none)")
+    fc.add_argument("--source", choices=["auto", "journal", "contacts"], default="auto", help="with --programme")
+    fc.add_argument("--queue", help="with --programme and the journal: one queue code")
+    fc.add_argument("--calendar", choices=CALENDARS, default="france", help="public holidays as special days")
     fc.add_argument("--csv", help="write a CSV ('-' for stdout)")
     fc.set_defaults(func=cmd_forecast)
     return parser

@@ -108,3 +108,34 @@ class WhatIfForm(DsfrBaseForm):
     answer_time = forms.FloatField(label=_("Décroché en moins de (s)"), min_value=0, initial=20)
     max_lost = forms.FloatField(label=_("Appels perdus au plus (%)"), min_value=0.01, max_value=99, initial=2)
     simulate = forms.BooleanField(label=_("Vérifier par une simulation (3 journées)"), required=False)
+
+
+class ForecastForm(DsfrBaseForm):
+    """A day to forecast from the programme's own history (routing journal or contacts)."""
+
+    day = forms.DateField(label=_("Jour à prévoir"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.ChoiceField(
+        label=_("Historique"),
+        choices=[
+            ("auto", _("Journal de routage s'il contient des appels, sinon contacts")),
+            ("journal", _("Journal de routage (appels entrés en file)")),
+            ("contacts", _("Contacts enregistrés")),
+        ],
+        initial="auto",
+    )
+    queue = forms.SlugField(
+        label=_("File (code)"), required=False, help_text=_("Vide : toutes les files d'appels du programme.")
+    )
+    interval_minutes = forms.TypedChoiceField(
+        label=_("Durée d'un intervalle"),
+        choices=[(15, "15 min"), (30, "30 min"), (60, "60 min")],
+        coerce=int,
+        initial=30,
+    )
+    weeks = forms.IntegerField(label=_("Semaines de référence"), min_value=1, max_value=26, initial=6)
+    backtest_weeks = forms.IntegerField(label=_("Semaines de contrôle (WAPE)"), min_value=0, max_value=8, initial=2)
+    calendar = forms.ChoiceField(
+        label=_("Jours fériés"),
+        choices=[("france", _("France")), ("alsace-moselle", _("Alsace-Moselle")), ("none", _("Aucun"))],
+        initial="france",
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -19,6 +20,9 @@ from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, 
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 from plateau.services.wfm_simulation import simulate
 from plateau.wfm import plots
+
+if TYPE_CHECKING:
+    from plateau.wfm.access import ProgrammeForecast
 
 
 @dataclass
@@ -51,7 +55,7 @@ class Traffic:
     service_level: float  # fraction
     answer_time: float
     patience: float
-    shrinkage: Shrinkage = Shrinkage()
+    shrinkage: Shrinkage = field(default_factory=Shrinkage)
 
     @property
     def rate(self) -> np.typing.NDArray[np.float64]:
@@ -117,7 +121,7 @@ def staffing(t: Traffic) -> Table:
         table.notes.append(
             _(
                 "Pertes : pauses %(b)g %%, absences %(a)g %%, formation %(f)g %% ; à planifier = ⌈ besoin / "
-                "(1 − %(t)g %%) ⌉ : %(h)d intervalles-conseillers (pic %(p)d)."
+                "(1 - %(t)g %%) ⌉ : %(h)d intervalles-conseillers (pic %(p)d)."
             )
             % {
                 "b": 100 * t.shrinkage.breaks,
@@ -381,4 +385,65 @@ def what_if(s: Scenario, *, simulate_days: int = 0, workers: int = 1) -> Table:
         _("Charge offerte : %(a).1f erlangs (%(r).2f appels par seconde pendant %(h)g h).")
         % {"a": load, "r": rate, "h": s.hours}
     )
+    return table
+
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def forecast(made: ProgrammeForecast, day: dt.date, interval_minutes: int) -> Table:
+    """The forecast of ``day`` per interval (with the weekday's intraday share), the weekly profile, the WAPE."""
+    from plateau.domain.wfm.forecast import profiles
+
+    curve = made.forecast[day]
+    shape = profiles(made.history, special_days=made.special_days)
+    share = shape.intraday[day.weekday()]
+    table = Table([("time", _("Heure")), ("calls", _("Appels prévus")), ("share", _("Part de la journée (profil)"))])
+    labels: list[str] = []
+    values: list[float] = []
+    for i, value in enumerate(curve):
+        minute = i * interval_minutes
+        label = f"{minute // 60:02d}:{minute % 60:02d}"
+        if value > 0 or share[i] > 0:
+            labels.append(label)
+            values.append(float(value))
+            table.rows.append({"time": label, "calls": float(value), "share": float(share[i])})
+    if labels:
+        table.charts.append(
+            plots.curves(
+                labels,
+                {_("Appels prévus"): values},
+                title=_("Prévision du %(day)s par intervalle") % {"day": day.strftime("%d/%m/%Y")},
+                ylabel=_("appels"),
+            )
+        )
+    sources = {"journal": _("journal de routage"), "contacts": _("contacts enregistrés")}
+    special = made.special_days.get(day)
+    table.notes.append(
+        _(
+            "%(total).0f appels prévus le %(weekday)s %(day)s%(special)s, "
+            "à partir de %(days)d jours d'historique (%(src)s)."
+        )
+        % {
+            "total": float(curve.sum()),
+            "weekday": _(WEEKDAYS[day.weekday()]),
+            "day": day.strftime("%d/%m/%Y"),
+            "special": f" ({special})" if special else "",
+            "days": len(made.history),
+            "src": sources.get(made.source, made.source),
+        }
+    )
+    week = [
+        f"{_(name)} {shape.weekly[k]:.0f} ({100 * shape.weekly_share[k]:.0f} %)"
+        for k, name in enumerate(WEEKDAYS)
+        if not np.isnan(shape.weekly[k])
+    ]
+    table.notes.append(_("Profil hebdomadaire (appels moyens par jour) : %(week)s.") % {"week": ", ".join(week)})
+    if made.backtest is not None:
+        table.notes.append(
+            _("Erreur de prévision (WAPE) sur les %(n)d dernières semaines, chacune prévue sans la voir : %(w).1f %%.")
+            % {"n": len(made.backtest.weekly_wape), "w": 100 * made.backtest.wape}
+        )
+    else:
+        table.notes.append(_("Historique trop court pour mesurer l'erreur de prévision (WAPE)."))
     return table

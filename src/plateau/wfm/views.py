@@ -18,15 +18,17 @@ from plateau.domain.wfm.errors import InvalidParameter
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
-from plateau.wfm.forms import ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
+from plateau.wfm.forms import ForecastForm, ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
 
 if TYPE_CHECKING:
     from plateau.wfm import reports
 
 MAX_SIMULATED_CALLS = 500_000
-Compute = Callable[[TrafficForm | WhatIfForm, Programme], "reports.Table"]
+AnyForm = TrafficForm | WhatIfForm | ForecastForm
+Compute = Callable[[AnyForm, Programme], "reports.Table"]
 
 PAGES = (
+    ("forecast", "Prévision des appels"),
     ("staffing", "Besoins en conseillers"),
     ("whatif", "Comparaison de scénarios"),
     ("simulation", "Simulation"),
@@ -45,8 +47,8 @@ def _traffic(form: TrafficForm, programme: Programme) -> tuple[reports.Traffic, 
     notes: list[str] = []
     day: dt.date | None = data.get("forecast_date")
     if day is not None:
-        forecast, check = forecast_programme(programme, [day], interval_minutes=minutes)
-        curve = forecast[day]
+        made = forecast_programme(programme, [day], interval_minutes=minutes)
+        curve, check = made.forecast[day], made.backtest
         first = (opening.hour * 60 + opening.minute) // minutes
         nonzero = np.flatnonzero(curve[first:])
         last = first + (int(nonzero[-1]) + 1 if len(nonzero) else 1)
@@ -77,7 +79,7 @@ def _with_notes(table: reports.Table, notes: list[str]) -> reports.Table:
     return table
 
 
-def _staffing(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _staffing(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports  # numpy, scipy, matplotlib: loaded on first use, not with the URLs
 
     assert isinstance(form, TrafficForm)
@@ -85,7 +87,7 @@ def _staffing(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.T
     return _with_notes(reports.staffing(traffic), notes)
 
 
-def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _simulation(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports
 
     assert isinstance(form, SimulationForm)
@@ -100,7 +102,7 @@ def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports
     return _with_notes(reports.simulation(traffic, data.get("advisors"), data["replications"]), notes)
 
 
-def _schedule(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _schedule(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports
 
     assert isinstance(form, ScheduleForm)
@@ -108,7 +110,7 @@ def _schedule(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.T
     return _with_notes(reports.schedule(traffic, form.cleaned_data.get("advisors")), notes)
 
 
-def _what_if(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _what_if(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports
 
     d = form.cleaned_data
@@ -116,6 +118,24 @@ def _what_if(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Ta
         d["calls"], d["hours"], d["advisors"], d["aht"], d["patience"], d["answer_time"], d["max_lost"] / 100
     )
     return reports.what_if(scenario, simulate_days=3 if d.get("simulate") else 0)
+
+
+def _forecast(form: AnyForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+    from plateau.wfm.access import forecast_programme
+
+    d = form.cleaned_data
+    made = forecast_programme(
+        programme,
+        [d["day"]],
+        interval_minutes=d["interval_minutes"],
+        weeks=d["weeks"],
+        source=d["source"],
+        queue=d.get("queue") or None,
+        calendar=d["calendar"],
+        backtest_weeks=d["backtest_weeks"],
+    )
+    return reports.forecast(made, d["day"], d["interval_minutes"])
 
 
 def _csv(table: reports.Table, name: str) -> HttpResponse:
@@ -128,9 +148,7 @@ def _csv(table: reports.Table, name: str) -> HttpResponse:
     return response
 
 
-def _page(
-    request: HttpRequest, slug: str, page: str, form_class: type[TrafficForm] | type[WhatIfForm], compute: Compute
-) -> HttpResponse:
+def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm], compute: Compute) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
     params = request.GET.copy()
     export = params.pop("format", None) == ["csv"]
@@ -178,3 +196,8 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def what_if(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, slug, "whatif", WhatIfForm, _what_if)
+
+
+@login_required
+def forecast(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "forecast", ForecastForm, _forecast)

@@ -5,7 +5,7 @@ absence (sickness, leave), training and meetings — shrinks the scheduled team.
 scheduled time, and they add up (the usual WFM convention: 10 % breaks + 8 % absence + 5 % training = 23 %
 shrinkage):
 
-    scheduled heads = ⌈ required / (1 − breaks − absence − training) ⌉   (per interval; 0 stays 0)
+    scheduled heads = ⌈ required / (1 - breaks - absence - training) ⌉   (per interval; 0 stays 0)
 
 A shift schedule whose patterns already carry the breaks (``schedule.ShiftPattern``) must not count them twice:
 :meth:`Shrinkage.without_breaks` gives the shares to apply before scheduling.
