@@ -56,7 +56,12 @@ def run_replications(
     spec: SimulationSpec, replications: int, *, seed: int = 0, workers: int | None = None
 ) -> list[Tally]:
     """``replications`` independent days, spread over ``workers`` processes (1: in this process)."""
-    seeds = replication_seeds(seed, replications)
+    return run_seeds(spec, replication_seeds(seed, replications), workers=workers)
+
+
+def run_seeds(spec: SimulationSpec, seeds: Sequence[Sequence[int]], *, workers: int | None = None) -> list[Tally]:
+    """One day per seed (``replication_seeds``), spread over ``workers`` processes (1: in this process)."""
+    replications = len(seeds)
     workers = default_workers() if workers is None else workers
     if workers <= 1 or replications <= 1:
         return replicate_quietly(spec, seeds)

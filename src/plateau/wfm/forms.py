@@ -139,3 +139,71 @@ class ForecastForm(DsfrBaseForm):
         choices=[("france", _("France")), ("alsace-moselle", _("Alsace-Moselle")), ("none", _("Aucun"))],
         initial="france",
     )
+
+
+class MultiSkillForm(DsfrBaseForm):
+    """Queues sharing advisors: volumes per queue, skill groups, one target for every queue."""
+
+    queues = forms.CharField(
+        label=_("Files"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="fr 180 300 120\nen 40 300 120",
+        help_text=_("Une file par ligne : code, appels par intervalle, durée moyenne de traitement (s), patience (s)."),
+    )
+    groups = forms.CharField(
+        label=_("Groupes de compétences"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="francophones = fr\nanglophones = en\nbilingues = fr en max 6",
+        help_text=_("Un groupe par ligne : nom = files servies, et « max N » si N conseillers au plus."),
+    )
+    interval_minutes = forms.TypedChoiceField(
+        label=_("Durée d'un intervalle"),
+        choices=[(15, "15 min"), (30, "30 min"), (60, "60 min")],
+        coerce=int,
+        initial=30,
+    )
+    service_level = forms.FloatField(label=_("Objectif de service (%)"), min_value=1, max_value=99.9, initial=80)
+    answer_time = forms.FloatField(label=_("Décroché en moins de (s)"), min_value=0, initial=20)
+    max_lost = forms.FloatField(label=_("Appels perdus au plus (%)"), required=False, min_value=0.01, max_value=99)
+    replications = forms.IntegerField(label=_("Journées simulées par équipe"), min_value=2, max_value=8, initial=4)
+
+    def clean_queues(self) -> list[tuple[str, float, float, float]]:
+        rows = []
+        for line in (self.cleaned_data.get("queues") or "").splitlines():
+            parts = line.split()
+            if not parts:
+                continue
+            try:
+                code, numbers = parts[0], [float(v.replace(",", ".")) for v in parts[1:4]]
+            except ValueError:
+                raise forms.ValidationError(_("Ligne « %(l)s » : des nombres après le code.") % {"l": line}) from None
+            if len(numbers) != 3:
+                raise forms.ValidationError(_("Ligne « %(l)s » : code, appels, durée, patience.") % {"l": line})
+            rows.append((code, numbers[0], numbers[1], numbers[2]))
+        if not rows:
+            raise forms.ValidationError(_("Indiquez au moins une file."))
+        return rows
+
+    def clean_groups(self) -> list[tuple[str, tuple[str, ...], int | None]]:
+        rows = []
+        for line in (self.cleaned_data.get("groups") or "").splitlines():
+            if not line.strip():
+                continue
+            name, sep, rest = line.partition("=")
+            words = rest.split()
+            cap = None
+            if "max" in words:
+                at = words.index("max")
+                try:
+                    cap = int(words[at + 1])
+                except (IndexError, ValueError):
+                    raise forms.ValidationError(
+                        _("Ligne « %(l)s » : « max » suivi d'un nombre.") % {"l": line}
+                    ) from None
+                words = words[:at]
+            if not sep or not name.strip() or not words:
+                raise forms.ValidationError(_("Ligne « %(l)s » : nom = files servies.") % {"l": line})
+            rows.append((name.strip(), tuple(words), cap))
+        if not rows:
+            raise forms.ValidationError(_("Indiquez au moins un groupe."))
+        return rows

@@ -22,6 +22,7 @@ from plateau.services.wfm_simulation import simulate
 from plateau.wfm import plots
 
 if TYPE_CHECKING:
+    from plateau.domain.wfm.multiskill import MultiSkillResult, SkillQueue
     from plateau.wfm.access import ProgrammeForecast
 
 
@@ -446,4 +447,59 @@ def forecast(made: ProgrammeForecast, day: dt.date, interval_minutes: int) -> Ta
         )
     else:
         table.notes.append(_("Historique trop court pour mesurer l'erreur de prévision (WAPE)."))
+    return table
+
+
+def multiskill(result: MultiSkillResult, queues: list[SkillQueue]) -> Table:
+    """Single-skill Erlang A per queue against the smallest pooled team found by simulation."""
+    table = Table(
+        [
+            ("queue", _("File")),
+            ("calls", _("Appels par intervalle")),
+            ("alone", _("Conseillers Erlang A (file seule)")),
+            ("sl_start", _("Service simulé, équipes séparées")),
+            ("sl_best", _("Service simulé, équipe mutualisée")),
+            ("abandon_best", _("Abandons, équipe mutualisée")),
+            ("asa_best", _("Attente moy., équipe mutualisée (s)")),
+        ]
+    )
+    for q in queues:
+        best, start = result.best.kpis[q.queue_id], result.start.kpis[q.queue_id]
+        table.rows.append(
+            {
+                "queue": q.queue_id,
+                "calls": q.calls,
+                "alone": result.single_skill[q.queue_id],
+                "sl_start": start["sl_offered"],
+                "sl_best": best["sl_offered"],
+                "abandon_best": best["abandon_rate"],
+                "asa_best": best["asa"],
+            }
+        )
+    names = list(result.best.team)
+    table.charts.append(
+        plots.bars_and_line(
+            names,
+            [float(result.best.team[n]) for n in names],
+            [float(result.start.team[n]) for n in names],
+            title=_("Conseillers par groupe de compétences"),
+            bar_label=_("équipe mutualisée"),
+            line_label=_("équipes séparées (Erlang A par file)"),
+        )
+    )
+
+    def team(t: dict[str, int]) -> str:
+        return ", ".join(f"{name} {n}" for name, n in t.items())
+
+    table.notes.append(
+        _("Équipes séparées (Erlang A file par file, vérifiées par simulation) : %(team)s, soit %(n)d conseillers.")
+        % {"team": team(result.start.team), "n": result.start.size}
+    )
+    table.notes.append(
+        _(
+            "Plus petite équipe trouvée qui tient l'objectif sur chaque file (simulation par le moteur de routage) : "
+            "%(team)s, soit %(n)d conseillers (%(k)d équipes simulées, mêmes journées pour chacune)."
+        )
+        % {"team": team(result.best.team), "n": result.best.size, "k": result.evaluations}
+    )
     return table

@@ -18,19 +18,20 @@ from plateau.domain.wfm.errors import InvalidParameter
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
-from plateau.wfm.forms import ForecastForm, ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
+from plateau.wfm.forms import ForecastForm, MultiSkillForm, ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
 
 if TYPE_CHECKING:
     from plateau.wfm import reports
 
 MAX_SIMULATED_CALLS = 500_000
-AnyForm = TrafficForm | WhatIfForm | ForecastForm
+AnyForm = TrafficForm | WhatIfForm | ForecastForm | MultiSkillForm
 Compute = Callable[[AnyForm, Programme], "reports.Table"]
 
 PAGES = (
     ("forecast", "Prévision des appels"),
     ("staffing", "Besoins en conseillers"),
     ("whatif", "Comparaison de scénarios"),
+    ("multiskill", "Multi-compétences"),
     ("simulation", "Simulation"),
     ("schedule", "Planning des vacations"),
 )
@@ -138,6 +139,20 @@ def _forecast(form: AnyForm, programme: Programme) -> reports.Table:
     return reports.forecast(made, d["day"], d["interval_minutes"])
 
 
+def _multiskill(form: AnyForm, programme: Programme) -> reports.Table:
+    from plateau.domain.wfm.multiskill import QueueTarget, SkillGroup, SkillQueue, search_team
+    from plateau.wfm import reports
+
+    d = form.cleaned_data
+    queues = [SkillQueue(*row) for row in d["queues"]]
+    groups = [SkillGroup(*row) for row in d["groups"]]
+    if sum(q.calls for q in queues) * 4 * d["replications"] > 20_000:
+        raise InvalidParameter(_("Trop d'appels à simuler ici : utilisez plateau wfm multiskill en ligne de commande."))
+    target = QueueTarget(d["service_level"] / 100, d["answer_time"], (d.get("max_lost") or 0) / 100 or None)
+    result = search_team(queues, groups, target, interval_s=60 * d["interval_minutes"], replications=d["replications"])
+    return reports.multiskill(result, queues)
+
+
 def _csv(table: reports.Table, name: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -201,3 +216,8 @@ def what_if(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def forecast(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, slug, "forecast", ForecastForm, _forecast)
+
+
+@login_required
+def multiskill(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "multiskill", MultiSkillForm, _multiskill)

@@ -133,6 +133,13 @@ class Tally:
     busy_s: NDArray[np.float64]  # advisor seconds reserved or busy, by interval of occurrence
     staffed_s: NDArray[np.float64]
     events: int = 0
+    # With several streams: the same counts for each stream's contacts (busy and staffed time are zero there,
+    # advisors being shared: occupancy is a team figure). Empty with one stream (the day's tally is its own).
+    per_stream: tuple[Tally, ...] = ()
+
+    def stream(self, k: int) -> Tally:
+        """The tally of stream ``k``'s contacts (the day's with a single stream)."""
+        return self.per_stream[k] if self.per_stream else self
 
     def kpis(self, intervals: slice | None = None) -> dict[str, float]:
         """Day (or ``intervals``) key figures; NaN where undefined (nothing offered or answered)."""
@@ -517,8 +524,30 @@ def _tally(
         wts = None if weights is None else weights[mask]
         return np.bincount(interval[mask], weights=wts, minlength=k_count).astype(float)
 
-    answered = out == ANSWERED
-    abandoned = out == ABANDONED
+    def contacts(only: NDArray[np.bool_] | None = None) -> dict[str, NDArray[np.float64]]:
+        """The per-contact counts, of every contact or of those in ``only``."""
+        keep = np.ones(len(out), dtype=bool) if only is None else only
+        answered, abandoned = (out == ANSWERED) & keep, (out == ABANDONED) & keep
+        return {
+            "offered": count(keep),
+            "answered": count(answered),
+            "answered_in_t": count(answered & within),
+            "abandoned": count(abandoned),
+            "abandoned_in_t": count(abandoned & within),
+            "deflected": count((out == DEFLECTED) & keep),
+            "callbacks": count((out == CALLBACK) & keep),
+            "wait_answered": count(answered, w),
+            "wait_all": count(answered | abandoned, w),
+        }
+
+    per_stream: tuple[Tally, ...] = ()
+    if len(spec.streams) > 1:
+        stream = np.asarray(day.stream, dtype=int)
+        zero = np.zeros(k_count)
+        per_stream = tuple(
+            Tally(**contacts(stream == k), busy_s=zero, staffed_s=zero)  # type: ignore[arg-type]
+            for k in range(len(spec.streams))
+        )
     edges = t0 + width * np.arange(k_count + 1)
     busy = np.zeros(k_count)
     if busy_from:
@@ -537,20 +566,7 @@ def _tally(
         staffed = np.full(k_count, float(len(spec.config.advisors)) * width)
     else:
         staffed = np.asarray(spec.staffing[:k_count], dtype=float) * width
-    return Tally(
-        offered=np.bincount(interval, minlength=k_count).astype(float),
-        answered=count(answered),
-        answered_in_t=count(answered & within),
-        abandoned=count(abandoned),
-        abandoned_in_t=count(abandoned & within),
-        deflected=count(out == DEFLECTED),
-        callbacks=count(out == CALLBACK),
-        wait_answered=count(answered, w),
-        wait_all=count(answered | abandoned, w),
-        busy_s=busy,
-        staffed_s=staffed,
-        events=events,
-    )
+    return Tally(**contacts(), busy_s=busy, staffed_s=staffed, events=events, per_stream=per_stream)
 
 
 def replicate(spec: SimulationSpec, seeds: Sequence[int | Sequence[int]]) -> list[Tally]:
