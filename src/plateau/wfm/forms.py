@@ -22,6 +22,15 @@ def _numbers(text: str) -> list[float]:
     return [float(v.replace(",", ".")) for v in re.split(r"[\s;]+", text.strip()) if v]
 
 
+def _interval_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Durée d'un intervalle"),
+        choices=[(15, "15 min"), (30, "30 min"), (60, "60 min")],
+        coerce=int,
+        initial=30,
+    )
+
+
 class TrafficForm(DsfrBaseForm):
     """Traffic and target: volumes per interval (typed, or forecast from the programme's history)."""
 
@@ -37,12 +46,7 @@ class TrafficForm(DsfrBaseForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     opening = forms.TimeField(label=_("Début du premier intervalle"), initial=dt.time(8, 0))
-    interval_minutes = forms.TypedChoiceField(
-        label=_("Durée d'un intervalle"),
-        choices=[(15, "15 min"), (30, "30 min"), (60, "60 min")],
-        coerce=int,
-        initial=30,
-    )
+    interval_minutes = _interval_field()
     aht = forms.FloatField(label=_("Durée moyenne de traitement (s)"), min_value=1, initial=300)
     service_level = forms.FloatField(label=_("Objectif de service (%)"), min_value=1, max_value=99.9, initial=80)
     answer_time = forms.FloatField(label=_("Décroché en moins de (s)"), min_value=0, initial=20)
@@ -126,12 +130,7 @@ class ForecastForm(DsfrBaseForm):
     queue = forms.SlugField(
         label=_("File (code)"), required=False, help_text=_("Vide : toutes les files d'appels du programme.")
     )
-    interval_minutes = forms.TypedChoiceField(
-        label=_("Durée d'un intervalle"),
-        choices=[(15, "15 min"), (30, "30 min"), (60, "60 min")],
-        coerce=int,
-        initial=30,
-    )
+    interval_minutes = _interval_field()
     weeks = forms.IntegerField(label=_("Semaines de référence"), min_value=1, max_value=26, initial=6)
     backtest_weeks = forms.IntegerField(label=_("Semaines de contrôle (WAPE)"), min_value=0, max_value=8, initial=2)
     calendar = forms.ChoiceField(
@@ -156,12 +155,7 @@ class MultiSkillForm(DsfrBaseForm):
         initial="francophones = fr\nanglophones = en\nbilingues = fr en max 6",
         help_text=_("Un groupe par ligne : nom = files servies, et « max N » si N conseillers au plus."),
     )
-    interval_minutes = forms.TypedChoiceField(
-        label=_("Durée d'un intervalle"),
-        choices=[(15, "15 min"), (30, "30 min"), (60, "60 min")],
-        coerce=int,
-        initial=30,
-    )
+    interval_minutes = _interval_field()
     service_level = forms.FloatField(label=_("Objectif de service (%)"), min_value=1, max_value=99.9, initial=80)
     answer_time = forms.FloatField(label=_("Décroché en moins de (s)"), min_value=0, initial=20)
     max_lost = forms.FloatField(label=_("Appels perdus au plus (%)"), required=False, min_value=0.01, max_value=99)
