@@ -2,9 +2,17 @@
 
     .venv/bin/python bench/wfm_bench.py [--pyworkforce-python /tmp/pwf-venv/bin/python]
 
-pyworkforce is not a Plateau dependency: give the Python of a throwaway venv where it is installed
-(``python3.11 -m venv /tmp/pwf-venv && /tmp/pwf-venv/bin/pip install pyworkforce``); it runs in a subprocess and
-reports its answers and timings as JSON. Without it, only Plateau's figures are printed.
+pyworkforce is not a Plateau dependency: give the Python of a throwaway venv where it is installed; it runs in
+a subprocess (its own numpy/pandas/ortools versions) and reports its answers and timings as JSON. Without it,
+only Plateau's figures are printed. To reproduce the figures of docs/benchmarks.md:
+
+    python3.11 -m venv /tmp/pwf-venv
+    /tmp/pwf-venv/bin/pip install pyworkforce==0.5.1
+    .venv/bin/python bench/wfm_bench.py --pyworkforce-python /tmp/pwf-venv/bin/python
+
+pyworkforce 0.5.1 has **no Erlang A** (``pyworkforce.queuing`` offers ``ErlangC`` and ``MultiErlangC`` only: no
+abandonment model), so the Erlang A lines are Plateau's alone; the issue's pyworkforce Erlang A figures (1,000
+agents where 902 suffice, 5 s for 48 intervals) cannot be reproduced with that version.
 """
 
 from __future__ import annotations
@@ -147,7 +155,7 @@ def main() -> None:
             f"under {under}  differs on {diff} intervals; {len(crashed)} intervals raised {errors}"
         )
 
-    print("== Erlang A (patience 120 s), 96 quarter-hours, Plateau only (pyworkforce 0.5 has no Erlang A) ==")
+    print("== Erlang A (patience 120 s), 96 quarter-hours, Plateau only (pyworkforce 0.5.1 has no Erlang A) ==")
     rate = scs["80/20, 20,000 calls/day"]["calls"] / (INTERVAL_MIN * 60)
     for label, target in [
         ("80/20 answered/offered", Target(service_level=0.8, answer_time=20)),

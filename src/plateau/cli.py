@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     wfm = sub.add_parser(
-        "wfm", help="workforce management: erlang-c, erlang-a, staff, schedule, simulate, forecast", add_help=False
+        "wfm",
+        help="workforce management: erlang-c, erlang-a, staff, schedule, simulate, forecast, multiskill",
+        add_help=False,
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)
     sip = sub.add_parser("sip", help="SIP gateway: voice menus, queues, bridging to advisors' phones", add_help=False)

@@ -19,11 +19,14 @@ import numpy as np
 from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import WfmError
-from plateau.domain.wfm.forecast import backtest, bin_arrivals, forecast_days
+from plateau.domain.wfm.forecast import CALENDARS, backtest, bin_arrivals, forecast_days, holidays_between, profiles
+from plateau.domain.wfm.multiskill import SkillGroup, SkillQueue
+from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 
 if TYPE_CHECKING:
     from plateau.domain.wfm.schedule import ShiftPattern
+    from plateau.wfm.access import ProgrammeForecast
 
 Row = dict[str, object]
 
@@ -156,6 +159,9 @@ def cmd_staff(ns: argparse.Namespace) -> None:
         ra = erlang_a(n, rate, ns.aht, ns.patience, ns.answer_time)
         metrics = {"load_erl": ra.load, "agents": n, "sl_offered": ra.sl_offered, "p_abandon": ra.p_abandon}
         metrics |= {"asa_s": ra.asa, "occupancy": ra.occupancy}
+    shrinkage = Shrinkage(ns.breaks, ns.absence, ns.training)
+    if shrinkage.total:
+        metrics["heads"] = shrinkage.heads(n)
     rows: list[Row] = [
         {"interval": i, "calls": float(calls[i]), **{k: v[i].item() for k, v in metrics.items()}}
         for i in range(len(calls))
@@ -163,6 +169,12 @@ def cmd_staff(ns: argparse.Namespace) -> None:
     _emit(rows, ns.csv)
     if not ns.csv or ns.csv != "-":
         print(f"total agent-intervals: {int(np.sum(n))}  peak: {int(np.max(n, initial=0))}")
+        if shrinkage.total:
+            heads = metrics["heads"]
+            print(
+                f"to schedule with {100 * shrinkage.total:g} % shrinkage: {int(np.sum(heads))} agent-intervals  "
+                f"peak: {int(np.max(heads, initial=0))}"
+            )
 
 
 def _pattern(spec: str) -> ShiftPattern:
@@ -180,6 +192,8 @@ def cmd_schedule(ns: argparse.Namespace) -> None:
     from plateau.domain.wfm.schedule import default_patterns, schedule_shifts
 
     required = np.array([float(v) for v in _read_column(ns.required, ["agents", "required", "besoin"])])
+    # The patterns place the breaks: absence and training only (see plateau.domain.wfm.shrinkage).
+    required = Shrinkage(absence=ns.absence, training=ns.training).heads(required).astype(float)
     patterns = (
         [_pattern(p) for p in ns.pattern] if ns.pattern else default_patterns(ns.interval_minutes, 7 * 60, 22 * 60)
     )
@@ -211,18 +225,28 @@ def cmd_schedule(ns: argparse.Namespace) -> None:
         print(f"  day {day}  {name}: {count}")
 
 
-def _programme_history(slug: str, interval_minutes: int, weeks: int, until: date) -> dict[date, np.ndarray]:
-    """Arrivals of a programme's inbound calls from the database (needs Django; the only such sub-command)."""
+def _programme_forecast(ns: argparse.Namespace, targets: list[date], special: dict[date, str]) -> ProgrammeForecast:
+    """A programme's forecast from the database: routing journal or contacts (needs Django; the only such case)."""
     from plateau.cli import _setup_django
 
     _setup_django()
     from plateau.tenants.models import Programme
-    from plateau.wfm.access import arrival_history
+    from plateau.wfm.access import forecast_programme
 
-    programme = Programme.objects.filter(slug=slug).first()
+    programme = Programme.objects.filter(slug=ns.programme).first()
     if programme is None:
-        raise ValueError(f"programme inconnu « {slug} »")
-    return arrival_history(programme, interval_minutes=interval_minutes, weeks=weeks, until=until)
+        raise ValueError(f"programme inconnu « {ns.programme} »")
+    return forecast_programme(
+        programme,
+        targets,
+        interval_minutes=ns.interval_minutes,
+        weeks=ns.weeks,
+        special_days=special,
+        source=ns.source,
+        queue=ns.queue,
+        calendar=ns.calendar,
+        backtest_weeks=ns.backtest_weeks,
+    )
 
 
 def cmd_forecast(ns: argparse.Namespace) -> None:
@@ -231,22 +255,49 @@ def cmd_forecast(ns: argparse.Namespace) -> None:
         day, label = spec.split("=", 1)
         special[date.fromisoformat(day)] = label
     targets = [date.fromisoformat(d) for d in ns.dates.split(",")]
+    check = None
     if ns.programme:
-        weeks = ns.weeks + ns.backtest_weeks + 1
-        history = _programme_history(ns.programme, ns.interval_minutes, weeks, min(targets))
+        made = _programme_forecast(ns, targets, special)
+        history, predicted, check, special = made.history, made.forecast, made.backtest, made.special_days
+        source = f"programme {ns.programme}, {made.source}"
     else:
         stamps = [datetime.fromisoformat(v) for v in _read_column(ns.arrivals, ["timestamp", "arrived_at", "date"])]
         history = bin_arrivals(stamps, ns.interval_minutes)
-    predicted = forecast_days(history, targets, weeks=ns.weeks, decay=ns.decay, special_days=special)
+        if history:
+            special = holidays_between(min(history), max(targets), ns.calendar) | special
+        predicted = forecast_days(history, targets, weeks=ns.weeks, decay=ns.decay, special_days=special)
+        if ns.backtest_weeks:
+            check = backtest(
+                history, test_weeks=ns.backtest_weeks, weeks=ns.weeks, decay=ns.decay, special_days=special
+            )
+        source = ns.arrivals
     rows: list[Row] = []
     for d in targets:
         for i, value in enumerate(predicted[d]):
             minute = i * ns.interval_minutes
             rows.append({"date": d.isoformat(), "time": f"{minute // 60:02d}:{minute % 60:02d}", "calls": float(value)})
     _emit([r for r in rows if float(str(r["calls"])) > 0] or rows, ns.csv)
-    if ns.backtest_weeks:
-        bt = backtest(history, test_weeks=ns.backtest_weeks, weeks=ns.weeks, decay=ns.decay, special_days=special)
-        print(f"backtest WAPE over {len(bt.weekly_wape)} weeks: {bt.wape:.3f}  weekly: {bt.weekly_wape}")
+    if ns.csv == "-":
+        return
+    shape = profiles(history, special_days=special)
+    print(f"history: {len(history)} days from {source}; {sum(1 for d in history if d in special)} special days")
+    print(
+        "weekly profile (mean calls, share of the week): "
+        + "  ".join(
+            f"{name} {shape.weekly[k]:.1f} ({100 * shape.weekly_share[k]:.1f} %)"
+            for k, name in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))
+            if not np.isnan(shape.weekly[k])
+        )
+    )
+    for d in targets:
+        label = special.get(d)
+        print(
+            f"{d.isoformat()}: {float(np.sum(predicted[d])):.1f} calls" + (f" (special day: {label})" if label else "")
+        )
+    if check is not None:
+        print(f"backtest WAPE over {len(check.weekly_wape)} weeks: {check.wape:.3f}  weekly: {check.weekly_wape}")
+    elif ns.backtest_weeks:
+        print("backtest: history too short")
 
 
 def _per_interval(spec: str, count: int) -> list[float]:
@@ -313,6 +364,63 @@ def cmd_simulate(ns: argparse.Namespace) -> None:
         print("  " + "\n  ".join(parts))
 
 
+def _skill_queue(spec: str) -> SkillQueue:
+    """``CODE,CALLS[,AHT[,PATIENCE]]`` (calls per interval)."""
+    parts = spec.split(",")
+    numbers = [float(v) for v in parts[1:4]]
+    return SkillQueue(parts[0], *numbers)
+
+
+def _skill_group(spec: str) -> SkillGroup:
+    """``NAME=QUEUE[+QUEUE...][:MAX]``."""
+    name, rest = spec.split("=", 1)
+    queues, _, cap = rest.partition(":")
+    return SkillGroup(name, tuple(q for q in queues.split("+") if q), int(cap) if cap else None)
+
+
+def cmd_multiskill(ns: argparse.Namespace) -> None:
+    from plateau.domain.wfm.multiskill import QueueTarget, search_team
+    from plateau.services.wfm_simulation import run_seeds
+
+    queues = [_skill_queue(q) for q in ns.queue]
+    groups = [_skill_group(g) for g in ns.group]
+    target = QueueTarget(ns.sl, ns.answer_time, ns.max_abandon)
+    result = search_team(
+        queues,
+        groups,
+        target,
+        interval_s=60 * ns.interval_minutes,
+        intervals=ns.intervals,
+        replications=ns.replications,
+        seed=ns.seed,
+        runner=lambda spec, seeds: run_seeds(spec, seeds, workers=ns.workers),
+    )
+    rows: list[Row] = []
+    for q in queues:
+        best = result.best.kpis[q.queue_id]
+        start = result.start.kpis[q.queue_id]
+        rows.append(
+            {
+                "queue": q.queue_id,
+                "calls": q.calls,
+                "erlang_a_alone": result.single_skill[q.queue_id],
+                "sl_single_skill_sim": start["sl_offered"],
+                "sl_pooled_sim": best["sl_offered"],
+                "abandon_pooled_sim": best["abandon_rate"],
+                "asa_pooled_sim": best["asa"],
+            }
+        )
+    _emit(rows, ns.csv)
+    if ns.csv != "-":
+        print(f"single-skill (Erlang A per queue, then simulated): {_team(result.start.team)} = {result.start.size}")
+        print(f"smallest team meeting every queue's target (simulated): {_team(result.best.team)} = {result.best.size}")
+        print(f"{result.evaluations} teams simulated, {ns.replications} days each (same seeds for every team)")
+
+
+def _team(team: dict[str, int]) -> str:
+    return " + ".join(f"{name} {n}" for name, n in team.items())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plateau wfm", description="Workforce management: Erlang, staffing, shifts")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -322,6 +430,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--aht", type=float, required=True, help="average handling time, seconds")
         p.add_argument("--answer-time", type=float, default=20.0, help="service-level threshold T, seconds")
         p.add_argument("--csv", help="write a CSV to this path ('-' for stdout)")
+
+    def shrink(p: argparse.ArgumentParser, *, breaks: bool) -> None:
+        if breaks:
+            p.add_argument("--breaks", type=float, default=0.0, help="shrinkage: share of time on breaks (0.1)")
+        p.add_argument("--absence", type=float, default=0.0, help="shrinkage: share of time absent (0.08)")
+        p.add_argument("--training", type=float, default=0.0, help="shrinkage: share in training/meetings")
 
     ec = sub.add_parser("erlang-c", help="Erlang C metrics for a range of agents")
     common(ec)
@@ -347,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--max-abandon", type=float, help="maximum abandonment rate, fraction (Erlang A)")
     st.add_argument("--max-occupancy", type=float, help="maximum occupancy, fraction")
     st.add_argument("--sl-definition", choices=["offered", "answered", "handled"], default="offered")
+    shrink(st, breaks=True)
     st.set_defaults(func=cmd_staff)
 
     sc = sub.add_parser("schedule", help="shift schedule covering a staffing curve (OR-Tools CP-SAT)")
@@ -357,6 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--time-limit", type=float, default=10.0, help="solver time limit, seconds")
     sc.add_argument("--workers", type=int, default=2)
     sc.add_argument("--csv", help="write the per-interval table as CSV ('-' for stdout)")
+    shrink(sc, breaks=False)
     sc.set_defaults(func=cmd_schedule)
 
     si = sub.add_parser("simulate", help="simulate days through the real routing engine (replications, CIs)")
@@ -378,16 +494,33 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--seed", type=int, default=0)
     si.set_defaults(func=cmd_simulate, patience_dist="exponential")
 
+    ms = sub.add_parser("multiskill", help="several queues sharing advisors: smallest team per skill group")
+    ms.add_argument("--queue", action="append", required=True, help="CODE,CALLS[,AHT[,PATIENCE]] (per interval)")
+    ms.add_argument("--group", action="append", required=True, help="NAME=QUEUE[+QUEUE...][:MAX] (skills held)")
+    ms.add_argument("--sl", type=float, help="service-level target for every queue, fraction (0.8)")
+    ms.add_argument("--answer-time", type=float, default=20.0)
+    ms.add_argument("--max-abandon", type=float, help="abandonment cap for every queue, fraction")
+    ms.add_argument("--interval-minutes", type=float, default=30.0)
+    ms.add_argument("--intervals", type=int, default=5, help="steady intervals simulated (the first is warm-up)")
+    ms.add_argument("--replications", type=int, default=8)
+    ms.add_argument("--workers", type=int, help="processes (default: CPU count)")
+    ms.add_argument("--seed", type=int, default=0)
+    ms.add_argument("--csv", help="write a CSV ('-' for stdout)")
+    ms.set_defaults(func=cmd_multiskill)
+
     fc = sub.add_parser("forecast", help="calls per interval for future dates from arrival timestamps")
     source = fc.add_mutually_exclusive_group(required=True)
     source.add_argument("--arrivals", help="CSV with a 'timestamp' column (ISO 8601, local time)")
-    source.add_argument("--programme", help="slug of a programme: its inbound calls in the database (Django)")
+    source.add_argument("--programme", help="slug of a programme: its routing journal or contacts (Django)")
     fc.add_argument("--dates", required=True, help="comma-separated ISO dates to forecast")
     fc.add_argument("--interval-minutes", type=int, default=30)
     fc.add_argument("--weeks", type=int, default=6)
     fc.add_argument("--decay", type=float, default=0.7)
     fc.add_argument("--special", action="append", help="YYYY-MM-DD=label (bank holiday, launch...)")
-    fc.add_argument("--backtest-weeks", type=int, default=0, help="also report a WAPE backtest")
+    fc.add_argument("--backtest-weeks", type=int, default=1, help="weeks of WAPE backtest (0: none)")
+    fc.add_argument("--source", choices=["auto", "journal", "contacts"], default="auto", help="with --programme")
+    fc.add_argument("--queue", help="with --programme and the journal: one queue code")
+    fc.add_argument("--calendar", choices=CALENDARS, default="france", help="public holidays as special days")
     fc.add_argument("--csv", help="write a CSV ('-' for stdout)")
     fc.set_defaults(func=cmd_forecast)
     return parser

@@ -111,11 +111,9 @@ def test_given_a_lead_not_called_back_when_48h_pass_then_an_advisor_is_offered_i
     assert lead.state == "sent" and lead.provider_id not in (first, second) and lead.attempt == 3
     assert AuditEntry.objects.filter(action="lead.expire", actor=net.advisor, data__reason="redispatched_by_staff")
 
-    done = client.post(
-        reverse("web:desk_action", args=[net.programme.slug]), {"action": "complete", "contact_id": lead.work_item_id}
-    )
-    assert done.status_code == 302
-    _wait_advisor(advisor, lambda me: me.get("contacts") == [])
+    done = client.post(page_url, {"action": "done"})
+    assert done.status_code == 302 and done["Location"] == reverse("web:desk", args=[net.programme.slug])
+    _wait_advisor(advisor, lambda me: me.get("contacts") == [] and me["state"] == "available")
 
 
 def test_given_the_router_down_when_a_lead_escalates_then_the_work_item_is_routed_by_a_later_sweep(

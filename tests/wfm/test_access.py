@@ -18,7 +18,8 @@ def test_given_weekday_calls_when_reading_history_then_counts_per_interval_and_w
     builders.calls(
         programme, factories.advisor(programme), [dt.datetime(2026, 2, 27, 9, 5)], direction=Direction.OUTBOUND
     )
-    history = arrival_history(programme, weeks=2, until=MONDAY)
+    history, source = arrival_history(programme, weeks=2, until=MONDAY)
+    assert source == "contacts"  # nothing in the routing journal for it
     assert history[dt.date(2026, 2, 27)][18] == 3 and history[dt.date(2026, 2, 27)][20] == 1
     assert history[dt.date(2026, 2, 28)].sum() == 0  # Saturday: open window, no call -> zero, not missing
     assert len(history) == 14
@@ -27,7 +28,7 @@ def test_given_weekday_calls_when_reading_history_then_counts_per_interval_and_w
 def test_given_another_programme_history_when_reading_then_not_counted():
     mine, other = factories.programme(), factories.programme()
     builders.weekly_history(other, factories.advisor(other), MONDAY)
-    assert arrival_history(mine, until=MONDAY) == {}
+    assert arrival_history(mine, until=MONDAY)[0] == {}
     with pytest.raises(InvalidParameter):
         forecast_programme(mine, [MONDAY])
 
@@ -35,7 +36,8 @@ def test_given_another_programme_history_when_reading_then_not_counted():
 def test_given_three_weeks_of_history_when_forecasting_monday_then_profile_and_backtest():
     programme = factories.programme()
     builders.weekly_history(programme, factories.advisor(programme), MONDAY, weeks=3)
-    forecast, check = forecast_programme(programme, [MONDAY], weeks=2)
+    made = forecast_programme(programme, [MONDAY], weeks=2)
+    forecast, check = made.forecast, made.backtest
     assert forecast[MONDAY][18] == pytest.approx(3.0) and forecast[MONDAY][20] == pytest.approx(1.0)
     assert forecast[MONDAY].sum() == pytest.approx(4.0)
     assert check is not None and check.wape == pytest.approx(0.0)

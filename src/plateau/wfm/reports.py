@@ -8,16 +8,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.translation import gettext as _
 
 from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
+from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 from plateau.services.wfm_simulation import simulate
 from plateau.wfm import plots
+
+if TYPE_CHECKING:
+    from plateau.domain.wfm.multiskill import MultiSkillResult, SkillQueue
+    from plateau.wfm.access import ProgrammeForecast
 
 
 @dataclass
@@ -50,6 +56,7 @@ class Traffic:
     service_level: float  # fraction
     answer_time: float
     patience: float
+    shrinkage: Shrinkage = field(default_factory=Shrinkage)
 
     @property
     def rate(self) -> np.typing.NDArray[np.float64]:
@@ -88,8 +95,10 @@ def staffing(t: Traffic) -> Table:
             ("abandon_a", _("Abandons Erlang A")),
             ("asa_a", _("Attente moy. A (s)")),
             ("occupancy_a", _("Occupation A")),
+            ("heads_a", _("À planifier (A, pertes comprises)")),
         ]
     )
+    heads = t.shrinkage.heads(n_a)
     for i, label in enumerate(t.labels()):
         table.rows.append(
             {
@@ -104,12 +113,30 @@ def staffing(t: Traffic) -> Table:
                 "abandon_a": float(ea.p_abandon[i]),
                 "asa_a": float(ea.asa[i]),
                 "occupancy_a": float(ea.occupancy[i]),
+                "heads_a": int(heads[i]),
+            }
+        )
+    curves = {_("Erlang C"): n_c.tolist(), _("Erlang A"): n_a.tolist()}
+    if t.shrinkage.total > 0:
+        curves[_("À planifier (Erlang A + pertes)")] = heads.tolist()
+        table.notes.append(
+            _(
+                "Pertes : pauses %(b)g %%, absences %(a)g %%, formation %(f)g %% ; à planifier = ⌈ besoin / "
+                "(1 - %(t)g %%) ⌉ : %(h)d intervalles-conseillers (pic %(p)d)."
+            )
+            % {
+                "b": 100 * t.shrinkage.breaks,
+                "a": 100 * t.shrinkage.absence,
+                "f": 100 * t.shrinkage.training,
+                "t": 100 * t.shrinkage.total,
+                "h": int(heads.sum()),
+                "p": int(heads.max(initial=0)),
             }
         )
     table.charts.append(
         plots.curves(
             t.labels(),
-            {_("Erlang C"): n_c.tolist(), _("Erlang A"): n_a.tolist()},
+            curves,
             title=_("Conseillers nécessaires par intervalle"),
             ylabel=_("conseillers"),
         )
@@ -209,7 +236,8 @@ def schedule(t: Traffic, advisors: int | None, time_limit_s: float = 5.0) -> Tab
     """A one-day CP-SAT shift schedule covering the Erlang A curve, with residual under/over-staffing."""
     from plateau.domain.wfm.schedule import default_patterns, schedule_shifts  # OR-Tools: slow import
 
-    need = t.erlang_a_staffing()
+    # Breaks are placed by the shift patterns: only absence and training enlarge the need here.
+    need = t.shrinkage.without_breaks().heads(t.erlang_a_staffing())
     per_day = 1440 // t.interval_minutes
     first = (t.opening.hour * 60 + t.opening.minute) // t.interval_minutes
     required = np.zeros(per_day)
@@ -222,7 +250,7 @@ def schedule(t: Traffic, advisors: int | None, time_limit_s: float = 5.0) -> Tab
     table = Table(
         [
             ("time", _("Heure")),
-            ("required", _("Besoin (Erlang A)")),
+            ("required", _("Besoin (Erlang A + absences et formation)")),
             ("scheduled", _("Planifiés")),
             ("under", _("Manque")),
             ("over", _("Surplus")),
@@ -357,5 +385,121 @@ def what_if(s: Scenario, *, simulate_days: int = 0, workers: int = 1) -> Table:
     table.notes.append(
         _("Charge offerte : %(a).1f erlangs (%(r).2f appels par seconde pendant %(h)g h).")
         % {"a": load, "r": rate, "h": s.hours}
+    )
+    return table
+
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def forecast(made: ProgrammeForecast, day: dt.date, interval_minutes: int) -> Table:
+    """The forecast of ``day`` per interval (with the weekday's intraday share), the weekly profile, the WAPE."""
+    from plateau.domain.wfm.forecast import profiles
+
+    curve = made.forecast[day]
+    shape = profiles(made.history, special_days=made.special_days)
+    share = shape.intraday[day.weekday()]
+    table = Table([("time", _("Heure")), ("calls", _("Appels prévus")), ("share", _("Part de la journée (profil)"))])
+    labels: list[str] = []
+    values: list[float] = []
+    for i, value in enumerate(curve):
+        minute = i * interval_minutes
+        label = f"{minute // 60:02d}:{minute % 60:02d}"
+        if value > 0 or share[i] > 0:
+            labels.append(label)
+            values.append(float(value))
+            table.rows.append({"time": label, "calls": float(value), "share": float(share[i])})
+    if labels:
+        table.charts.append(
+            plots.curves(
+                labels,
+                {_("Appels prévus"): values},
+                title=_("Prévision du %(day)s par intervalle") % {"day": day.strftime("%d/%m/%Y")},
+                ylabel=_("appels"),
+            )
+        )
+    sources = {"journal": _("journal de routage"), "contacts": _("contacts enregistrés")}
+    special = made.special_days.get(day)
+    table.notes.append(
+        _(
+            "%(total).0f appels prévus le %(weekday)s %(day)s%(special)s, "
+            "à partir de %(days)d jours d'historique (%(src)s)."
+        )
+        % {
+            "total": float(curve.sum()),
+            "weekday": _(WEEKDAYS[day.weekday()]),
+            "day": day.strftime("%d/%m/%Y"),
+            "special": f" ({special})" if special else "",
+            "days": len(made.history),
+            "src": sources.get(made.source, made.source),
+        }
+    )
+    week = [
+        f"{_(name)} {shape.weekly[k]:.0f} ({100 * shape.weekly_share[k]:.0f} %)"
+        for k, name in enumerate(WEEKDAYS)
+        if not np.isnan(shape.weekly[k])
+    ]
+    table.notes.append(_("Profil hebdomadaire (appels moyens par jour) : %(week)s.") % {"week": ", ".join(week)})
+    if made.backtest is not None:
+        table.notes.append(
+            _("Erreur de prévision (WAPE) sur les %(n)d dernières semaines, chacune prévue sans la voir : %(w).1f %%.")
+            % {"n": len(made.backtest.weekly_wape), "w": 100 * made.backtest.wape}
+        )
+    else:
+        table.notes.append(_("Historique trop court pour mesurer l'erreur de prévision (WAPE)."))
+    return table
+
+
+def multiskill(result: MultiSkillResult, queues: list[SkillQueue]) -> Table:
+    """Single-skill Erlang A per queue against the smallest pooled team found by simulation."""
+    table = Table(
+        [
+            ("queue", _("File")),
+            ("calls", _("Appels par intervalle")),
+            ("alone", _("Conseillers Erlang A (file seule)")),
+            ("sl_start", _("Service simulé, équipes séparées")),
+            ("sl_best", _("Service simulé, équipe mutualisée")),
+            ("abandon_best", _("Abandons, équipe mutualisée")),
+            ("asa_best", _("Attente moy., équipe mutualisée (s)")),
+        ]
+    )
+    for q in queues:
+        best, start = result.best.kpis[q.queue_id], result.start.kpis[q.queue_id]
+        table.rows.append(
+            {
+                "queue": q.queue_id,
+                "calls": q.calls,
+                "alone": result.single_skill[q.queue_id],
+                "sl_start": start["sl_offered"],
+                "sl_best": best["sl_offered"],
+                "abandon_best": best["abandon_rate"],
+                "asa_best": best["asa"],
+            }
+        )
+    names = list(result.best.team)
+    table.charts.append(
+        plots.bars_and_line(
+            names,
+            [float(result.best.team[n]) for n in names],
+            [float(result.start.team[n]) for n in names],
+            title=_("Conseillers par groupe de compétences"),
+            bar_label=_("équipe mutualisée"),
+            line_label=_("équipes séparées (Erlang A par file)"),
+        )
+    )
+
+    def team(t: dict[str, int]) -> str:
+        return ", ".join(f"{name} {n}" for name, n in t.items())
+
+    table.notes.append(
+        _("Équipes séparées (Erlang A file par file, vérifiées par simulation) : %(team)s, soit %(n)d conseillers.")
+        % {"team": team(result.start.team), "n": result.start.size}
+    )
+    table.notes.append(
+        _(
+            "Plus petite équipe trouvée qui tient l'objectif sur chaque file (simulation par le moteur de routage) : "
+            "%(team)s, soit %(n)d conseillers (%(k)d équipes simulées, mêmes journées pour chacune)."
+        )
+        % {"team": team(result.best.team), "n": result.best.size, "k": result.evaluations}
     )
     return table

@@ -15,19 +15,23 @@ from django.utils.translation import gettext as _
 
 from plateau.domain.errors import DomainError
 from plateau.domain.wfm.errors import InvalidParameter
+from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
-from plateau.wfm.forms import ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
+from plateau.wfm.forms import ForecastForm, MultiSkillForm, ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
 
 if TYPE_CHECKING:
     from plateau.wfm import reports
 
 MAX_SIMULATED_CALLS = 500_000
-Compute = Callable[[TrafficForm | WhatIfForm, Programme], "reports.Table"]
+AnyForm = TrafficForm | WhatIfForm | ForecastForm | MultiSkillForm
+Compute = Callable[[AnyForm, Programme], "reports.Table"]
 
 PAGES = (
+    ("forecast", "Prévision des appels"),
     ("staffing", "Besoins en conseillers"),
     ("whatif", "Comparaison de scénarios"),
+    ("multiskill", "Multi-compétences"),
     ("simulation", "Simulation"),
     ("schedule", "Planning des vacations"),
 )
@@ -44,8 +48,8 @@ def _traffic(form: TrafficForm, programme: Programme) -> tuple[reports.Traffic, 
     notes: list[str] = []
     day: dt.date | None = data.get("forecast_date")
     if day is not None:
-        forecast, check = forecast_programme(programme, [day], interval_minutes=minutes)
-        curve = forecast[day]
+        made = forecast_programme(programme, [day], interval_minutes=minutes)
+        curve, check = made.forecast[day], made.backtest
         first = (opening.hour * 60 + opening.minute) // minutes
         nonzero = np.flatnonzero(curve[first:])
         last = first + (int(nonzero[-1]) + 1 if len(nonzero) else 1)
@@ -66,6 +70,7 @@ def _traffic(form: TrafficForm, programme: Programme) -> tuple[reports.Traffic, 
         data["service_level"] / 100.0,
         data["answer_time"],
         data["patience"],
+        Shrinkage(*((data.get(f"shrink_{k}") or 0.0) / 100.0 for k in ("breaks", "absence", "training"))),
     )
     return traffic, notes
 
@@ -75,7 +80,7 @@ def _with_notes(table: reports.Table, notes: list[str]) -> reports.Table:
     return table
 
 
-def _staffing(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _staffing(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports  # numpy, scipy, matplotlib: loaded on first use, not with the URLs
 
     assert isinstance(form, TrafficForm)
@@ -83,7 +88,7 @@ def _staffing(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.T
     return _with_notes(reports.staffing(traffic), notes)
 
 
-def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _simulation(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports
 
     assert isinstance(form, SimulationForm)
@@ -98,7 +103,7 @@ def _simulation(form: TrafficForm | WhatIfForm, programme: Programme) -> reports
     return _with_notes(reports.simulation(traffic, data.get("advisors"), data["replications"]), notes)
 
 
-def _schedule(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _schedule(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports
 
     assert isinstance(form, ScheduleForm)
@@ -106,7 +111,7 @@ def _schedule(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.T
     return _with_notes(reports.schedule(traffic, form.cleaned_data.get("advisors")), notes)
 
 
-def _what_if(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Table:
+def _what_if(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports
 
     d = form.cleaned_data
@@ -114,6 +119,38 @@ def _what_if(form: TrafficForm | WhatIfForm, programme: Programme) -> reports.Ta
         d["calls"], d["hours"], d["advisors"], d["aht"], d["patience"], d["answer_time"], d["max_lost"] / 100
     )
     return reports.what_if(scenario, simulate_days=3 if d.get("simulate") else 0)
+
+
+def _forecast(form: AnyForm, programme: Programme) -> reports.Table:
+    from plateau.wfm import reports
+    from plateau.wfm.access import forecast_programme
+
+    d = form.cleaned_data
+    made = forecast_programme(
+        programme,
+        [d["day"]],
+        interval_minutes=d["interval_minutes"],
+        weeks=d["weeks"],
+        source=d["source"],
+        queue=d.get("queue") or None,
+        calendar=d["calendar"],
+        backtest_weeks=d["backtest_weeks"],
+    )
+    return reports.forecast(made, d["day"], d["interval_minutes"])
+
+
+def _multiskill(form: AnyForm, programme: Programme) -> reports.Table:
+    from plateau.domain.wfm.multiskill import QueueTarget, SkillGroup, SkillQueue, search_team
+    from plateau.wfm import reports
+
+    d = form.cleaned_data
+    queues = [SkillQueue(*row) for row in d["queues"]]
+    groups = [SkillGroup(*row) for row in d["groups"]]
+    if sum(q.calls for q in queues) * 4 * d["replications"] > 20_000:
+        raise InvalidParameter(_("Trop d'appels à simuler ici : utilisez plateau wfm multiskill en ligne de commande."))
+    target = QueueTarget(d["service_level"] / 100, d["answer_time"], (d.get("max_lost") or 0) / 100 or None)
+    result = search_team(queues, groups, target, interval_s=60 * d["interval_minutes"], replications=d["replications"])
+    return reports.multiskill(result, queues)
 
 
 def _csv(table: reports.Table, name: str) -> HttpResponse:
@@ -126,9 +163,7 @@ def _csv(table: reports.Table, name: str) -> HttpResponse:
     return response
 
 
-def _page(
-    request: HttpRequest, slug: str, page: str, form_class: type[TrafficForm] | type[WhatIfForm], compute: Compute
-) -> HttpResponse:
+def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm], compute: Compute) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
     params = request.GET.copy()
     export = params.pop("format", None) == ["csv"]
@@ -176,3 +211,13 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def what_if(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, slug, "whatif", WhatIfForm, _what_if)
+
+
+@login_required
+def forecast(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "forecast", ForecastForm, _forecast)
+
+
+@login_required
+def multiskill(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, "multiskill", MultiSkillForm, _multiskill)

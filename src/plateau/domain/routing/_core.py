@@ -251,7 +251,7 @@ class EngineCore:
         c.status = OFFERED
         a.offer_id = offer_id
         self._refresh(a)
-        self._schedule(expires, OFFER_EXPIRY, offer_id)
+        heapq.heappush(self._deadlines, (expires, OFFER_EXPIRY, offer_id))  # _schedule, inlined
         qr.rr_last = a.advisor_id
         self.decisions += 1
         self._out.append(

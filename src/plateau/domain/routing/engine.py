@@ -92,14 +92,15 @@ class RoutingEngine(EngineCore):
         :class:`~plateau.domain.routing.events.Rejected` carrying the error id and the French reason.
         """
         eid = event.event_id
-        seen = self.seen
-        if eid in seen:
-            return []
-        seen.add(eid)
-        order = self.seen_order
-        order.append(eid)
-        if len(order) > self.dedupe_window:
-            seen.discard(order.popleft())
+        if self.dedupe_window:  # 0: the caller guarantees unique ids (simulations); nothing to remember
+            seen = self.seen
+            if eid in seen:
+                return []
+            seen.add(eid)
+            order = self.seen_order
+            order.append(eid)
+            if len(order) > self.dedupe_window:
+                seen.discard(order.popleft())
         out: list[ev.Decision] = []
         self._out = out
         self._cause = eid
@@ -125,6 +126,13 @@ class RoutingEngine(EngineCore):
                 return at
             heapq.heappop(dl)
         return None
+
+    @property
+    def deadline_heap(self) -> list[tuple[float, int, str]]:
+        """The pending deadlines (a heap; read only; the same list object for the engine's life): its head, if
+        any, is a lower bound of :meth:`next_deadline` (entries made stale by later events are dropped lazily),
+        which lets a driver skip the search when its own next event comes first."""
+        return self._deadlines
 
     def _on_tick(self, event: ev.Tick) -> None:
         """Nothing to do: :meth:`apply` already fired the deadlines due."""
@@ -189,7 +197,7 @@ class RoutingEngine(EngineCore):
             self._refresh(a)
             if a.presence is READY:
                 self._staff(a, 1)
-        self._deadlines = []
+        self._deadlines.clear()  # the same list object for the engine's life (see deadline_heap)
         for a in self.advisors.values():
             if a.wrap_until is not None:
                 self._schedule(a.wrap_until, WRAP_UP_END, a.advisor_id)
@@ -216,7 +224,9 @@ class RoutingEngine(EngineCore):
                 self._schedule(c.callback[1], CALLBACK_OPEN, cid)
 
     def _on_arrived(self, e: ev.ContactArrived) -> None:
-        qr = self._queue(e.queue_id)
+        qr = self.queues.get(e.queue_id)
+        if qr is None:
+            qr = self._queue(e.queue_id)  # raises UnknownQueue
         if e.contact_id in self.contacts:
             raise InvalidTransition(f"Le contact « {e.contact_id} » est déjà en file.", contact_id=e.contact_id)
         skills = e.skills
@@ -287,10 +297,12 @@ class RoutingEngine(EngineCore):
         return o
 
     def _on_accept(self, e: ev.OfferAccepted) -> None:
-        o = self._valid_offer(e.offer_id, e.advisor_id)
+        o = self.offers.get(e.offer_id)
+        if o is None or o.advisor_id != e.advisor_id:
+            o = self._valid_offer(e.offer_id, e.advisor_id)  # raises OfferExpired
         c = self.contacts[o.contact_id]
         a = self._withdraw_silently(o)
-        others = self._withdraw_all(c, "taken")
+        others = self._withdraw_all(c, "taken") if c.offers else []  # ring-all: the others stop ringing
         qr = self.queues[c.queue_id]
         c.status = ASSIGNED
         c.advisor_id = a.advisor_id
@@ -306,7 +318,10 @@ class RoutingEngine(EngineCore):
         self._out.append(ev.new_contact_answered(self._cause, self.now, c.contact_id, a.advisor_id, c.queue_id, waited))
         for other in others:
             self._release(other)
-        self._release(a)
+        if a.sole_channel is not None and a.load[a.sole_channel] >= a.capacity[a.sole_channel]:
+            self._refresh(a)  # full (the usual case: one call at a time): nothing to look for
+        else:
+            self._release(a)
 
     def _on_decline(self, e: ev.OfferDeclined) -> None:
         o = self._valid_offer(e.offer_id, e.advisor_id)

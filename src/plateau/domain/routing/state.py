@@ -22,6 +22,10 @@ class ContactStatus(StrEnum):
     ASSIGNED = "assigned"  # accepted by an advisor
 
 
+_WAITING = ContactStatus.WAITING  # read on every arrival: a module constant is cheaper
+_NOBODY: frozenset[str] = frozenset()
+
+
 class Presence(StrEnum):
     LOGGED_OUT = "logged_out"
     READY = "ready"
@@ -93,10 +97,10 @@ class ContactRecord:
         self.caller = caller
         self.language = language
         self.attributes = attributes
-        self.status = ContactStatus.WAITING
+        self.status = _WAITING
         self.target_index = 0
         self.reqs: Requirements = ()
-        self.qualified: frozenset[str] = frozenset()  # advisors whose profile meets ``reqs``
+        self.qualified: frozenset[str] = _NOBODY  # advisors whose profile meets ``reqs``
         self.target_deadline: float | None = None
         self.overflow_deadline: float | None = None
         self.callback: tuple[str, float, float] | None = None

@@ -6,7 +6,8 @@ Model (deliberately simple and explainable):
 * the forecast for an ordinary date is, interval by interval, the weighted mean of the same weekday over the
   last ``weeks`` ordinary weeks available before it, the most recent week weighing 1, the one before
   ``decay``, then ``decay²``... (recent weeks count more; a trend or a season is followed with a lag);
-* special days (bank holidays, launch days, mailings...) carry a label: they are kept out of the ordinary
+* special days (public holidays — :func:`holidays_between`, labelled "férié" —, launch days, mailings...)
+  carry a label: they are kept out of the ordinary
   profiles; a special date is forecast as the mean of past days with the same label, or, if there is none,
   as an ordinary day;
 * accuracy is reported as WAPE = Σ|actual - forecast| / Σ actual (weighted absolute percentage error, robust
@@ -22,10 +23,30 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
+from plateau.domain.ivr.holidays import public_holidays
 from plateau.domain.wfm._arrays import Float
 from plateau.domain.wfm.errors import InvalidParameter
 
 DAY_MINUTES = 1440
+HOLIDAY = "férié"
+CALENDARS = ("france", "alsace-moselle", "none")
+
+
+def holidays_between(first: date, last: date, calendar: str = "france") -> dict[date, str]:
+    """Public holidays from ``first`` to ``last`` (included), all labelled :data:`HOLIDAY` (one profile).
+
+    ``calendar``: "france", "alsace-moselle" (two more days) or "none" — the IVR's calendars.
+    """
+    if calendar not in CALENDARS:
+        raise InvalidParameter(f"Calendrier inconnu « {calendar} ».", parameter="calendar")
+    if calendar == "none":
+        return {}
+    days: dict[date, str] = {}
+    for year in range(first.year, last.year + 1):
+        for day in public_holidays(year, calendar == "alsace-moselle"):
+            if first <= day <= last:
+                days[day] = HOLIDAY
+    return days
 
 
 def bin_arrivals(timestamps: Iterable[datetime], interval_minutes: int) -> dict[date, Float]:
@@ -83,6 +104,39 @@ def forecast_days(
             back -= timedelta(days=7)
         out[target] = np.average(rows, axis=0, weights=weights) if rows else np.zeros(per_day)
     return out
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """The shape of the traffic in ``history`` (special days left out).
+
+    ``weekly[d]``: mean calls on weekday ``d`` (Monday = 0; NaN if no such day); ``weekly_share``: the same as
+    shares of an average week; ``intraday[d]``: each interval's share of weekday ``d``'s calls (zeros if none).
+    """
+
+    weekly: Float
+    weekly_share: Float
+    intraday: Float
+    days: int
+
+
+def profiles(history: Mapping[date, Float], *, special_days: Mapping[date, str] | None = None) -> Profiles:
+    """Weekly and intraday profiles of the ordinary days of ``history``."""
+    per_day = _check_history(history)
+    special = special_days or {}
+    sums = np.zeros((7, per_day))
+    counts = np.zeros(7)
+    for day, values in history.items():
+        if day not in special:
+            sums[day.weekday()] += values
+            counts[day.weekday()] += 1
+    totals = sums.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weekly = np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)
+        intraday = np.where(totals[:, None] > 0, sums / np.maximum(totals, 1e-300)[:, None], 0.0)
+    week = float(np.nansum(weekly))
+    share = weekly / week if week > 0 else np.zeros(7)
+    return Profiles(weekly, share, intraday, int(counts.sum()))
 
 
 def wape(actual: Float, forecast: Float) -> float:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -133,6 +133,13 @@ class Tally:
     busy_s: NDArray[np.float64]  # advisor seconds reserved or busy, by interval of occurrence
     staffed_s: NDArray[np.float64]
     events: int = 0
+    # With several streams: the same counts for each stream's contacts (busy and staffed time are zero there,
+    # advisors being shared: occupancy is a team figure). Empty with one stream (the day's tally is its own).
+    per_stream: tuple[Tally, ...] = ()
+
+    def stream(self, k: int) -> Tally:
+        """The tally of stream ``k``'s contacts (the day's with a single stream)."""
+        return self.per_stream[k] if self.per_stream else self
 
     def kpis(self, intervals: slice | None = None) -> dict[str, float]:
         """Day (or ``intervals``) key figures; NaN where undefined (nothing offered or answered)."""
@@ -268,171 +275,232 @@ def simulate_once(
     _check(spec)
     rng = np.random.default_rng(seed)
     day = _draw(spec, rng)
-    n = len(day.times)
-    k_count = spec.intervals
-    interval_s, start_s, ring_s = spec.interval_s, spec.start_s, spec.ring_s
-    outcome = [UNSERVED] * n
-    wait = [0.0] * n
-    busy_from: list[float] = []
-    busy_to: list[float] = []
-    wraps = {q.queue_id: q.wrap_up_s for q in spec.config.queues}
-    advisor_ids = [a.advisor_id for a in spec.config.advisors]
-    load: dict[str, int] = {}
-    leaving: set[str] = set()
-    logged: list[str] = []  # advisors on duty (logged in and not leaving), in plan order
-    engine = RoutingEngine(dedupe_window=1)  # ids are unique by construction
-    apply = engine.apply
-    pending: list[tuple[float, int, ev.RoutingEvent]] = []
-    push, pop = heapq.heappush, heapq.heappop
-    seq = 0
-    events = 0
-    answered_at: dict[int, float] = {}
+    return _Driver(spec, day, journal).play()
 
-    handles = day.handle
-    queued, state_changed, offer_made = ev.ContactQueued, ev.AdvisorStateChanged, ev.OfferMade
 
-    def react(out: list[ev.Decision]) -> None:
-        nonlocal seq
-        accept_now: list[ev.OfferAccepted] = []
-        for d in out:
-            kind = type(d)
-            if kind is queued or kind is state_changed:
-                continue  # the most frequent decisions: nothing to react to
-            if kind is offer_made:
-                assert isinstance(d, ev.OfferMade)
-                seq += 1
-                at = d.at + ring_s
-                accepted = ev.OfferAccepted(f"x{seq}", at, d.offer_id, d.advisor_id)
-                if ring_s:
-                    push(pending, (at, seq, accepted))
-                else:  # no ring time: the advisor takes it at once (no round trip through the heap)
-                    accept_now.append(accepted)
-            elif kind is ev.ContactAnswered:
-                assert isinstance(d, ev.ContactAnswered)
-                i = int(d.contact_id[1:])
-                if outcome[i] != CALLBACK:
-                    outcome[i] = ANSWERED
-                    wait[i] = d.waited_s
-                answered_at[i] = d.at
-                load[d.advisor_id] = load.get(d.advisor_id, 0) + 1
-                seq += 1
-                at = d.at + handles[i]
-                push(pending, (at, seq, ev.ContactCompleted(f"x{seq}", at, d.contact_id, d.advisor_id)))
-            elif kind is ev.ContactLeft:
-                assert isinstance(d, ev.ContactLeft)
-                reason = d.reason
-                if reason == "completed":
-                    continue
-                i = int(d.contact_id[1:])
-                if reason == "abandoned":
-                    outcome[i] = ABANDONED
-                    wait[i] = d.waited_s
-                else:
-                    outcome[i] = DEFLECTED
-            elif kind is ev.CallbackOffered:
-                assert isinstance(d, ev.CallbackOffered)
-                i = int(d.contact_id[1:])
-                if day.callback[i]:
-                    outcome[i] = CALLBACK
-                    s = spec.streams[day.stream[i]]
-                    seq += 1
-                    opens = d.at + s.callback_delay_s
-                    push(
-                        pending,
-                        (
-                            d.at,
-                            seq,
-                            ev.CallbackRequested(
-                                f"x{seq}", d.at, d.contact_id, "rappel", opens, opens + s.callback_window_s
-                            ),
-                        ),
-                    )
-        for accepted in accept_now:
-            run(accepted)
+# Kinds of the driver's pending events. The heap holds plain tuples ``(at, seq, kind, ref, advisor)`` and the
+# engine event is built when it is due: most hang-ups never happen (the caller was answered first).
+_ACCEPT, _COMPLETE, _ABANDON, _CALLBACK = range(4)
 
-    def run(event: ev.RoutingEvent) -> None:
-        nonlocal events
-        events += 1
-        if journal is not None:
-            journal.append(event)
-        react(apply(event))
 
-    def staff_to(target: int, at: float) -> None:
-        """Log advisors in (or back from leaving) or let the last ones leave, to have ``target`` on duty."""
-        nonlocal seq
+class _Driver:
+    """The event loop of :func:`simulate_once` (one instance per simulated day).
+
+    One loop applies every input event and reacts to its decisions, with its state in local variables (per
+    engine event the driver used to cost about as much as the engine; see docs/wfm.md, speed). An event's
+    consequences are applied depth first before anything else happens: acceptances without ring time go on a
+    stack; what must follow the whole cascade (scheduling a hang-up, logging out an advisor who finished
+    their last contact) waits in ``after``; staffing changes come one at a time from a generator, so each one
+    sees the state the previous one left.
+    """
+
+    def __init__(self, spec: SimulationSpec, day: _Day, journal: list[ev.RoutingEvent] | None) -> None:
+        self.spec, self.day, self.journal = spec, day, journal
+        self.advisor_ids = [a.advisor_id for a in spec.config.advisors]
+        self.load = dict.fromkeys(self.advisor_ids, 0)  # contacts each advisor holds
+        self.leaving: set[str] = set()
+        self.logged: list[str] = []  # advisors on duty (logged in and not leaving), in plan order
+        self.seq = 0  # numbers the driver's event ids (x1, x2...) in the order events are created
+
+    def staff_to(self, target: int, at: float) -> Iterator[ev.RoutingEvent]:
+        """Log advisors in (or back from leaving) or let the last ones leave, to have ``target`` on duty.
+
+        A generator: each event is made once the previous one and its consequences are applied.
+        """
+        logged, leaving = self.logged, self.leaving
         while len(logged) < target:
-            aid = advisor_ids[len(logged)]
+            aid = self.advisor_ids[len(logged)]
             logged.append(aid)
-            seq += 1
+            self.seq += 1
             if aid in leaving:
                 leaving.discard(aid)
-                run(ev.AdvisorResumed(f"x{seq}", at, aid))
+                yield ev.AdvisorResumed(f"x{self.seq}", at, aid)
             else:
-                run(ev.AdvisorLoggedIn(f"x{seq}", at, aid))
+                yield ev.AdvisorLoggedIn(f"x{self.seq}", at, aid)
         while len(logged) > target:
             aid = logged.pop()
-            seq += 1
-            if load.get(aid, 0):
+            self.seq += 1
+            if self.load[aid]:
                 leaving.add(aid)
-                run(ev.AdvisorPaused(f"x{seq}", at, aid, _CLOSE))
+                yield ev.AdvisorPaused(f"x{self.seq}", at, aid, _CLOSE)
             else:
-                run(ev.AdvisorLoggedOut(f"x{seq}", at, aid))
+                yield ev.AdvisorLoggedOut(f"x{self.seq}", at, aid)
 
-    run(ev.ConfigurationApplied("config", start_s, spec.config))
-    plan = spec.staffing
-    staff_to(plan[0] if plan is not None else len(advisor_ids), start_s)
-    next_change = 1 if plan is not None else k_count
-    t_change = start_s + interval_s * next_change if next_change < k_count else math.inf
-    times, queues, needs, patience = day.times, day.queue, day.needs, day.patience
-    i = 0
-    inf = math.inf
-    contacts = engine.contacts
-    next_deadline = engine.next_deadline
-    while True:
-        t_arrival = times[i] if i < n else inf
-        t_pending = pending[0][0] if pending else inf
-        dl = next_deadline()
-        t_deadline = inf if dl is None else dl
-        t_next = min(t_arrival, t_pending, t_deadline, t_change)
-        if t_next == inf:
-            break
-        if t_change == t_next:
-            assert plan is not None
-            staff_to(plan[next_change], t_change)
-            next_change += 1
-            t_change = start_s + interval_s * next_change if next_change < k_count else inf
-        elif t_deadline == t_next:
-            seq += 1
-            run(ev.Tick(f"x{seq}", t_deadline))
-        elif t_arrival == t_next:
-            cid = f"c{i}"
-            run(ev.ContactArrived(f"a{i}", t_arrival, cid, queues[i], needs[i]))
-            p = patience[i]
-            if p != inf and outcome[i] == UNSERVED and cid in contacts:
-                seq += 1
-                push(pending, (t_arrival + p, seq, ev.ContactAbandoned(f"x{seq}", t_arrival + p, cid)))
-            i += 1
-        else:
-            event = pop(pending)[2]
-            kind = type(event)
-            if kind is ev.ContactAbandoned:
-                assert isinstance(event, ev.ContactAbandoned)
-                j = int(event.contact_id[1:])
-                if outcome[j] != UNSERVED or j in answered_at:
-                    continue  # answered, promised a callback or gone: the caller no longer waits on the line
-            run(event)
-            if kind is ev.ContactCompleted:
-                assert isinstance(event, ev.ContactCompleted)
-                j = int(event.contact_id[1:])
-                aid = event.advisor_id
-                busy_from.append(answered_at.pop(j) - ring_s)
-                busy_to.append(event.at + wraps[queues[j]])
-                load[aid] -= 1
-                if aid in leaving and not load[aid]:
-                    leaving.discard(aid)
+    def play(self) -> Tally:
+        spec, day, journal = self.spec, self.day, self.journal
+        engine = RoutingEngine(dedupe_window=0)  # ids are unique by construction: no dedupe
+        interval_s, start_s, ring_s = spec.interval_s, spec.start_s, spec.ring_s
+        k_count = spec.intervals
+        times, queues, needs, patience, handles, callback = (
+            day.times,
+            day.queue,
+            day.needs,
+            day.patience,
+            day.handle,
+            day.callback,
+        )
+        n = len(times)
+        outcome = [UNSERVED] * n
+        wait = [0.0] * n
+        cids = [f"c{k}" for k in range(n)]  # contact ids, and back to their number
+        number = dict(zip(cids, range(n), strict=True))
+        busy_from: list[float] = []
+        busy_to: list[float] = []
+        answered_at: dict[int, float] = {}
+        pending: list[tuple[float, int, int, Any, str]] = []
+        load, leaving = self.load, self.leaving
+        wraps = {q.queue_id: q.wrap_up_s for q in spec.config.queues}
+        apply, contacts, next_deadline = engine.apply, engine.contacts, engine.next_deadline
+        deadlines = engine.deadline_heap
+        queued, state_changed, offer_made, answered, left, callback_offered = (
+            ev.ContactQueued,
+            ev.AdvisorStateChanged,
+            ev.OfferMade,
+            ev.ContactAnswered,
+            ev.ContactLeft,
+            ev.CallbackOffered,
+        )
+        new_arrived, new_tick, new_completed, new_abandoned, new_accepted = (
+            ev.new_contact_arrived,
+            ev.new_tick,
+            ev.new_contact_completed,
+            ev.new_contact_abandoned,
+            ev.new_offer_accepted,
+        )
+        push, pop = heapq.heappush, heapq.heappop
+        inf = math.inf
+        plan = spec.staffing
+        next_change = 1 if plan is not None else k_count
+        t_change = start_s + interval_s * next_change if next_change < k_count else inf
+        stack: list[ev.RoutingEvent] = [ev.ConfigurationApplied("config", start_s, spec.config)]
+        staffing: Iterator[ev.RoutingEvent] | None = self.staff_to(
+            plan[0] if plan is not None else len(self.advisor_ids), start_s
+        )
+        after: tuple[int, float, Any] | None = None  # (what, at, ref) to do once the stack is empty
+        seq = 0
+        events = 0
+        i = 0
+        while True:
+            if stack:
+                event = stack.pop()
+            elif after is not None:
+                what, at, ref = after
+                after = None
+                if what == _ABANDON:  # the arrival's cascade is over: is the caller still waiting on the line?
+                    if outcome[ref] == UNSERVED and cids[ref] in contacts:
+                        seq += 1
+                        push(pending, (at + patience[ref], seq, _ABANDON, ref, ""))
+                    continue
+                seq += 1  # the advisor who was leaving finished their last contact
+                leaving.discard(ref)
+                event = ev.AdvisorLoggedOut(f"x{seq}", at, ref)
+            elif staffing is not None:
+                self.seq = seq
+                made = next(staffing, None)
+                seq = self.seq
+                if made is None:
+                    staffing = None
+                    continue
+                event = made
+            else:
+                t_arrival = times[i] if i < n else inf
+                t_pending = pending[0][0] if pending else inf
+                t_next = min(t_arrival, t_pending, t_change)
+                # The engine's deadline heap may hold stale entries but none before the next valid deadline:
+                # if its head is later than every other event, no deadline comes first (skip the search).
+                if deadlines and deadlines[0][0] <= t_next:
+                    dl = next_deadline()
+                    t_deadline = inf if dl is None else dl
+                    if t_deadline < t_next:
+                        t_next = t_deadline
+                else:
+                    t_deadline = inf
+                if t_next == inf:
+                    break
+                if t_change == t_next:
+                    assert plan is not None
+                    staffing = self.staff_to(plan[next_change], t_change)
+                    next_change += 1
+                    t_change = start_s + interval_s * next_change if next_change < k_count else inf
+                    continue
+                if t_deadline == t_next:
                     seq += 1
-                    run(ev.AdvisorLoggedOut(f"x{seq}", event.at, aid))
-    return _tally(spec, day, outcome, wait, busy_from, busy_to, events)
+                    event = new_tick(f"x{seq}", t_deadline)
+                elif t_arrival == t_next:
+                    event = new_arrived(f"a{i}", t_arrival, cids[i], queues[i], needs[i])
+                    if patience[i] != inf:
+                        after = (_ABANDON, t_arrival, i)
+                    i += 1
+                else:
+                    at, s, kind, ref, aid = pop(pending)
+                    if kind == _COMPLETE:
+                        event = new_completed(f"x{s}", at, cids[ref], aid)
+                        busy_from.append(answered_at.pop(ref) - ring_s)
+                        busy_to.append(at + wraps[queues[ref]])
+                        load[aid] -= 1
+                        # A leaving advisor is paused: no offer reaches them during this event's cascade.
+                        if not load[aid] and aid in leaving:
+                            after = (_COMPLETE, at, aid)
+                    elif kind == _ABANDON:
+                        if outcome[ref] != UNSERVED or ref in answered_at:
+                            continue  # answered, promised a callback or gone: the caller no longer waits
+                        event = new_abandoned(f"x{s}", at, cids[ref])
+                    elif kind == _ACCEPT:
+                        event = new_accepted(f"x{s}", at, ref, aid)
+                    else:
+                        stream = spec.streams[day.stream[ref]]
+                        opens = at + stream.callback_delay_s
+                        event = ev.CallbackRequested(
+                            f"x{s}", at, cids[ref], "rappel", opens, opens + stream.callback_window_s
+                        )
+            events += 1
+            if journal is not None:
+                journal.append(event)
+            now: list[ev.RoutingEvent] | None = None
+            d: Any
+            for d in apply(event):
+                decision = type(d)
+                if decision is queued or decision is state_changed:
+                    continue  # the most frequent decisions: nothing to react to
+                if decision is offer_made:
+                    seq += 1
+                    if ring_s:
+                        push(pending, (d.at + ring_s, seq, _ACCEPT, d.offer_id, d.advisor_id))
+                    else:  # no ring time: the advisor takes it at once (no round trip through the heap)
+                        accepted = new_accepted(f"x{seq}", d.at, d.offer_id, d.advisor_id)
+                        if now is None:
+                            now = [accepted]
+                        else:
+                            now.append(accepted)
+                elif decision is answered:
+                    j = number[d.contact_id]
+                    if outcome[j] != CALLBACK:
+                        outcome[j] = ANSWERED
+                        wait[j] = d.waited_s
+                    answered_at[j] = d.at
+                    load[d.advisor_id] += 1
+                    seq += 1
+                    push(pending, (d.at + handles[j], seq, _COMPLETE, j, d.advisor_id))
+                elif decision is left:
+                    reason = d.reason
+                    if reason == "completed":
+                        continue
+                    j = number[d.contact_id]
+                    if reason == "abandoned":
+                        outcome[j] = ABANDONED
+                        wait[j] = d.waited_s
+                    else:
+                        outcome[j] = DEFLECTED
+                elif decision is callback_offered:
+                    j = number[d.contact_id]
+                    if callback[j]:
+                        outcome[j] = CALLBACK
+                        seq += 1
+                        push(pending, (d.at, seq, _CALLBACK, j, ""))
+            if now is not None:
+                now.reverse()
+                stack.extend(now)
+        return _tally(spec, day, outcome, wait, busy_from, busy_to, events)
 
 
 def _tally(
@@ -456,32 +524,49 @@ def _tally(
         wts = None if weights is None else weights[mask]
         return np.bincount(interval[mask], weights=wts, minlength=k_count).astype(float)
 
-    answered = out == ANSWERED
-    abandoned = out == ABANDONED
+    def contacts(only: NDArray[np.bool_] | None = None) -> dict[str, NDArray[np.float64]]:
+        """The per-contact counts, of every contact or of those in ``only``."""
+        keep = np.ones(len(out), dtype=bool) if only is None else only
+        answered, abandoned = (out == ANSWERED) & keep, (out == ABANDONED) & keep
+        return {
+            "offered": count(keep),
+            "answered": count(answered),
+            "answered_in_t": count(answered & within),
+            "abandoned": count(abandoned),
+            "abandoned_in_t": count(abandoned & within),
+            "deflected": count((out == DEFLECTED) & keep),
+            "callbacks": count((out == CALLBACK) & keep),
+            "wait_answered": count(answered, w),
+            "wait_all": count(answered | abandoned, w),
+        }
+
+    per_stream: tuple[Tally, ...] = ()
+    if len(spec.streams) > 1:
+        stream = np.asarray(day.stream, dtype=int)
+        zero = np.zeros(k_count)
+        per_stream = tuple(
+            Tally(**contacts(stream == k), busy_s=zero, staffed_s=zero)  # type: ignore[arg-type]
+            for k in range(len(spec.streams))
+        )
     edges = t0 + width * np.arange(k_count + 1)
     busy = np.zeros(k_count)
     if busy_from:
-        b0 = np.asarray(busy_from)[:, None]
-        b1 = np.asarray(busy_to)[:, None]
-        busy = np.clip(np.minimum(b1, edges[1:]) - np.maximum(b0, edges[:-1]), 0.0, None).sum(axis=0)
+        # Each busy span adds its overlap with the intervals it touches (one or two, rarely more), in span
+        # order: the same additions, in the same order, as summing the full (spans, intervals) matrix.
+        b0, b1 = np.asarray(busy_from), np.asarray(busy_to)
+        first = np.clip((b0 - t0) // width - 1, 0, k_count - 1).astype(np.intp)  # ±1: safe at the edges
+        last = np.clip((b1 - t0) // width + 1, 0, k_count - 1).astype(np.intp)
+        width_k = last - first + 1
+        spans = np.repeat(np.arange(len(b0)), width_k)
+        starts = np.cumsum(width_k) - width_k  # where each span's run of intervals begins in ``spans``
+        ks = first[spans] + np.arange(len(spans)) - np.repeat(starts, width_k)
+        overlap = np.clip(np.minimum(b1[spans], edges[ks + 1]) - np.maximum(b0[spans], edges[ks]), 0.0, None)
+        busy = np.bincount(ks, weights=overlap, minlength=k_count).astype(float)
     if spec.staffing is None:
         staffed = np.full(k_count, float(len(spec.config.advisors)) * width)
     else:
         staffed = np.asarray(spec.staffing[:k_count], dtype=float) * width
-    return Tally(
-        offered=np.bincount(interval, minlength=k_count).astype(float),
-        answered=count(answered),
-        answered_in_t=count(answered & within),
-        abandoned=count(abandoned),
-        abandoned_in_t=count(abandoned & within),
-        deflected=count(out == DEFLECTED),
-        callbacks=count(out == CALLBACK),
-        wait_answered=count(answered, w),
-        wait_all=count(answered | abandoned, w),
-        busy_s=busy,
-        staffed_s=staffed,
-        events=events,
-    )
+    return Tally(**contacts(), busy_s=busy, staffed_s=staffed, events=events, per_stream=per_stream)
 
 
 def replicate(spec: SimulationSpec, seeds: Sequence[int | Sequence[int]]) -> list[Tally]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -48,9 +50,10 @@ def open_journal() -> EventJournal:
     from plateau.services.router.journal_sqlite import SqliteJournal
 
     name = str(s["NAME"])
-    path = (
-        Path(name).with_name(Path(name).stem + "-routing.sqlite3") if "memory" not in name else Path(name + "-routing")
-    )
+    if "memory" in name:  # e.g. the test database "file:memorydb_default?mode=memory&cache=shared": not a path
+        path = Path(tempfile.gettempdir()) / f"plateau-{os.getpid()}-routing.sqlite3"
+    else:
+        path = Path(name).with_name(Path(name).stem + "-routing.sqlite3")
     return SqliteJournal(path, synchronous="NORMAL")
 
 
