@@ -375,7 +375,7 @@ class Peer(asyncio.DatagramProtocol):
         self.received.append(data)
 
 
-async def raw_call(gateway_port: int) -> Peer:
+async def raw_call(gateway_port: int, call_id: str = "ewt-1") -> Peer:
     """A caller made of two UDP sockets (SIP, RTP) that keeps every RTP packet it hears."""
     loop = asyncio.get_running_loop()
     sip, media = Peer(), Peer()
@@ -387,7 +387,7 @@ async def raw_call(gateway_port: int) -> Peer:
     party = f"<sip:0611223344@127.0.0.1:{sip_port}>;tag=ewt"
     invite = sipmsg.request(
         "INVITE", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(), from_=party,
-        to=f"<{uri}>", call_id="ewt-1", cseq=1, contact=f"<sip:caller@127.0.0.1:{sip_port}>",
+        to=f"<{uri}>", call_id=call_id, cseq=1, contact=f"<sip:caller@127.0.0.1:{sip_port}>",
         body=sdp.offer("127.0.0.1", rtp_port, 1, codec="PCMA"),
     )  # fmt: skip
     sip.transport.sendto(invite, ("127.0.0.1", gateway_port))
@@ -396,7 +396,7 @@ async def raw_call(gateway_port: int) -> Peer:
             await asyncio.sleep(0.01)
     ok = next(m for m in map(sipmsg.parse, sip.received) if isinstance(m, SipMessage) and m.code == 200)
     ack = sipmsg.request("ACK", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(),
-                         from_=party, to=ok.header("To") or "", call_id="ewt-1", cseq=1)  # fmt: skip
+                         from_=party, to=ok.header("To") or "", call_id=call_id, cseq=1)  # fmt: skip
     sip.transport.sendto(ack, ("127.0.0.1", gateway_port))
     return media
 
@@ -428,3 +428,30 @@ def test_given_a_staffed_busy_queue_when_a_caller_queues_then_they_hear_the_rout
     wait_tone = b"".join(store.frames(f"wait_{minutes}" if minutes <= 10 else "wait_many", "PCMA"))
     music = b"".join(store.frames("music", "PCMA"))[:1600]
     assert heard.index(queued_tone) < heard.index(wait_tone) < heard.index(music)
+
+
+def test_given_a_contact_already_waiting_when_a_caller_queues_alone_at_the_gateway_then_they_hear_the_routers_position(
+    router, tmp_path
+):
+    """The gateway holds one call (its own order would say "first"); the router has a contact ahead of it (higher
+    priority, any channel): the caller hears position 2, the router's, taken from its status."""
+    announce_each_second = {"start": "q", "nodes": {"q": {"type": "queue", "queue": "appels", "announce_every_s": 5}}}
+    store = prompts()
+    second, first = (b"".join(store.frames(f"position_{n}", "PCMA")) for n in (2, 1))
+
+    def heard(packets: list[bytes]) -> bytes:
+        return b"".join(p[12:] for p in packets)
+
+    async def scenario():
+        async with plant(router, tmp_path, announce_each_second) as p:
+            client = RouterClient(p.redis_url)
+            ahead = await asyncio.to_thread(client.enqueue, QUEUE_ID, priority=10)
+            assert [d["type"] for d in ahead] == ["ContactQueued"]
+            media = await raw_call(p.gateway.port, "position-1")
+            await p.wait(lambda: p.message("ContactQueued", contact_id="position-1"))
+            await p.wait(lambda: second in heard(media.received), limit=8)  # the first announcement, at 5 s
+            return p.gateway.position("position-1"), heard(media.received)
+
+    position, audio = run(scenario())
+    assert position == 2
+    assert second in audio and first not in audio

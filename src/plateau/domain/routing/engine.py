@@ -419,6 +419,25 @@ class RoutingEngine(EngineCore):
             return None
         return position * qr.average_handle_s() / staff
 
+    def queue_positions(self, queue_id: str) -> list[tuple[str, int, float | None]]:
+        """``(contact_id, position, EWT)`` of the contacts waiting in the queue, in the order they will be offered.
+
+        The queue's buckets merged by their heap key (effective priority, enqueue time, arrival): a callback
+        promise keeps the place it was given, a higher priority goes first. O(n log n) in the queue's waiting
+        contacts: for periodic snapshots (the router's status), not for each event. Contacts being offered are
+        not in the buckets; they count ahead of everyone (the positions start after them).
+        """
+        qr = self._queue(queue_id)
+        live = [e for b in qr.buckets.values() for e in b.heap if e[4].bucket is b and e[4].token == e[3]]
+        live.sort(key=lambda e: e[:3])
+        offered = max(0, qr.waiting - len(live))
+        staff = qr.effective_staff()
+        aht = qr.average_handle_s()
+        out: list[tuple[str, int, float | None]] = []
+        for i, e in enumerate(live, start=offered + 1):
+            out.append((e[4].contact_id, i, i * aht / staff if staff > 0 else None))
+        return out
+
     def advisor_state(self, advisor_id: str) -> AdvisorState:
         return self._advisor(advisor_id).state()
 

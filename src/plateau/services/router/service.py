@@ -209,6 +209,14 @@ class RouterService:
             }
             for q in engine.config.queues
         ]
+        # Each waiting call's place in the router's order (priorities, callbacks' places) and its EWT, told to the
+        # caller by the SIP gateway: one sort per call queue per status (never per event); other channels skipped.
+        positions = {
+            cid: {"position": pos, "ewt_s": _rounded(ewt)}
+            for q in engine.config.queues
+            if q.channel == "call" and engine.queues[q.queue_id].waiting
+            for cid, pos, ewt in engine.queue_positions(q.queue_id)
+        }
         advisors = {
             a.advisor_id: {
                 "state": a.state().value,
@@ -246,6 +254,7 @@ class RouterService:
             "processed": self.processed,
             "queues": queues,
             "advisors": advisors,
+            "positions": positions,
             "counters": counters,
             "trend": {s: list(points) for s, points in self.trend.items()},
         }

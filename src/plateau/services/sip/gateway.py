@@ -326,10 +326,19 @@ class Gateway:
             self._dispatch()
 
     def position(self, call_id: str) -> int | None:
+        """The place announced: the router's when it told one (``set_position``), else the order of arrival."""
         call = self.calls.get(call_id)
         if call is None or call.queue is None or call_id not in self.queues.get(call.queue, []):
             return None
+        if call.router_position is not None:
+            return call.router_position
         return self.queues[call.queue].index(call_id) + 1
+
+    def set_position(self, call_id: str, position: int | None) -> None:
+        """The router's position for this call (its order: priorities, callbacks' places), told from then on."""
+        call = self.calls.get(call_id)
+        if call is not None:
+            call.router_position = position
 
     def _announce_every(self, call: Call, seconds: float) -> None:
         def announce() -> None:

@@ -8,7 +8,9 @@
   router offers the call to the next advisor. ``OfferWithdrawn`` (expired, taken, abandoned) CANCELs the phone.
 - Accepting on the web desk (``ContactAnswered`` for a call still ringing or not yet bridged) keeps ringing the
   advisor's phone until it answers: the desk and the phone are two ways to take the same offer.
-- ``ContactQueued.estimated_wait_s`` is told to the caller (``Gateway.set_estimated_wait``).
+- ``ContactQueued.estimated_wait_s`` is told to the caller (``Gateway.set_estimated_wait``); then the router's
+  status (``positions``: each waiting call's place in the router's order and its EWT) updates what the caller
+  hears with each announcement (``Gateway.set_position``), not the gateway's order of arrival.
 - The caller hanging up before the bridge is ``ContactAbandoned``; a bridged call that ends is
   ``ContactCompleted`` (the advisor goes to wrap-up).
 - Every gateway event is published on the router's bus (in-process or Redis) as a
@@ -256,7 +258,9 @@ class RouterPort:
             while True:
                 if m.kind == RECORDING_REQUESTED:
                     self._recording_requested(m)
-                elif m.kind != "status":
+                elif m.kind == "status":
+                    self._positions(m.data.get("positions") or {})
+                else:
                     self._decision(m.kind, m.data)
                 m = await it.__anext__()
         finally:
@@ -265,6 +269,15 @@ class RouterPort:
             aclose = getattr(it, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+    def _positions(self, positions: dict[str, Any]) -> None:
+        """The router's place and EWT of each waiting call (its status): what the caller hears from then on."""
+        assert self.gateway is not None
+        for call_id, r in self.routed.items():
+            p = positions.get(call_id)
+            if p is not None and not r.advisor:
+                self.gateway.set_position(call_id, int(p["position"]))
+                self.gateway.set_estimated_wait(call_id, p.get("ewt_s"))
 
     def _decision(self, kind: str, d: dict[str, Any]) -> None:
         r = self.routed.get(d.get("contact_id", ""))
