@@ -455,3 +455,40 @@ def test_given_a_contact_already_waiting_when_a_caller_queues_alone_at_the_gatew
     position, audio = run(scenario())
     assert position == 2
     assert second in audio and first not in audio
+
+
+def test_given_an_offer_accepted_on_the_desk_when_the_phone_never_answers_then_the_call_goes_to_the_next_advisor(
+    router, tmp_path, voice
+):
+    first, second = experts()[:2]
+
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            await p.login(first, second)
+            silent = await sipp("advisor_ring_cancel.xml", None, tmp=tmp_path)
+            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+            await db(set_phone, first, f"sip:{first}@127.0.0.1:{silent.port}")
+            await db(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
+            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "5000", "VOICE_WAV": voice})  # fmt: skip
+            offer = await p.wait(lambda: p.message("OfferMade", advisor_id=first))
+            call_id = offer.data["contact_id"]
+            await p.wait(lambda: [e for e in p.events if isinstance(e, ev.AdvisorRinging)])
+            desk = RouterClient(p.redis_url)  # the desk's accept button
+            accept = rev.OfferAccepted(new_id(), 0, offer.data["offer_id"], first)
+            accepted = await asyncio.to_thread(desk.submit, accept)
+            assert [d["type"] for d in accepted] == ["ContactAnswered"]
+            bridged = await p.wait(lambda: p.message("CallBridged"), limit=15)
+            for peer in (caller, silent, phone):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)
+            answers = [m.data["advisor_id"] for m in p.messages if m.kind == "ContactAnswered"]
+            told = p.message("AdvisorNoAnswer", call_id=call_id)
+            requeued = [m for m in p.messages if m.kind == "ContactQueued" and m.data["contact_id"] == call_id]
+            return call_id, bridged, answers, told, requeued
+
+    call_id, bridged, answers, told, requeued = run(scenario())
+    assert answers == [first, second]  # the desk's acceptance, then the phone that answered
+    assert (told.advisor_id, told.data["code"]) == (first, 408)  # what the first advisor's desk shows
+    assert len(requeued) == 2  # on arrival, then back in the queue after the release
+    assert (bridged.advisor_id, bridged.data["call_id"]) == (second, call_id)

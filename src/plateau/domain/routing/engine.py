@@ -81,6 +81,7 @@ class RoutingEngine(EngineCore):
             ev.OfferAccepted: self._on_accept,
             ev.OfferDeclined: self._on_decline,
             ev.ContactCompleted: self._on_completed,
+            ev.ContactReleased: self._on_released,
             ev.WrapUpEnded: self._on_wrap_up_ended,
             ev.Tick: self._on_tick,
         }
@@ -355,6 +356,35 @@ class RoutingEngine(EngineCore):
             return
         if not any(a.load.values()):
             a.idle_since = self.now
+        self._release(a)
+
+    def _on_released(self, e: ev.ContactReleased) -> None:
+        """Undo an acceptance: the contact waits again at its place (same enqueue time and arrival order), the
+        advisor is free (a no-answer counts towards their automatic pause) and never offered it again. The
+        queue's answered counters are decremented; its wider-target and overflow deadlines stay cleared."""
+        c = self._contact(e.contact_id)
+        if c.status is not ASSIGNED or c.advisor_id != e.advisor_id or c.answered_at is None:
+            raise InvalidTransition(
+                "Ce contact n'est pas en cours chez ce conseiller.", contact_id=e.contact_id, advisor_id=e.advisor_id
+            )
+        a = self.advisors[e.advisor_id]
+        qr = self.queues[c.queue_id]
+        qr.answered -= 1
+        if c.answered_at - c.enqueued_at <= qr.config.service_level_s:
+            qr.answered_in_sl -= 1
+        qr.waiting += 1
+        a.load[c.channel] -= 1
+        c.status, c.advisor_id, c.answered_at = WAITING, None, None
+        c.refused.add(a.advisor_id)
+        a.no_answer += 1
+        if a.no_answer >= qr.config.max_no_answer and a.presence is READY:
+            self._set_presence(a, PAUSED, "no_answer")
+        self._refresh(a)
+        mark = len(self._out)
+        self._route_or_wait(c)
+        if c.contact_id in self.contacts:  # like an arrival: queued again (no wait when offered at once)
+            ewt = 0.0 if c.status is OFFERED else self.estimated_wait(c.queue_id, position=qr.waiting)
+            self._out.insert(mark, ev.new_contact_queued(self._cause, self.now, c.contact_id, c.queue_id, ewt))
         self._release(a)
 
     def _on_login(self, e: ev.AdvisorLoggedIn) -> None:

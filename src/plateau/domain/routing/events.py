@@ -122,6 +122,17 @@ class ContactCompleted:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactReleased:
+    """The advisor who took the contact gives it back before handling it (e.g. accepted on the desk, but their
+    phone never answered): it returns to its queue at its place and is not offered to that advisor again."""
+
+    event_id: str
+    at: float
+    contact_id: str
+    advisor_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class WrapUpEnded:
     """The advisor ends wrap-up before its configured duration."""
 
@@ -150,6 +161,7 @@ RoutingEvent = (
     | OfferAccepted
     | OfferDeclined
     | ContactCompleted
+    | ContactReleased
     | WrapUpEnded
     | Tick
 )
@@ -165,6 +177,7 @@ INPUT_TYPES: tuple[type, ...] = (
     OfferAccepted,
     OfferDeclined,
     ContactCompleted,
+    ContactReleased,
     WrapUpEnded,
     Tick,
 )

@@ -6,8 +6,10 @@
 - ``OfferMade`` rings the advisor's SIP phone (``CallStore.phone_of``) until the offer expires; the phone
   answering is the acceptance (``OfferAccepted``), no answer or a refusal (486…) is ``OfferDeclined`` and the
   router offers the call to the next advisor. ``OfferWithdrawn`` (expired, taken, abandoned) CANCELs the phone.
-- Accepting on the web desk (``ContactAnswered`` for a call still ringing or not yet bridged) keeps ringing the
-  advisor's phone until it answers: the desk and the phone are two ways to take the same offer.
+- Accepting on the web desk (``ContactAnswered`` for a call still ringing or not yet bridged) keeps the advisor's
+  phone ringing: the desk and the phone are two ways to take the same offer. If that ring ends unanswered
+  (offer's remaining time, else the gateway's ``ring_timeout``), the contact is given back (``ContactReleased``):
+  it waits again at its place and the router offers it to the next advisor; the desk shows the no-answer.
 - ``ContactQueued.estimated_wait_s`` is told to the caller (``Gateway.set_estimated_wait``); then the router's
   status (``positions``: each waiting call's place in the router's order and its EWT) updates what the caller
   hears with each announcement (``Gateway.set_position``), not the gateway's order of arrival.
@@ -338,7 +340,11 @@ class RouterPort:
                     if any(d["type"] == "Rejected" for d in decisions):
                         log.warning("call %s bridged to %s but the router refused the acceptance", r.call_id, advisor)
                 return
-            if offer and offer not in r.withdrawn and not r.desk_accepted:
+            if r.desk_accepted == advisor:  # taken on the desk, the phone never answered: back to the router
+                r.desk_accepted = ""
+                log.info("call %s accepted on the desk by %s: phone unanswered, released", r.call_id, advisor)
+                await self._submit(rev.ContactReleased(new_id(), time.time(), r.call_id, advisor))
+            elif offer and offer not in r.withdrawn and not r.desk_accepted:
                 await self._submit(rev.OfferDeclined(new_id(), time.time(), offer, advisor))
 
     async def _target(self, advisor: str) -> str | None:
