@@ -55,7 +55,7 @@ QUEUE_ID = f"{PROGRAMME}.appels"
 
 def prompts() -> PromptStore:
     """Tone prompts (one byte value each) including the estimated-wait and recording notices."""
-    names = ["welcome", "queued", "music", "goodbye", "recording_notice", "wait_many"]
+    names = ["welcome", "queued", "music", "goodbye", "recording_notice", "wait_many", "callback_offer", "callback_ok"]
     names += [f"wait_{n}" for n in range(1, 11)] + [f"position_{n}" for n in range(1, 10)]
     audio = {}
     for i, name in enumerate(names):
@@ -375,8 +375,35 @@ class Peer(asyncio.DatagramProtocol):
         self.received.append(data)
 
 
-async def raw_call(gateway_port: int, call_id: str = "ewt-1") -> Peer:
-    """A caller made of two UDP sockets (SIP, RTP) that keeps every RTP packet it hears."""
+@dataclass
+class RawCall:
+    """A caller made of two UDP sockets (SIP, RTP) that keeps every packet it receives; keys sent by SIP INFO."""
+
+    sip: Peer
+    media: Peer
+    gateway: tuple[str, int]
+    uri: str
+    party: str
+    to: str
+    call_id: str
+    cseq: int = 1
+
+    def press(self, digit: str) -> None:
+        self.cseq += 1
+        port = self.sip.transport.get_extra_info("sockname")[1]
+        info = sipmsg.request("INFO", self.uri, via_host="127.0.0.1", via_port=port, branch=sipmsg.new_branch(),
+                              from_=self.party, to=self.to, call_id=self.call_id, cseq=self.cseq,
+                              body=f"Signal={digit}\r\nDuration=160\r\n".encode(),
+                              content_type="application/dtmf-relay")  # fmt: skip
+        self.sip.transport.sendto(info, self.gateway)
+
+    def requests(self, method: str) -> list[SipMessage]:
+        parsed = (sipmsg.parse(d) for d in self.sip.received)
+        return [m for m in parsed if isinstance(m, SipMessage) and m.method == method]
+
+
+async def raw_call(gateway_port: int, call_id: str = "ewt-1") -> RawCall:
+    """Dial the number with a PCMA offer, ACK the 200; the call is then in the voice menu."""
     loop = asyncio.get_running_loop()
     sip, media = Peer(), Peer()
     await loop.create_datagram_endpoint(lambda: sip, local_addr=("127.0.0.1", 0))
@@ -395,10 +422,11 @@ async def raw_call(gateway_port: int, call_id: str = "ewt-1") -> Peer:
         while not any(b" 200 OK" in d[:20] for d in sip.received):  # noqa: ASYNC110
             await asyncio.sleep(0.01)
     ok = next(m for m in map(sipmsg.parse, sip.received) if isinstance(m, SipMessage) and m.code == 200)
+    to = ok.header("To") or ""
     ack = sipmsg.request("ACK", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(),
-                         from_=party, to=ok.header("To") or "", call_id=call_id, cseq=1)  # fmt: skip
+                         from_=party, to=to, call_id=call_id, cseq=1)  # fmt: skip
     sip.transport.sendto(ack, ("127.0.0.1", gateway_port))
-    return media
+    return RawCall(sip, media, ("127.0.0.1", gateway_port), uri, party, to, call_id)
 
 
 def test_given_a_staffed_busy_queue_when_a_caller_queues_then_they_hear_the_routers_estimated_wait_then_music(
@@ -413,7 +441,7 @@ def test_given_a_staffed_busy_queue_when_a_caller_queues_then_they_hear_the_rout
             client = RouterClient(p.redis_url)
             offer = next(d for d in await asyncio.to_thread(client.enqueue, QUEUE_ID) if d["type"] == "OfferMade")
             await asyncio.to_thread(client.submit, rev.OfferAccepted(new_id(), 0, offer["offer_id"], first))
-            media = await raw_call(p.gateway.port)
+            media = (await raw_call(p.gateway.port)).media
             queued = await p.wait(lambda: p.message("ContactQueued", contact_id="ewt-1"))
             await asyncio.sleep(1.2)  # "queued" (0.4 s), the estimate (0.4 s), then music
             return queued, media.received
@@ -447,7 +475,7 @@ def test_given_a_contact_already_waiting_when_a_caller_queues_alone_at_the_gatew
             client = RouterClient(p.redis_url)
             ahead = await asyncio.to_thread(client.enqueue, QUEUE_ID, priority=10)
             assert [d["type"] for d in ahead] == ["ContactQueued"]
-            media = await raw_call(p.gateway.port, "position-1")
+            media = (await raw_call(p.gateway.port, "position-1")).media
             await p.wait(lambda: p.message("ContactQueued", contact_id="position-1"))
             await p.wait(lambda: second in heard(media.received), limit=8)  # the first announcement, at 5 s
             return p.gateway.position("position-1"), heard(media.received)
@@ -492,3 +520,41 @@ def test_given_an_offer_accepted_on_the_desk_when_the_phone_never_answers_then_t
     assert (told.advisor_id, told.data["code"]) == (first, 408)  # what the first advisor's desk shows
     assert len(requeued) == 2  # on arrival, then back in the queue after the release
     assert (bridged.advisor_id, bridged.data["call_id"]) == (second, call_id)
+
+
+def test_given_a_callback_overflow_when_the_waiting_caller_presses_1_then_the_router_books_a_callback_on_their_number(
+    router, tmp_path
+):
+    """Nobody staffed, the queue overflows to a callback after 1 s: the caller hears the offer, presses 1 (INFO),
+    hears the confirmation and is hung up on; the router keeps the contact as a callback promise."""
+    programme = Queue.objects.get(programme__slug=PROGRAMME, code="appels")
+    Queue.objects.filter(pk=programme.pk).update(overflow_kind="callback", overflow_after_s=1, overflow_destination="")
+    runtime.stop_embedded()  # the router reads its configuration at start
+    service = runtime.build_service(SqliteJournal(tmp_path / "journal-callback.sqlite3"), status_every_s=0.2)
+    runtime.start_embedded(service)
+    waiting = {"start": "q", "nodes": {"q": {"type": "queue", "queue": "appels", "announce_every_s": 60}}}
+    store = prompts()
+    offer, ok = (b"".join(store.frames(name, "PCMA")) for name in ("callback_offer", "callback_ok"))
+
+    def heard(call: RawCall) -> bytes:
+        return b"".join(p[12:] for p in call.media.received)
+
+    async def scenario():
+        async with plant(router, tmp_path, waiting) as p:
+            call = await raw_call(p.gateway.port, "callback-1")
+            await p.wait(
+                lambda: offer in heard(call), limit=8
+            )  # overflow after 1 s (the router's tick), then the offer
+            call.press("1")
+            scheduled = await p.wait(lambda: p.message("CallbackScheduled", contact_id="callback-1"))
+            await p.wait(lambda: call.requests("BYE"), limit=8)  # after the confirmation
+            ended = await p.wait(lambda: [e for e in p.events if isinstance(e, ev.CallEnded)])
+            status = await p.wait(lambda: (p.bus.latest_status() or {}).get("positions", {}).get("callback-1"))
+            return scheduled, heard(call), ended[0], status, p.message("ContactLeft", contact_id="callback-1")
+
+    scheduled, audio, ended, status, left = run(scenario())
+    assert scheduled.data["number"] == "0611223344"
+    assert scheduled.data["window_start"] <= time.time() <= scheduled.data["window_end"]
+    assert audio.index(offer) < audio.index(ok)
+    assert (ended.record.cause, ended.record.ended_by) == ("callback", "gateway")
+    assert status["position"] == 1 and left is None  # the promise waits in the queue; the call was not abandoned

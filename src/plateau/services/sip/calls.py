@@ -67,6 +67,7 @@ class Call:
     music: str = "music"
     estimated_wait_s: float | None = None  # the router's EWT, told to the caller with the position
     estimate_at: float = 0.0
+    callback_offer: Callable[[bool], None] | None = None  # the router offered a callback: waiting for the key
     router_position: int | None = None  # the router's place for this call (priorities, callbacks), if told
     recording_started_at: float | None = None  # recording on demand (announced first)
     recording_by: str = ""

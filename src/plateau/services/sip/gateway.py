@@ -270,6 +270,8 @@ class Gateway:
         self._emit(ev.DigitReceived(call.id, call.programme, time.time(), digit, method))
         if call.state == "ivr":
             self._run(call, call.interp.digit(digit))
+        elif call.callback_offer is not None:
+            self._callback_answer(call, digit)
 
     def _run(self, call: Call, actions: list[ivr.Action]) -> None:
         loop = asyncio.get_running_loop()
@@ -345,12 +347,49 @@ class Gateway:
             if call.state not in ("queued", "ringing"):
                 return
             pos = self.position(call.id)
-            if pos is not None:
+            if pos is not None and call.callback_offer is None:
                 name = f"position_{pos}" if pos <= 9 else "position_many"
                 self._play(call, name, lambda: self._announce_wait(call))
             call.timers.append(asyncio.get_running_loop().call_later(seconds, announce))
 
         call.timers.append(asyncio.get_running_loop().call_later(seconds, announce))
+
+    def offer_callback(self, call_id: str, on_answer: Callable[[bool], None], *, wait_s: float = 8.0) -> bool:
+        """Offer a waiting caller a callback (``callback_offer``: "press 1"). 1 → ``on_answer(True)``, then
+        ``callback_ok`` and hang-up; another key, or nothing within ``wait_s`` after the prompt →
+        ``on_answer(False)`` and the music again (the call keeps its place)."""
+        call = self.calls.get(call_id)
+        if call is None or call.ended or call.state != "queued" or call.callback_offer is not None:
+            return False
+        call.callback_offer = on_answer
+
+        def wait() -> None:
+            if call.callback_offer is on_answer:
+                later = asyncio.get_running_loop().call_later(wait_s, self._callback_answer, call, "", on_answer)
+                call.timers.append(later)
+
+        self._play(call, "callback_offer", wait)
+        return True
+
+    def _callback_answer(
+        self, call: Call, digit: str, offer: Callable[[bool], None] | None = None
+    ) -> None:  # fmt: skip
+        answer = call.callback_offer
+        if answer is None or call.ended or (offer is not None and offer is not answer):
+            return
+        call.callback_offer = None
+        if call.state != "queued":  # being offered to an advisor meanwhile: the offer lapses
+            answer(False)
+            return
+        if digit != "1":
+            answer(False)
+            self._play(call, call.music, None, loop=True)
+            return
+        for handle in call.timers:
+            handle.cancel()
+        call.state = "closing"
+        answer(True)
+        self._play(call, "callback_ok", lambda: self._end(call, "callback", "gateway"))
 
     def set_estimated_wait(self, call_id: str, seconds: float | None) -> None:
         """The router's estimated wait for this call: told after the "queued" prompt and with the position."""

@@ -18,6 +18,9 @@
 - Every gateway event is published on the router's bus (in-process or Redis) as a
   :class:`~plateau.services.router.bus.RoutingMessage` tagged with its programme and advisor; CDRs and
   recordings are stored through ``CallStore`` in a worker thread (never the ORM on the event loop).
+- ``CallbackOffered`` (the queue's overflow is a callback): the waiting caller hears ``callback_offer``; 1 books
+  the callback on the caller's number (``CallbackRequested``, window now .. ``callback_window_s``), the caller
+  hears ``callback_ok`` and the call ends without abandoning the contact (the promise keeps its place).
 - ``RecordingRequested`` on the bus (the desk's button), or ``*1`` pressed on the advisor's phone (RFC 4733 or
   INFO), starts a recording of the advisor's bridged call.
 """
@@ -85,6 +88,8 @@ class _Routed:
     desk_accepted: str = ""  # advisor who accepted on the desk
     advisor: str = ""  # advisor bridged
     advisor_keys: str = ""  # keys pressed on the advisor's phone
+    caller: str = ""  # the number of the From URI (a callback is booked on it)
+    callback: bool = False  # the caller accepted a callback: the promise stays in the router after the hang-up
     worker: asyncio.Task[None] | None = None
 
 
@@ -98,11 +103,13 @@ class RouterPort:
         queues: dict[str, str] | None = None,
         publish_events: bool = True,
         also: Callable[[ev.CallEvent], None] | None = None,
+        callback_window_s: float = 4 * 3600,
     ) -> None:
         self.router, self.bus, self.store = router, bus, store
         self.queues = queues or {}
         self.publish_events = publish_events
         self.also = also  # e.g. JSON lines on stdout for debugging
+        self.callback_window_s = callback_window_s  # a callback accepted on the phone: from now to now + this
         self.gateway: Gateway | None = None
         self.routed: dict[str, _Routed] = {}
         self.numbers: dict[str, str] = {}  # call id -> number dialled (for the CDR)
@@ -176,6 +183,7 @@ class RouterPort:
         assert self.gateway is not None
         call = self.gateway.calls.get(r.call_id)
         caller = sipmsg.user_of(call.caller) if call is not None else ""
+        r.caller = caller or ""
         try:
             decisions = await asyncio.to_thread(
                 self.router.enqueue, r.queue_id, contact_id=r.call_id, caller=caller or "",
@@ -229,6 +237,8 @@ class RouterPort:
             advisor = r.advisor or r.desk_accepted
             if advisor:
                 await self._submit(rev.ContactCompleted(new_id(), time.time(), r.call_id, advisor))
+            elif r.callback:
+                pass  # the router keeps the callback promise (its place in the queue)
             else:
                 await self._submit(rev.ContactAbandoned(new_id(), time.time(), r.call_id))
         if r is not None and record.advisor:
@@ -303,9 +313,19 @@ class RouterPort:
                 r.worker = self._spawn(self._ring_offers(r))
         elif kind == "ContactOverflowed" and d.get("kind") == "external" and d.get("destination"):
             self._spawn(self.gateway.transfer(r.call_id, str(d["destination"]), "refer"))
+        elif kind == "CallbackOffered" and r.caller and not r.advisor and not r.desk_accepted:
+            self.gateway.offer_callback(r.call_id, functools.partial(self._callback_answered, r))
         elif kind == "ContactOverflowed" and d.get("kind") == "voicemail":
             self.routed.pop(r.call_id, None)
             self.gateway.reject(r.call_id)
+
+    def _callback_answered(self, r: _Routed, accepted: bool) -> None:
+        """The caller pressed 1 after ``callback_offer``: a callback on their number within ``callback_window_s``."""
+        if accepted and self.routed.get(r.call_id) is r:
+            r.callback = True
+            now = time.time()
+            self._spawn(self._submit(rev.CallbackRequested(new_id(), now, r.call_id, r.caller, now,
+                                                          now + self.callback_window_s)))  # fmt: skip
 
     async def _ring_offers(self, r: _Routed) -> None:
         """Ring the phones of the offers one at a time (ring-all queues offer several advisors at once)."""
