@@ -361,7 +361,8 @@ class RoutingEngine(EngineCore):
     def _on_released(self, e: ev.ContactReleased) -> None:
         """Undo an acceptance: the contact waits again at its place (same enqueue time and arrival order), the
         advisor is free (a no-answer counts towards their automatic pause) and never offered it again. The
-        queue's answered counters are decremented; its wider-target and overflow deadlines stay cleared."""
+        queue's answered counters are decremented. Its overflow deadline comes back (counted from its entry in the
+        queue, so a release never buys extra time) and its current target's time-out restarts now."""
         c = self._contact(e.contact_id)
         if c.status is not ASSIGNED or c.advisor_id != e.advisor_id or c.answered_at is None:
             raise InvalidTransition(
@@ -380,6 +381,15 @@ class RoutingEngine(EngineCore):
         if a.no_answer >= qr.config.max_no_answer and a.presence is READY:
             self._set_presence(a, PAUSED, "no_answer")
         self._refresh(a)
+        cfg = qr.config
+        timeout = cfg.targets[c.target_index].timeout_s
+        if timeout is not None and c.target_index < len(cfg.targets) - 1:
+            c.target_deadline = self.now + timeout
+            self._schedule(c.target_deadline, TARGET_TIMEOUT, c.contact_id)
+        if cfg.overflow is not None and cfg.overflow_after_s is not None and c.callback is None:
+            # Already due: _route_or_wait overflows it at once rather than offering it.
+            c.overflow_deadline = max(self.now, c.queue_entered_at + cfg.overflow_after_s)
+            self._schedule(c.overflow_deadline, OVERFLOW, c.contact_id)
         mark = len(self._out)
         self._route_or_wait(c)
         if c.contact_id in self.contacts:  # like an arrival: queued again (no wait when offered at once)
