@@ -17,16 +17,20 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from plateau.calls import privacy as call_privacy
 from plateau.calls import services as call_services
-from plateau.calls.models import CallDetailRecord, CallRecording
+from plateau.calls.models import CallDetailRecord, CallRecording, RecordingPolicy
 from plateau.domain.routing import events as ev
+from plateau.leads import privacy, services
+from plateau.leads.models import WebhookDelivery, WebhookEndpoint
 from plateau.routing import services as routing_services
 from plateau.services import scheduler
 from plateau.services.router.runtime import open_journal
 from plateau.services.sip.events import CallRecord
-from plateau.services.sip.recording import write_stereo_wav
+from plateau.services.sip.recording import voicemail_name, write_stereo_wav
 from plateau.tenants.models import AuditEntry, Programme
 from tests.leads import builders
+from tests.leads.builders import T0
 
 pytestmark = pytest.mark.usefixtures("reference_data", "empty_routing_journal")
 PHONE = "06 12 34 56 78"
@@ -210,3 +214,49 @@ def test_given_calls_older_than_three_years_when_the_scheduler_ticks_then_only_n
     assert again.retention is not None and (again.retention.calls, again.retention.journal_events) == (0, 0)
     entry = AuditEntry.objects.filter(action="person.retention").latest("pk")
     assert entry.data["calls"] == 1 and entry.data["journal_events"] == tick.retention.journal_events
+
+
+def _voicemail(programme: Programme, call_id: str, at: dt.datetime) -> Path:
+    """A voicemail as the SIP gateway leaves it under ``<var>/voicemail/<programme>/``."""
+    folder = call_privacy.voicemail_folder(programme)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / voicemail_name(call_id, at.timestamp(), "PCMA")
+    path.write_bytes(b"\xd5" * 1600)
+    return path
+
+
+def test_given_voicemails_then_the_caller_s_are_exported_and_erased_and_old_ones_purged_after_retention(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.VAR_DIR = tmp_path
+    a, b = builders.network(providers=1), builders.network(providers=1)
+    RecordingPolicy.objects.create(programme=a.programme, retention_days=7)
+    now = dt.datetime.now(dt.UTC)
+    mine, other = (_call(a.programme, tmp_path, caller=n, at=now) for n in ("0612345678", "0699999999"))
+    theirs = _call(b.programme, tmp_path, caller="0612345678", at=now)
+    my_message, other_message = _voicemail(a.programme, mine.call_id, now), _voicemail(a.programme, other.call_id, now)
+    their_message = _voicemail(b.programme, theirs.call_id, now)
+
+    c, page = _manager(a)
+    data = json.loads(c.post(page, {"phone": PHONE, "action": "json"}).content)
+    assert data["voicemails"] == [{"file": my_message.name, "bytes": 1600}]
+    c.post(page, {"phone": PHONE, "action": "erase", "confirm": PHONE})
+    assert not my_message.exists() and other_message.exists() and their_message.exists()
+
+    assert call_services.purge_recordings(now + dt.timedelta(days=6)) == 0
+    assert call_services.purge_recordings(now + dt.timedelta(days=8)) == 1  # A keeps 7 days; B the default 30
+    assert not other_message.exists() and their_message.exists()
+    assert AuditEntry.objects.get(action="call.voicemails_purged").programme == a.programme
+
+
+def test_given_a_lead_sent_to_a_provider_system_when_the_person_is_erased_then_its_payload_is_blanked() -> None:
+    net = builders.network(providers=1)
+    WebhookEndpoint.objects.create(programme=net.programme, provider=net.providers[0], url="http://127.0.0.1:9/x",
+                                   secret="s")  # fmt: skip
+    lead = services.forward_request(builders.contact_with_need(net), actor=net.advisor, consent=True, now=T0)
+    delivery = WebhookDelivery.objects.get(payload__lead__id=lead.pk)
+    assert delivery.payload["lead"]["client_phone"] == E164
+    privacy.erase_person(net.programme, PHONE, actor=net.manager)
+    delivery.refresh_from_db()
+    assert (delivery.payload["lead"]["client_phone"], delivery.payload["lead"]["client_name"]) == ("", privacy.ERASED)
+    assert delivery.payload["lead"]["activity"] == "SAP06"  # the facts stay

@@ -18,10 +18,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, Q
 
 from plateau.domain.errors import DomainError
 from plateau.domain.ids.phone import parse_phone
+from plateau.services.sip.recording import call_tag
 from plateau.tenants.models import Programme
 
 from .models import CallDetailRecord, CallRecording
@@ -42,6 +44,20 @@ def person_call_records(programme: Programme, e164: str, contact_ids: Iterable[i
     ids = set(contact_ids)
     qs = CallDetailRecord.objects.for_programme(programme).filter(Q(caller__contains=e164[-9:]) | Q(contact_id__in=ids))
     return [c for c in qs.order_by("started_at", "pk") if same_number(c.caller, e164) or c.contact_id in ids]
+
+
+def voicemail_folder(programme: Programme) -> Path:
+    """Where the SIP gateway (``--var``, default ``PLATEAU_VAR_DIR``) leaves the programme's voicemails."""
+    return Path(settings.VAR_DIR) / "voicemail" / programme.slug
+
+
+def voicemails(programme: Programme, call_ids: Iterable[str]) -> list[Path]:
+    """The voicemail files of these calls (named ``<time>-<call tag>``, :func:`call_tag`)."""
+    folder = voicemail_folder(programme)
+    tags = {call_tag(c) for c in call_ids}
+    if not tags or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.stem.partition("-")[2] in tags)
 
 
 def _recordings(programme: Programme, call_ids: list[str]) -> list[CallRecording]:
@@ -80,6 +96,9 @@ def export_calls(programme: Programme, e164: str, contact_ids: Iterable[int] = (
             }
             for r in _recordings(programme, [c.call_id for c in records])
         ],
+        "voicemails": [
+            {"file": p.name, "bytes": p.stat().st_size} for p in voicemails(programme, [c.call_id for c in records])
+        ],
     }
 
 
@@ -93,12 +112,15 @@ def _delete_recordings(recordings: Iterable[CallRecording]) -> int:
 
 
 def erase_calls(programme: Programme, e164: str, contact_ids: Iterable[int] = ()) -> tuple[list[str], int]:
-    """Blank the person's number and keys in their CDRs and delete their recordings (files and rows).
-    Returns the call ids (the routing ids of the calls, for the routing journal) and the recordings deleted.
-    Call inside a transaction."""
+    """Blank the person's number and keys in their CDRs and delete their recordings (files and rows) and
+    voicemails. Returns the call ids (the routing ids of the calls, for the routing journal) and the recordings
+    and voicemails deleted. Call inside a transaction."""
     records = person_call_records(programme, e164, contact_ids)
     call_ids = [c.call_id for c in records]
     deleted = _delete_recordings(_recordings(programme, call_ids))
+    for path in voicemails(programme, call_ids):
+        path.unlink(missing_ok=True)
+        deleted += 1
     CallDetailRecord.objects.filter(pk__in=[c.pk for c in records]).update(caller="", digits="")
     return call_ids, deleted
 

@@ -30,7 +30,7 @@ from plateau.services.router import redaction
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
-from .models import Lead, Survey
+from .models import Lead, Survey, WebhookDelivery
 
 RETENTION = dt.timedelta(days=3 * 365)
 ERASED = "[effacé]"
@@ -96,6 +96,7 @@ def export_person(programme: Programme, phone: str, *, actor: User) -> dict[str,
         ),
         "calls": calls["calls"],
         "recordings": calls["recordings"],
+        "voicemails": calls["voicemails"],
     }
     record_audit(
         action="person.exported",
@@ -134,6 +135,8 @@ def export_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ):
         for item in data[key]:
             walk(section, str(item["id"]), "", {k: v for k, v in item.items() if k != "id"})
+    for voicemail in data.get("voicemails", []):
+        walk("messagerie", "", "", voicemail)
     for survey in data["surveys"]:
         walk("enquete", str(survey["lead_id"]), "", {k: v for k, v in survey.items() if k != "lead_id"})
     return rows
@@ -142,6 +145,12 @@ def export_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 def _anonymise(qs: Any) -> int:
     ids = list(qs.values_list("id", flat=True))
     Survey.objects.filter(lead_id__in=ids).update(comment="")
+    # The payloads queued for providers' systems (:func:`plateau.leads.notify.lead_payload`) copy the fields.
+    for delivery in WebhookDelivery.objects.filter(payload__lead__id__in=ids):
+        lead = delivery.payload.get("lead", {})
+        for key in set(_PERSONAL) & set(lead):
+            lead[key] = _PERSONAL[key]
+        delivery.save(update_fields=["payload"])
     return int(qs.filter(id__in=ids).update(**_PERSONAL))
 
 

@@ -76,7 +76,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
                     "leads": len(data["leads"]),
                     "surveys": len(data["surveys"]),
                     "calls": len(data["calls"]),
-                    "recordings": len(data["recordings"]),
+                    "recordings": len(data["recordings"]) + len(data["voicemails"]),
                 }
     return render(
         request,
