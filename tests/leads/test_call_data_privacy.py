@@ -21,6 +21,7 @@ from plateau.calls import privacy as call_privacy
 from plateau.calls import services as call_services
 from plateau.calls.models import CallDetailRecord, CallRecording, RecordingPolicy
 from plateau.domain.routing import events as ev
+from plateau.domain.routing.snapshot import restore_snapshot, take_snapshot
 from plateau.leads import privacy, services
 from plateau.leads.models import WebhookDelivery, WebhookEndpoint
 from plateau.routing import services as routing_services
@@ -29,6 +30,7 @@ from plateau.services.router.runtime import open_journal
 from plateau.services.sip.events import CallRecord
 from plateau.services.sip.recording import voicemail_name, write_stereo_wav
 from plateau.tenants.models import AuditEntry, Programme
+from tests.domain.routing import builders as routing_builders
 from tests.leads import builders
 from tests.leads.builders import T0
 
@@ -260,3 +262,34 @@ def test_given_a_lead_sent_to_a_provider_system_when_the_person_is_erased_then_i
     delivery.refresh_from_db()
     assert (delivery.payload["lead"]["client_phone"], delivery.payload["lead"]["client_name"]) == ("", privacy.ERASED)
     assert delivery.payload["lead"]["activity"] == "SAP06"  # the facts stay
+
+
+def test_given_a_caller_still_waiting_in_the_router_snapshot_when_erased_then_the_snapshot_forgets_their_numbers(
+    tmp_path: Path,
+) -> None:
+    a, b = builders.network(providers=1), builders.network(providers=1)
+    qa, qb = f"{a.programme.slug}.accueil", f"{b.programme.slug}.accueil"
+    queues = (routing_builders.queue(qa, a.programme.slug), routing_builders.queue(qb, b.programme.slug))
+    router = routing_builders.Scenario(routing_builders.config(*queues))
+    t = dt.datetime.now(dt.UTC).timestamp()
+    waiting, theirs = _id("call"), _id("call")
+    router.feed(ev.ContactArrived(router.eid(), t, waiting, qa, (), 0.0, "+33612345678"))
+    router.feed(ev.CallbackRequested(router.eid(), t + 5, waiting, "0687654321", t + 60, t + 3600))
+    router.feed(ev.ContactArrived(router.eid(), t, theirs, qb, (), 0.0, "0612345678"))
+    journal: Any = open_journal()
+    try:
+        journal.save_snapshot(1, take_snapshot(router.engine))
+    finally:
+        journal.close()
+
+    privacy.erase_person(a.programme, PHONE, actor=a.manager)
+
+    journal = open_journal()
+    try:
+        latest = journal.latest_snapshot()
+    finally:
+        journal.close()
+    assert latest is not None
+    restored = restore_snapshot(latest[1]).contacts  # the router recovers from it as before, minus the numbers
+    assert (restored[waiting].caller, restored[waiting].callback) == ("", ("", t + 60, t + 3600))
+    assert restored[waiting].queue_id == qa and restored[theirs].caller == "0612345678"

@@ -121,6 +121,17 @@ class PostgresJournal:
         with self._conn.transaction(), self._conn.cursor() as cur:
             cur.executemany("UPDATE routing_events SET body = %s WHERE stream = %s AND seq = %s", rows)
 
+    def snapshots(self) -> list[tuple[tuple[str, int], dict[str, Any]]]:
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute("SELECT stream, seq, body FROM routing_snapshots")
+            rows = cur.fetchall()
+        return [((str(stream), int(seq)), dict(body)) for stream, seq, body in rows]
+
+    def rewrite_snapshots(self, bodies: Sequence[tuple[tuple[str, int], dict[str, Any]]]) -> None:
+        rows = [(json.dumps(body), stream, seq) for (stream, seq), body in bodies]
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            cur.executemany("UPDATE routing_snapshots SET body = %s WHERE stream = %s AND seq = %s", rows)
+
     def prune_snapshots(self) -> int:
         """Delete every snapshot but the latest of each stream (recovery only reads the latest)."""
         with self._conn.transaction(), self._conn.cursor() as cur:

@@ -107,6 +107,15 @@ class SqliteJournal:
             db.execute("ROLLBACK")
             raise
 
+    def snapshots(self) -> list[tuple[int, dict[str, Any]]]:
+        return [
+            (int(seq), json.loads(body)) for seq, body in self._db.execute("SELECT seq, body FROM routing_snapshots")
+        ]
+
+    def rewrite_snapshots(self, bodies: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        rows = [(json.dumps(body, separators=(",", ":")), seq) for seq, body in bodies]
+        self._db.executemany("UPDATE routing_snapshots SET body = ? WHERE seq = ?", rows)
+
     def prune_snapshots(self) -> int:
         """Delete every snapshot but the latest (recovery only reads the latest)."""
         cur = self._db.execute("DELETE FROM routing_snapshots WHERE seq < (SELECT MAX(seq) FROM routing_snapshots)")

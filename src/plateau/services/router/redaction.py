@@ -41,6 +41,10 @@ class RedactableJournal(Protocol):
 
     def prune_snapshots(self) -> int: ...
 
+    def snapshots(self) -> Sequence[tuple[Any, dict[str, Any]]]: ...
+
+    def rewrite_snapshots(self, bodies: Sequence[tuple[Any, dict[str, Any]]]) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -85,7 +89,27 @@ def erase_person(journal: RedactableJournal, programme_slug: str, e164: str, con
     ids |= {str(body["contact_id"]) for _, body in found if theirs(body)}
     more = journal.personal_events(containing=sorted(ids)) if ids else []
     rows = {key: body for key, body in [*found, *more] if body.get("contact_id") in ids}
-    return _rewrite(journal, rows.items())
+    events = _rewrite(journal, rows.items())
+    _erase_from_snapshots(journal, prefix, e164, ids)
+    return events
+
+
+def _erase_from_snapshots(journal: RedactableJournal, prefix: str, e164: str, ids: set[str]) -> None:
+    """A contact still live when the snapshot was taken holds the caller, the callback number, the sender."""
+    changed = []
+    for key, body in journal.snapshots():
+        touched = False
+        for cid, c in body.get("contacts", {}).items():
+            if cid in ids or (str(c.get("queue_id", "")).startswith(prefix) and _is(str(c.get("caller", "")), e164)):
+                c["caller"] = ""
+                c["attributes"] = [kv for kv in c.get("attributes", []) if kv[0] not in PERSONAL_ATTRIBUTES]
+                if c.get("callback"):
+                    c["callback"][0] = ""
+                touched = True
+        if touched:
+            changed.append((key, body))
+    if changed:
+        journal.rewrite_snapshots(changed)
 
 
 def apply_retention(journal: RedactableJournal, cutoff: dt.datetime) -> tuple[int, int]:
