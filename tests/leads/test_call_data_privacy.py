@@ -22,8 +22,8 @@ from plateau.calls import services as call_services
 from plateau.calls.models import CallDetailRecord, CallRecording, RecordingPolicy
 from plateau.domain.routing import events as ev
 from plateau.domain.routing.snapshot import restore_snapshot, take_snapshot
-from plateau.leads import privacy, services
-from plateau.leads.models import WebhookDelivery, WebhookEndpoint
+from plateau.leads import integrations, privacy, services
+from plateau.leads.models import WebhookDelivery
 from plateau.routing import services as routing_services
 from plateau.services import scheduler
 from plateau.services.router.runtime import open_journal
@@ -251,17 +251,26 @@ def test_given_voicemails_then_the_caller_s_are_exported_and_erased_and_old_ones
     assert AuditEntry.objects.get(action="call.voicemails_purged").programme == a.programme
 
 
-def test_given_a_lead_sent_to_a_provider_system_when_the_person_is_erased_then_its_payload_is_blanked() -> None:
+def test_given_a_lead_sent_to_a_provider_system_when_the_person_is_erased_then_the_copies_are_blanked() -> None:
     net = builders.network(providers=1)
-    WebhookEndpoint.objects.create(programme=net.programme, provider=net.providers[0], url="http://127.0.0.1:9/x",
-                                   secret="s")  # fmt: skip
+    provider, provider_user = net.providers[0], net.provider_users[0]
+    integrations.register_webhook(provider, actor=provider_user, url="http://127.0.0.1:9/x", events=[])
+    token = integrations.create_api_token(provider, actor=provider_user, name="Logiciel").secret
     lead = services.forward_request(builders.contact_with_need(net), actor=net.advisor, consent=True, now=T0)
-    delivery = WebhookDelivery.objects.get(payload__lead__id=lead.pk)
+    portal = Client(headers={"Authorization": f"Bearer {token}"})
+    acked = portal.post(f"/api/leads/provider/leads/{lead.pk}/acknowledge", headers={"Idempotency-Key": "k1"})
+    assert acked.status_code == 200 and acked.json()["client_phone"] == E164
+    delivery = WebhookDelivery.objects.get(payload__lead__id=lead.pk, event="lead.sent")
     assert delivery.payload["lead"]["client_phone"] == E164
+
     privacy.erase_person(net.programme, PHONE, actor=net.manager)
+
     delivery.refresh_from_db()
     assert (delivery.payload["lead"]["client_phone"], delivery.payload["lead"]["client_name"]) == ("", privacy.ERASED)
     assert delivery.payload["lead"]["activity"] == "SAP06"  # the facts stay
+    replayed = portal.post(f"/api/leads/provider/leads/{lead.pk}/acknowledge", headers={"Idempotency-Key": "k1"})
+    assert replayed.status_code == 200 and replayed.json()["client_phone"] == ""
+    assert replayed.json()["client_name"] == privacy.ERASED
 
 
 def test_given_a_caller_still_waiting_in_the_router_snapshot_when_erased_then_the_snapshot_forgets_their_numbers(

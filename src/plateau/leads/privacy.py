@@ -30,7 +30,7 @@ from plateau.services.router import redaction
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
-from .models import Lead, Survey, WebhookDelivery
+from .models import InboundWebhookKey, Lead, Survey, WebhookDelivery
 
 RETENTION = dt.timedelta(days=3 * 365)
 ERASED = "[effacé]"
@@ -142,15 +142,22 @@ def export_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _blank(payload: dict[str, Any]) -> None:
+    for key in set(_PERSONAL) & set(payload):
+        payload[key] = _PERSONAL[key]
+
+
 def _anonymise(qs: Any) -> int:
     ids = list(qs.values_list("id", flat=True))
     Survey.objects.filter(lead_id__in=ids).update(comment="")
-    # The payloads queued for providers' systems (:func:`plateau.leads.notify.lead_payload`) copy the fields.
+    # Copies of the fields (:func:`plateau.leads.notify.lead_payload`): payloads queued for providers' systems,
+    # answers kept for their replayed calls.
     for delivery in WebhookDelivery.objects.filter(payload__lead__id__in=ids):
-        lead = delivery.payload.get("lead", {})
-        for key in set(_PERSONAL) & set(lead):
-            lead[key] = _PERSONAL[key]
+        _blank(delivery.payload.get("lead", {}))
         delivery.save(update_fields=["payload"])
+    for seen in InboundWebhookKey.objects.filter(response__id__in=ids):
+        _blank(seen.response)
+        seen.save(update_fields=["response"])
     return int(qs.filter(id__in=ids).update(**_PERSONAL))
 
 
