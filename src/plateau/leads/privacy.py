@@ -173,8 +173,9 @@ class Erased:
 @transaction.atomic
 def erase_person(programme: Programme, phone: str, *, actor: User) -> Erased:
     """Blank the person's fields in every lead of the programme, forget the caller of their contacts, blank
-    their number in their calls' records, delete their recordings (files too) and redact the routing journal
-    (GDPR art. 17); returns what was touched. The journal is redacted last: if it fails, nothing is erased."""
+    their number in their calls' records, delete their recordings and voicemails (files) and redact the
+    routing journal (GDPR art. 17); returns what was touched. The journal is redacted last: if it fails, the
+    database is left as it was (files already deleted stay deleted)."""
     e164 = person_phone(phone)
     contact_ids = contact_privacy.contact_ids(programme, e164)
     routing_ids = list(
