@@ -21,6 +21,24 @@ def reference_data(db: None) -> None:
     contact_builders.demo_communes()
 
 
+@pytest.fixture
+def empty_routing_journal(db: None) -> Iterator[None]:
+    """The routing journal lives outside the test transaction (its own connection or file): start and end empty,
+    so what one test journals is never redacted, counted or read by another."""
+    from plateau.services.router.runtime import open_journal
+
+    def drop() -> None:
+        journal: Any = open_journal()
+        try:
+            journal.drop_stream()
+        finally:
+            journal.close()
+
+    drop()
+    yield
+    drop()
+
+
 @pytest.fixture(autouse=True)
 def _locmem_mail(settings: object) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from plateau.tenants.models import AuditEntry
 from tests.leads import builders
 from tests.leads.builders import T0
 
-pytestmark = pytest.mark.usefixtures("reference_data")
+pytestmark = pytest.mark.usefixtures("reference_data", "empty_routing_journal")
 PHONE = "06 12 34 56 78"
 
 
@@ -87,7 +87,8 @@ def test_given_erasure_when_the_number_is_not_retyped_then_refused_and_when_conf
     assert contact.caller_id is None and contact.notes == "" and contact.wrap_up_id is not None
     assert (lead.client_name, lead.client_phone) == (privacy.ERASED, "") and lead.activity_id is not None
     entry = AuditEntry.objects.get(action="person.erased")
-    assert entry.actor == net.manager and entry.data == {"leads": 1, "contacts": 2}
+    assert entry.actor == net.manager
+    assert entry.data == {"leads": 1, "contacts": 2, "calls": 0, "recordings": 0, "journal_events": 0}
 
 
 def test_given_an_advisor_or_a_supervisor_when_opening_the_privacy_page_then_refused(net: builders.Network) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -121,10 +122,31 @@ def retention_days(programme: Programme) -> int:
     return policy.retention_days if policy is not None else DEFAULT_RETENTION_DAYS
 
 
-def purge_recordings(now: dt.datetime | None = None) -> int:
-    """Delete recordings (file and row) older than their programme's retention; returns how many went."""
+def purge_voicemails(now: dt.datetime | None = None) -> int:
+    """Delete voicemail files (``var/voicemail/<programme>/<unix time>-…``) older than their programme's
+    recording retention; returns how many went."""
     now = now or timezone.now()
+    root = Path(settings.VAR_DIR) / "voicemail"
+    if not root.is_dir():
+        return 0
     purged = 0
+    for programme in Programme.objects.filter(slug__in=[p.name for p in root.iterdir() if p.is_dir()]):
+        cutoff = (now - dt.timedelta(days=retention_days(programme))).timestamp()
+        old = [p for p in (root / programme.slug).iterdir() if p.stem.partition("-")[0].isdigit()]
+        old = [p for p in old if int(p.stem.partition("-")[0]) < cutoff]
+        for path in old:
+            path.unlink(missing_ok=True)
+        if old:
+            record_audit(action="call.voicemails_purged", actor=None, programme=programme, count=len(old))
+        purged += len(old)
+    return purged
+
+
+def purge_recordings(now: dt.datetime | None = None) -> int:
+    """Delete recordings (file and row) and voicemails older than their programme's retention; returns how
+    many went."""
+    now = now or timezone.now()
+    purged = purge_voicemails(now)
     for programme in Programme.objects.filter(pk__in=CallRecording.objects.values("programme")):
         cutoff = now - dt.timedelta(days=retention_days(programme))
         with transaction.atomic():

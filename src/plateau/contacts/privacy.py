@@ -26,6 +26,11 @@ def find_caller(programme: Programme, e164: str) -> Caller | None:
     return found
 
 
+def contact_ids(programme: Programme, e164: str) -> list[int]:
+    """Ids of the contacts of the caller of ``programme`` with this number."""
+    return list(Contact.objects.for_programme(programme).filter(caller__phone_e164=e164).values_list("id", flat=True))
+
+
 def export_caller(programme: Programme, e164: str) -> dict[str, Any]:
     """The caller and every contact of theirs in ``programme``, JSON-able."""
     caller = find_caller(programme, e164)

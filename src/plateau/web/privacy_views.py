@@ -51,8 +51,18 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
                     done = privacy.erase_person(programme, e164, actor=user)
                     messages.success(
                         request,
-                        _("Données effacées : %(leads)s demande(s) anonymisée(s), %(contacts)s contact(s) détaché(s).")
-                        % {"leads": done.leads, "contacts": done.contacts},
+                        _(
+                            "Données effacées : %(leads)s demande(s) anonymisée(s), %(contacts)s contact(s) "
+                            "détaché(s), %(calls)s appel(s) rendu(s) anonyme(s), %(recordings)s enregistrement(s) "
+                            "supprimé(s), %(events)s événement(s) du journal de distribution expurgé(s)."
+                        )
+                        % {
+                            "leads": done.leads,
+                            "contacts": done.contacts,
+                            "calls": done.calls,
+                            "recordings": done.recordings,
+                            "events": done.journal_events,
+                        },
                     )
                     return redirect(reverse("leads:privacy", args=[slug]))
             else:
@@ -65,6 +75,8 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
                     "contacts": len(data["contacts"]),
                     "leads": len(data["leads"]),
                     "surveys": len(data["surveys"]),
+                    "calls": len(data["calls"]),
+                    "recordings": len(data["recordings"]) + len(data["voicemails"]),
                 }
     return render(
         request,

@@ -91,6 +91,56 @@ class PostgresJournal:
             return None
         return int(row[0]), dict(row[1])
 
+    def personal_events(
+        self, *, before: float | None = None, containing: Sequence[str] = ()
+    ) -> list[tuple[tuple[str, int], dict[str, Any]]]:
+        """Raw bodies of the events of every stream that may hold personal data
+        (:mod:`plateau.services.router.redaction`): older than ``before``, or whose text contains one of
+        ``containing``."""
+        where = ["body->>'type' IN ('ContactArrived', 'CallbackRequested')"]
+        args: list[Any] = []
+        if before is not None:
+            where.append("at < %s")
+            args.append(before)
+            where.append(
+                "(body->>'caller' <> '' OR body->>'number' <> '' OR strpos(body::text, '\"correspondent\"') > 0)"
+            )
+        if containing:
+            where.append("(" + " OR ".join("strpos(body::text, %s) > 0" for _ in containing) + ")")
+            args.extend(containing)
+        # Only fixed clauses and placeholders are joined: the values travel as parameters.
+        sql = "SELECT stream, seq, body FROM routing_events WHERE " + " AND ".join(where) + " ORDER BY stream, seq"  # noqa: S608
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute(sql, args)
+            rows = cur.fetchall()
+        return [((str(stream), int(seq)), dict(body)) for stream, seq, body in rows]
+
+    def rewrite(self, bodies: Sequence[tuple[tuple[str, int], dict[str, Any]]]) -> None:
+        """Replace the bodies of these events (redaction only: same event, personal fields blanked)."""
+        rows = [(json.dumps(body, separators=(",", ":")), stream, seq) for (stream, seq), body in bodies]
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            cur.executemany("UPDATE routing_events SET body = %s WHERE stream = %s AND seq = %s", rows)
+
+    def snapshots(self) -> list[tuple[tuple[str, int], dict[str, Any]]]:
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute("SELECT stream, seq, body FROM routing_snapshots")
+            rows = cur.fetchall()
+        return [((str(stream), int(seq)), dict(body)) for stream, seq, body in rows]
+
+    def rewrite_snapshots(self, bodies: Sequence[tuple[tuple[str, int], dict[str, Any]]]) -> None:
+        rows = [(json.dumps(body), stream, seq) for (stream, seq), body in bodies]
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            cur.executemany("UPDATE routing_snapshots SET body = %s WHERE stream = %s AND seq = %s", rows)
+
+    def prune_snapshots(self) -> int:
+        """Delete every snapshot but the latest of each stream (recovery only reads the latest)."""
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            cur.execute(
+                "DELETE FROM routing_snapshots s WHERE seq < "
+                "(SELECT MAX(seq) FROM routing_snapshots t WHERE t.stream = s.stream)"
+            )
+            return int(cur.rowcount)
+
     def drop_stream(self) -> None:
         """Delete this stream's events and snapshots (tests and benchmarks)."""
         with self._conn.transaction(), self._conn.cursor() as cur:

@@ -39,6 +39,7 @@ class SqliteJournal:
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous}")
+        self._db.execute("PRAGMA busy_timeout=5000")  # the web process redacts while the router appends
         self._db.executescript(SCHEMA)
 
     def append(self, events: Sequence[ev.RoutingEvent]) -> int:
@@ -72,6 +73,58 @@ class SqliteJournal:
         if row is None:
             return None
         return int(row[0]), json.loads(row[1])
+
+    def personal_events(
+        self, *, before: float | None = None, containing: Sequence[str] = ()
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Raw bodies of the events that may hold personal data (:mod:`plateau.services.router.redaction`):
+        older than ``before``, or whose text contains one of ``containing``."""
+        where = ["json_extract(body, '$.type') IN ('ContactArrived', 'CallbackRequested')"]
+        args: list[Any] = []
+        if before is not None:
+            where.append("at < ?")
+            args.append(before)
+            where.append(
+                "(json_extract(body, '$.caller') <> '' OR json_extract(body, '$.number') <> ''"
+                " OR instr(body, '\"correspondent\"') > 0)"
+            )
+        if containing:
+            where.append("(" + " OR ".join("instr(body, ?) > 0" for _ in containing) + ")")
+            args.extend(containing)
+        # Only fixed clauses and placeholders are joined: the values travel as parameters.
+        sql = "SELECT seq, body FROM routing_events WHERE " + " AND ".join(where) + " ORDER BY seq"  # noqa: S608
+        return [(int(seq), json.loads(body)) for seq, body in self._db.execute(sql, args)]
+
+    def rewrite(self, bodies: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Replace the bodies of these events (redaction only: same event, personal fields blanked)."""
+        rows = [(json.dumps(body, separators=(",", ":")), seq) for seq, body in bodies]
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("UPDATE routing_events SET body = ? WHERE seq = ?", rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def snapshots(self) -> list[tuple[int, dict[str, Any]]]:
+        return [
+            (int(seq), json.loads(body)) for seq, body in self._db.execute("SELECT seq, body FROM routing_snapshots")
+        ]
+
+    def rewrite_snapshots(self, bodies: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        rows = [(json.dumps(body, separators=(",", ":")), seq) for seq, body in bodies]
+        self._db.executemany("UPDATE routing_snapshots SET body = ? WHERE seq = ?", rows)
+
+    def prune_snapshots(self) -> int:
+        """Delete every snapshot but the latest (recovery only reads the latest)."""
+        cur = self._db.execute("DELETE FROM routing_snapshots WHERE seq < (SELECT MAX(seq) FROM routing_snapshots)")
+        return int(cur.rowcount)
+
+    def drop_stream(self) -> None:
+        """Delete every event and snapshot (tests and benchmarks), as :meth:`PostgresJournal.drop_stream`."""
+        self._db.execute("DELETE FROM routing_events")
+        self._db.execute("DELETE FROM routing_snapshots")
 
     def close(self) -> None:
         self._db.close()

@@ -717,7 +717,7 @@ class Gateway:
         assert call.leg.recording is not None
         folder = self.config.var_dir / "voicemail" / call.programme
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{int(time.time())}-{secrets.token_hex(4)}.{'al' if call.leg.codec == 'PCMA' else 'ul'}"
+        path = folder / recording.voicemail_name(call.id, time.time(), call.leg.codec)
         path.write_bytes(bytes(call.leg.recording))
         seconds = len(call.leg.recording) / 8000
         self._emit(ev.VoicemailRecorded(call.id, call.programme, time.time(), str(path), seconds))

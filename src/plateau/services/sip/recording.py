@@ -4,9 +4,20 @@ WAV. G.711 is decoded with the ITU tables (no ``audioop``, removed from Python 3
 from __future__ import annotations
 
 import array
+import hashlib
 import sys
 import wave
 from pathlib import Path
+
+
+def call_tag(call_id: str) -> str:
+    """A short digest of a Call-ID, safe in a file name: finds a call's voicemail again (erasure)."""
+    return hashlib.sha256(call_id.encode()).hexdigest()[:16]
+
+
+def voicemail_name(call_id: str, at: float, codec: str) -> str:
+    """``<unix time>-<call tag>.al|ul``: the time for the retention purge, the tag for erasure of a caller."""
+    return f"{int(at)}-{call_tag(call_id)}.{'al' if codec == 'PCMA' else 'ul'}"
 
 
 def _alaw(byte: int) -> int:
