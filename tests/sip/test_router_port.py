@@ -242,6 +242,23 @@ def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings
     assert (cdr.ended_by, cdr.caller.startswith("sip:0612345678@"), cdr.number) == ("caller", True, NUMBER)
 
 
+async def _first_phone_fails_second_answers(p, tmp_path, voice, first_phone: str, *, talk_ms: int):
+    """The first two experts logged in; the first's phone plays ``first_phone``, the second's answers; a caller
+    queues and talks ``talk_ms``. Every peer must end well; returns the ``CallBridged`` message."""
+    first, second = experts()[:2]
+    await p.login(first, second)
+    failing = await sipp(first_phone, None, tmp=tmp_path)
+    phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+    await db(set_phone, first, f"sip:{first}@127.0.0.1:{failing.port}")
+    await db(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
+    caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
+                        replace={"TALKMS": str(talk_ms), "VOICE_WAV": voice})  # fmt: skip
+    for peer in (caller, failing, phone):
+        code, out = await peer.result()
+        assert code == 0, (peer.name, out)
+    return await p.wait(lambda: p.message("CallBridged"))
+
+
 def test_given_the_first_phone_busy_when_it_answers_486_then_the_router_offers_the_call_to_the_next_advisor(
     router, tmp_path, voice
 ):
@@ -249,17 +266,7 @@ def test_given_the_first_phone_busy_when_it_answers_486_then_the_router_offers_t
 
     async def scenario():
         async with plant(router, tmp_path) as p:
-            await p.login(first, second)
-            busy = await sipp("advisor_busy.xml", None, tmp=tmp_path)
-            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
-            await db(set_phone, first, f"sip:{first}@127.0.0.1:{busy.port}")
-            await db(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
-            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
-                                replace={"TALKMS": "1500", "VOICE_WAV": voice})  # fmt: skip
-            for peer in (caller, busy, phone):
-                code, out = await peer.result()
-                assert code == 0, (peer.name, out)
-            bridged = await p.wait(lambda: p.message("CallBridged"))
+            bridged = await _first_phone_fails_second_answers(p, tmp_path, voice, "advisor_busy.xml", talk_ms=1500)
             call_id = bridged.data["call_id"]
             answered = await p.wait(lambda: p.message("ContactAnswered", contact_id=call_id))
             offers = [m.data["advisor_id"] for m in p.messages if m.kind == "OfferMade"]
@@ -280,17 +287,9 @@ def test_given_the_first_phone_never_answers_when_the_offer_expires_then_it_is_c
 
     async def scenario():
         async with plant(router, tmp_path) as p:
-            await p.login(first, second)
-            silent = await sipp("advisor_ring_cancel.xml", None, tmp=tmp_path)
-            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
-            await db(set_phone, first, f"sip:{first}@127.0.0.1:{silent.port}")
-            await db(set_phone, second, f"sip:{second}@127.0.0.1:{phone.port}")
-            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
-                                replace={"TALKMS": "5000", "VOICE_WAV": voice})  # fmt: skip
-            for peer in (caller, silent, phone):
-                code, out = await peer.result()
-                assert code == 0, (peer.name, out)
-            bridged = await p.wait(lambda: p.message("CallBridged"))
+            bridged = await _first_phone_fails_second_answers(
+                p, tmp_path, voice, "advisor_ring_cancel.xml", talk_ms=5000
+            )
             expired = p.message("OfferWithdrawn", contact_id=bridged.data["call_id"], advisor_id=first)
             no_answer = [e for e in p.events if isinstance(e, ev.AdvisorNoAnswer)]
             return bridged, expired, no_answer
