@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from plateau.contacts.models import Contact, ContactStatus
 from plateau.demo.loader import load_all
 from plateau.directory.models import Provider
 from plateau.tenants.models import Membership, Programme, Role
+from tests.web.server import free_port
 
 
 @pytest.mark.django_db
@@ -38,15 +38,9 @@ def test_given_empty_database_when_demo_loads_twice_then_six_programmes_with_dat
     assert (Programme.objects.count(), Provider.objects.count(), Contact.objects.count()) == counts
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_given_fresh_checkout_when_plateau_run_then_migrates_loads_demo_and_serves(tmp_path: Path) -> None:
     """`plateau run` on an empty var dir: real migrations (incl. data migrations), demo, HTTP."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PLATEAU_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)  # the embedded default is SQLite
     proc = subprocess.Popen(

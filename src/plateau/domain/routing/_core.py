@@ -150,14 +150,23 @@ class EngineCore:
         c.target_index = 0
         self._set_target(c, cfg)
         c.overflow_deadline = None
-        if cfg.overflow is not None and cfg.overflow_after_s is not None and c.callback is None:
-            c.overflow_deadline = self.now + cfg.overflow_after_s
-            self._schedule(c.overflow_deadline, OVERFLOW, c.contact_id)
+        self._schedule_overflow(c, cfg)
         self._route_or_wait(c)
+
+    def _schedule_overflow(self, c: ContactRecord, cfg: QueueConfig) -> None:
+        """Overflow ``overflow_after_s`` after the contact entered the queue (never for a callback promise)."""
+        if cfg.overflow is not None and cfg.overflow_after_s is not None and c.callback is None:
+            # Already due (a released contact): _route_or_wait overflows it at once rather than offering it.
+            c.overflow_deadline = max(self.now, c.queue_entered_at + cfg.overflow_after_s)
+            self._schedule(c.overflow_deadline, OVERFLOW, c.contact_id)
 
     def _set_target(self, c: ContactRecord, cfg: QueueConfig) -> None:
         self._requirements(c, cfg)
         c.refused.clear()
+        self._schedule_target_timeout(c, cfg)
+
+    def _schedule_target_timeout(self, c: ContactRecord, cfg: QueueConfig) -> None:
+        """Widen to the next target after the current one's time-out, counted from now."""
         timeout = cfg.targets[c.target_index].timeout_s
         if timeout is not None and c.target_index < len(cfg.targets) - 1:
             c.target_deadline = self.now + timeout

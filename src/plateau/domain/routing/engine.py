@@ -328,15 +328,22 @@ class RoutingEngine(EngineCore):
         o = self._valid_offer(e.offer_id, e.advisor_id)
         self._offer_ended(o, "declined", no_answer=False)
 
-    def _on_completed(self, e: ev.ContactCompleted) -> None:
-        c = self._contact(e.contact_id)
-        if c.status is not ASSIGNED or c.advisor_id != e.advisor_id or c.answered_at is None:
+    def _held_contact(self, contact_id: str, advisor_id: str) -> tuple[ContactRecord, float]:
+        """The contact ``advisor_id`` answered and still handles, and when it was answered (completion and
+        release act only on such a contact)."""
+        c = self._contact(contact_id)
+        answered_at = c.answered_at
+        if c.status is not ASSIGNED or c.advisor_id != advisor_id or answered_at is None:
             raise InvalidTransition(
-                "Ce contact n'est pas en cours chez ce conseiller.", contact_id=e.contact_id, advisor_id=e.advisor_id
+                "Ce contact n'est pas en cours chez ce conseiller.", contact_id=contact_id, advisor_id=advisor_id
             )
+        return c, answered_at
+
+    def _on_completed(self, e: ev.ContactCompleted) -> None:
+        c, answered_at = self._held_contact(e.contact_id, e.advisor_id)
         a = self.advisors[e.advisor_id]
         qr = self.queues[c.queue_id]
-        handled = self.now - c.answered_at
+        handled = self.now - answered_at
         qr.handle_n += 1
         qr.handle_sum += handled
         a.busy_s += handled
@@ -344,7 +351,7 @@ class RoutingEngine(EngineCore):
         del self.contacts[c.contact_id]
         self._out.append(
             ev.new_contact_left(
-                self._cause, self.now, c.contact_id, c.queue_id, "completed", c.answered_at - c.enqueued_at
+                self._cause, self.now, c.contact_id, c.queue_id, "completed", answered_at - c.enqueued_at
             )
         )
         wrap = qr.config.wrap_up_s
@@ -363,15 +370,11 @@ class RoutingEngine(EngineCore):
         advisor is free (a no-answer counts towards their automatic pause) and never offered it again. The
         queue's answered counters are decremented. Its overflow deadline comes back (counted from its entry in the
         queue, so a release never buys extra time) and its current target's time-out restarts now."""
-        c = self._contact(e.contact_id)
-        if c.status is not ASSIGNED or c.advisor_id != e.advisor_id or c.answered_at is None:
-            raise InvalidTransition(
-                "Ce contact n'est pas en cours chez ce conseiller.", contact_id=e.contact_id, advisor_id=e.advisor_id
-            )
+        c, answered_at = self._held_contact(e.contact_id, e.advisor_id)
         a = self.advisors[e.advisor_id]
         qr = self.queues[c.queue_id]
         qr.answered -= 1
-        if c.answered_at - c.enqueued_at <= qr.config.service_level_s:
+        if answered_at - c.enqueued_at <= qr.config.service_level_s:
             qr.answered_in_sl -= 1
         qr.waiting += 1
         a.load[c.channel] -= 1
@@ -381,15 +384,8 @@ class RoutingEngine(EngineCore):
         if a.no_answer >= qr.config.max_no_answer and a.presence is READY:
             self._set_presence(a, PAUSED, "no_answer")
         self._refresh(a)
-        cfg = qr.config
-        timeout = cfg.targets[c.target_index].timeout_s
-        if timeout is not None and c.target_index < len(cfg.targets) - 1:
-            c.target_deadline = self.now + timeout
-            self._schedule(c.target_deadline, TARGET_TIMEOUT, c.contact_id)
-        if cfg.overflow is not None and cfg.overflow_after_s is not None and c.callback is None:
-            # Already due: _route_or_wait overflows it at once rather than offering it.
-            c.overflow_deadline = max(self.now, c.queue_entered_at + cfg.overflow_after_s)
-            self._schedule(c.overflow_deadline, OVERFLOW, c.contact_id)
+        self._schedule_target_timeout(c, qr.config)
+        self._schedule_overflow(c, qr.config)
         mark = len(self._out)
         self._route_or_wait(c)
         if c.contact_id in self.contacts:  # like an arrival: queued again (no wait when offered at once)
