@@ -56,7 +56,8 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
     expect(page.get_by_label("Numéro de l'appelant")).to_be_focused()
     page.keyboard.type("06 12 34 56 78")
     page.keyboard.press("Enter")
-    expect(page.locator("#caller-e164")).to_have_text("+33612345678")
+    expect(page.locator("#caller-e164")).to_have_text("06 12 34 56 78")
+    expect(page.locator("#caller-e164 [data-e164]")).to_have_attribute("data-e164", "+33612345678")
     expect(page.locator("#previous-contacts")).to_contain_text("Premier contact")
 
     # Capture the need: "Neuilly" is ambiguous, the advisor picks Neuilly-sur-Seine among the candidates.
@@ -121,7 +122,7 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
     _log_in(page, base, line.supervisor.username)
     page.get_by_role("link", name="Supervision").click()
     expect(page.locator("#todays-contacts tbody tr")).to_have_count(1)
-    expect(page.locator("#todays-contacts")).to_contain_text("+33612345678")
+    expect(page.locator("#todays-contacts")).to_contain_text("06 12 34 56 78")
     expect(page.locator('#wrap-up-counts tr[data-code="details_given"] .count')).to_have_text("1")
     if path:
         page.screenshot(path=path.replace(".png", "-supervision.png"), full_page=True)

@@ -23,7 +23,7 @@ class LeadState(models.TextChoices):
     REFUSED = State.REFUSED.value, _("Refusée par le client")
     NO_CAPACITY = State.NO_CAPACITY.value, _("Pas de disponibilité")
     EXPIRED = State.EXPIRED.value, _("Délai de rappel dépassé")
-    CLOSED = State.CLOSED.value, _("Close")
+    CLOSED = State.CLOSED.value, _("Clôturée")
 
 
 class DispatchSettings(ProgrammeOwned):
@@ -49,6 +49,7 @@ class DispatchSettings(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("réglages de mise en relation")
+        verbose_name_plural = _("réglages de mise en relation")
         constraints = [models.UniqueConstraint(fields=["programme"], name="dispatch_settings_one_per_programme")]
 
 
@@ -93,6 +94,7 @@ class Lead(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("demande transmise")
+        verbose_name_plural = _("demandes transmises")
         indexes = [models.Index(fields=["programme", "provider", "state"], name="lead_prog_provider_state")]
 
     def __str__(self) -> str:
@@ -118,6 +120,7 @@ class LeadProposal(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("candidat proposé")
+        verbose_name_plural = _("candidats proposés")
         ordering = ["attempt", "rotation_rank"]
 
 
@@ -133,6 +136,7 @@ class LeadDeadline(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("échéance")
+        verbose_name_plural = _("échéances")
         indexes = [
             models.Index(fields=["due_at"], name="lead_deadline_open_due", condition=models.Q(done_at__isnull=True))
         ]
@@ -152,6 +156,7 @@ class Survey(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("enquête de satisfaction")
+        verbose_name_plural = _("enquêtes de satisfaction")
 
 
 class WebhookEndpoint(ProgrammeOwned):
@@ -170,6 +175,7 @@ class WebhookEndpoint(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
 
     def wants(self, event: str) -> bool:
         return not self.events or event in self.events
@@ -189,6 +195,7 @@ class WebhookDelivery(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("envoi de webhook")
+        verbose_name_plural = _("envois de webhook")
 
 
 class InboundWebhookKey(ProgrammeOwned):
@@ -200,6 +207,8 @@ class InboundWebhookKey(ProgrammeOwned):
     response = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("clé de webhook entrant")
+        verbose_name_plural = _("clés de webhook entrant")
         constraints = [models.UniqueConstraint(fields=["provider", "key"], name="inbound_webhook_key_unique")]
 
 
@@ -222,3 +231,4 @@ class ProviderApiToken(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("jeton d'API prestataire")
+        verbose_name_plural = _("jetons d'API prestataire")

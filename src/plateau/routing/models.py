@@ -45,6 +45,7 @@ class Skill(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("compétence")
+        verbose_name_plural = _("compétences")
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="routing_skill_unique")]
 
     def __str__(self) -> str:
@@ -101,6 +102,7 @@ class QueueTarget(models.Model):
 
     class Meta:
         verbose_name = _("cible")
+        verbose_name_plural = _("cibles")
         ordering = ["queue", "order"]
 
     def __str__(self) -> str:
@@ -119,6 +121,7 @@ class PauseReason(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("motif de pause")
+        verbose_name_plural = _("motifs de pause")
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="routing_pause_unique")]
 
     def __str__(self) -> str:
@@ -136,6 +139,7 @@ class AdvisorProfile(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("profil de routage")
+        verbose_name_plural = _("profils de routage")
         constraints = [models.UniqueConstraint(fields=["programme", "user"], name="routing_profile_unique")]
 
     def __str__(self) -> str:
@@ -157,6 +161,7 @@ class RoutedContact(models.Model):
 
     class Meta:
         verbose_name = _("contact distribué")
+        verbose_name_plural = _("contacts distribués")
 
     def __str__(self) -> str:
         return self.routing_id

@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plateau.calls import services as call_services
+from plateau.contacts.models import Channel
 from plateau.domain.errors import DomainError
 from plateau.domain.routing import events as ev
 from plateau.errors import NotFound, PermissionDenied, PlateauError
 from plateau.routing import services as routing_services
+from plateau.routing.configuration import queue_id
 from plateau.routing.models import PauseReason, Queue
 from plateau.routing.report import day_report, to_csv
 from plateau.routing.wallboard import wallboard
@@ -259,12 +261,17 @@ def wallboard_page(request: HttpRequest, slug: str = "") -> HttpResponse:
             raise NotFound()
     slugs = [p.slug for p in programmes]
     board = wallboard(bus().latest_status(), slugs)
+    names = {queue_id(p, q.code): q.label for p in programmes for q in Queue.objects.for_programme(p)}
+    for q in board["queues"]:
+        q["name"] = names.get(q["queue_id"])  # people read the queue's label, not its routing id
     title = programmes[0].name if slug else _("Tous mes programmes")
     return render(
         request,
         "web/wallboard.html",
         {
             "board": board,
+            "queue_names": names,
+            "channel_labels": {c.value: str(c.label) for c in Channel},
             "programmes": programmes,
             "slug": slug,
             "stream_url": reverse("web:wallboard_stream", args=[slug]) if slug else reverse("web:wallboard_all_stream"),

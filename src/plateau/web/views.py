@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -19,7 +19,10 @@ from ._dsfr import DsfrBaseForm
 
 
 class LoginForm(AuthenticationForm, DsfrBaseForm):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Identifiant")
+        self.fields["password"].label = _("Mot de passe")
 
 
 class LoginView(auth_views.LoginView):
@@ -42,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_advisor": Role.ADVISOR in roles,
             "supervises": any(r in SUPERVISING_ROLES for r in roles),
             "manages": Role.PROGRAMME_MANAGER in roles,
+            "provides": Role.PROVIDER_USER in roles,
         }
         for programme, roles in sorted(by_programme.items(), key=lambda kv: str(kv[0]))
     ]
