@@ -122,7 +122,8 @@ def test_given_someone_not_managing_the_programme_then_every_editor_endpoint_is_
     assert (list(IvrFlow.objects.values_list("pk", "status", "version")), AuditEntry.objects.count()) == before
     assert not RecordedPrompt.objects.exists()
     if user is not None:
-        assert b.programme.name not in client.get(reverse("ivr:index")).content.decode()
+        main = client.get(reverse("ivr:index")).content.decode().split("<main", 1)[1]  # the header names their own
+        assert b.programme.name not in main
 
 
 def test_given_the_add_step_form_then_a_template_of_the_type_is_inserted_and_checked_without_saving():

@@ -92,7 +92,7 @@ DEMO_PROVIDER_USERNAME = "prestataire.reseaux"
 
 
 def demo_provider_account(programme: Programme) -> User | None:
-    """Give the provider with the most leads of ``programme`` a documented login to the provider portal."""
+    """Give the provider with the most leads of ``programme`` (else its first) a documented portal login."""
     top = (
         Lead.objects.for_programme(programme)
         .filter(provider__isnull=False)
@@ -101,10 +101,13 @@ def demo_provider_account(programme: Programme) -> User | None:
         .order_by("-n", "provider")
         .first()
     )
-    if top is None:
+    provider_id = (
+        top["provider"] if top else Provider.objects.for_programme(programme).values_list("pk", flat=True).first()
+    )
+    if provider_id is None:
         return None
     user = demo_user(DEMO_PROVIDER_USERNAME, "Paul", "Prestataire")
     demo_member(user, programme, Role.PROVIDER_USER)
     if not ProviderUser.objects.filter(user=user).exists():
-        ProviderUser.objects.create(user=user, provider_id=top["provider"])
+        ProviderUser.objects.create(user=user, provider_id=provider_id)
     return user

@@ -23,6 +23,7 @@ class LoginForm(AuthenticationForm, DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Identifiant")
         self.fields["password"].label = _("Mot de passe")
+        self._bound_fields_cache.clear()  # drawn by DsfrBaseForm.__init__ with Django's English label
 
 
 class LoginView(auth_views.LoginView):
