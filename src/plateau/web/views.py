@@ -23,7 +23,8 @@ class LoginForm(AuthenticationForm, DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Identifiant")
         self.fields["password"].label = _("Mot de passe")
-        self._bound_fields_cache.clear()  # drawn by DsfrBaseForm.__init__ with Django's English label
+        # DsfrBaseForm.__init__ drew the bound fields with Django's English label: draw them again.
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]
 
 
 class LoginView(auth_views.LoginView):
