@@ -12,7 +12,7 @@ def test_every_plateau_model_names_its_plural() -> None:
     missing = [m.__name__ for m in models if "verbose_name_plural" not in m._meta.original_attrs]
     assert missing == []
     plurals = {m.__name__: str(m._meta.verbose_name_plural) for m in models}
-    assert plurals["RoutingProfile"] == "profils de routage"
+    assert plurals["AdvisorProfile"] == "profils de routage"
     assert plurals["Survey"] == "enquêtes de satisfaction"
     assert plurals["Lead"] == "demandes transmises"
     assert plurals["PauseReason"] == "motifs de pause"

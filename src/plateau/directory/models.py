@@ -275,6 +275,10 @@ class ProviderSearch(ProgrammeOwned):
     on_date = models.DateField(_("date souhaitée"))
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     result_count = models.PositiveIntegerField(default=0)
+    # Eligible providers found (result_count is how many of them were proposed). Not exact when the nearest
+    # distance band already filled the page and farther bands were not examined.
+    eligible_count = models.PositiveIntegerField(_("prestataires éligibles"), null=True, blank=True)
+    eligible_count_exact = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("recherche de prestataires")

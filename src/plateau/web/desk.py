@@ -33,6 +33,7 @@ from plateau.tenants.models import STAFF_ROLES, Programme, ProgrammeKind, Role
 
 from ._errors import add_error
 from .forms import DetailsForm, NeedForm, SearchForm, StartContactForm, WrapUpForm
+from .search_rows import proposal_rows
 
 
 def _contact_url(contact: Contact) -> str:
@@ -98,7 +99,9 @@ def _latest_search(contact: Contact) -> ProviderSearch | None:
 def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpResponse:
     search = _latest_search(contact)
     proposals = list(
-        ProviderProposal.objects.filter(search=search).select_related("provider").order_by("rank") if search else []
+        ProviderProposal.objects.filter(search=search).select_related("provider__base_commune").order_by("rank")
+        if search
+        else []
     )
     given = list(DetailsGiven.objects.filter(contact=contact).select_related("provider").order_by("rank"))
     given_ids = {d.provider_id for d in given}
@@ -125,7 +128,9 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
     search_form = forms.get("search_form") or SearchForm(
         initial={"radius_km": int(search.radius_km)} if search else None
     )
-    wrap_form = forms.get("wrap_form") or WrapUpForm()
+    # The wrap-up code suggested from what was done (the advisor can change it).
+    suggested = "details_given" if given else ("no_provider_found" if search is not None and not proposals else "")
+    wrap_form = forms.get("wrap_form") or WrapUpForm(initial={"code": suggested} if suggested else None)
     if step == "search":
         search_form.fields["radius_km"].widget.attrs["autofocus"] = True
     elif step == "wrap_up":
@@ -140,6 +145,9 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "search_form": search_form,
         "search": search,
         "proposals": proposals,
+        "proposal_rows": proposal_rows(proposals),
+        # Ticked boxes survive a refused submission (no consent): the advisor does not tick them again.
+        "ticked": {int(v) for v in request.POST.getlist("providers") if v.isdigit()},
         "given": given,
         "given_ids": given_ids,
         "details_form": forms.get("details_form") or DetailsForm(choices=choices),
