@@ -1,11 +1,12 @@
 """What every browser test checks on every page it visits: no console error, no uncaught exception, no failed
-request to our own server, and no WCAG 2.1 A/AA violation found by axe-core.
+request to our own server, no request elsewhere, and no WCAG 2.1 A/AA violation found by axe-core.
 
 The ``page`` fixture of tests/conftest.py attaches a :class:`PageChecks` to each Playwright page, so a test
 gets these checks without asking:
 
-- console messages of type ``error``, uncaught page errors and same-origin requests that fail or answer
-  >= 400 are recorded as they happen;
+- console messages of type ``error``, uncaught page errors, same-origin requests that fail or answer >= 400
+  and any request leaving the machine (the platform works offline: no CDN, no map tiles) are recorded as they
+  happen;
 - axe-core (from ``node_modules``, installed by ``make test-js-deps``) is injected into every document and
   runs when the document has loaded; its violations are reported back to the test process;
 - at teardown axe runs once more on the page as the test left it, and the test fails listing everything
@@ -88,6 +89,7 @@ class PageChecks:
         page.on("pageerror", lambda exc: self.record(f"uncaught error on {page.url}: {exc}"))
         page.on("requestfailed", lambda req: self._on_request_failed(page, req))
         page.on("response", lambda resp: self._on_response(page, resp))
+        page.on("request", lambda req: self._on_request(page, req))
 
     def _on_console(self, page: Any, msg: Any) -> None:
         if msg.type == "error":
@@ -100,6 +102,12 @@ class PageChecks:
         if "ERR_ABORTED" in failure or not _same_origin(page.url, request.url):
             return
         self.record(f"request failed on {page.url}: {request.method} {request.url} {failure}")
+
+    def _on_request(self, page: Any, request: Any) -> None:
+        # The platform must work offline (an advisor's network may reach nothing else): no CDN, no map tiles.
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https") and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+            self.record(f"external request on {page.url}: {request.method} {request.url}")
 
     def _on_response(self, page: Any, response: Any) -> None:
         if response.status >= 400 and _same_origin(page.url or response.url, response.url):

@@ -1,5 +1,6 @@
 """The shared browser checks (tests/browser.py) catch what they promise: a console error, an uncaught
-exception, a missing same-origin resource and an accessibility violation, on a page the test only visits."""
+exception, a missing same-origin resource, a request leaving the machine and an accessibility violation, on a
+page the test only visits."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from tests.browser import PageChecks, check_page
 
 BROKEN = """<!DOCTYPE html><html lang="fr"><head><title>Page cassée</title></head><body><main>
-<h1>Page cassée</h1><img src="/static/absent.png"><script>console.error("boom"); null.innerHTML;</script>
+<h1>Page cassée</h1><img src="/static/absent.png"><img src="http://tiles.example.invalid/1/2/3.png" alt=""><script>console.error("boom"); null.innerHTML;</script>
 </main></body></html>"""
 
 
@@ -28,6 +29,7 @@ def test_given_a_broken_page_when_a_test_visits_it_then_every_problem_is_recorde
 ) -> None:
     url = f"{live_server.url}/page-cassee/"
     page.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=BROKEN))
+    page.route("http://tiles.example.invalid/**", lambda route: route.abort())  # never leaves the machine
     page.goto(url)
     _wait_for(page, page_checks, "image-alt")  # axe runs by itself once the document has loaded
     seen = "\n".join(page_checks.problems)
@@ -35,6 +37,7 @@ def test_given_a_broken_page_when_a_test_visits_it_then_every_problem_is_recorde
     assert "uncaught error" in seen and "innerHTML" in seen
     assert "HTTP 404 for GET" in seen and "absent.png" in seen
     assert "accessibility on" in seen and "image-alt" in seen
+    assert "external request on" in seen and "tiles.example.invalid" in seen
     with pytest.raises(AssertionError, match="image-alt"):
         check_page(page)
     page_checks.problems.clear()  # all seen: the fixture's own check at teardown must pass

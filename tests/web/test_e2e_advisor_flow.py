@@ -82,12 +82,19 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
         float(re.sub(r"[^\d,]", "", d).replace(",", ".")) for d in table.locator(".distance").all_inner_texts()
     ]
     assert all(d <= 15 for d in distances)
+    # Each row says why it is there; the map draws the caller's commune and the three providers, offline.
+    expect(table.locator(".ranking").first).to_contain_text("distance 0 à 5 km")
+    expect(page.locator("#search-count")).to_contain_text("3 prestataires correspondent")
+    expect(page.locator("#providers-map path.leaflet-interactive")).to_have_count(4)
+    expect(page.locator("#providers-map .leaflet-tooltip")).to_contain_text("Neuilly-sur-Seine")
 
     # Give details: without consent it is refused; with consent it is recorded.
     _tick_first_two(page)
     page.get_by_role("button", name="Donner les coordonnées").click()
     expect(page.get_by_role("alert")).to_contain_text("consentement")
-    _tick_first_two(page)
+    boxes = page.locator("#providers tbody input[type=checkbox]")
+    for i in (0, 1):  # kept after the refusal: the advisor does not tick them again
+        expect(boxes.nth(i)).to_be_checked()
     page.locator("label[for=consent]").click()
     expect(page.locator("#consent")).to_be_checked()
     path = os.environ.get("PLATEAU_DESK_SCREENSHOT", "")

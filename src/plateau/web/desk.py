@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +34,7 @@ from plateau.tenants.models import STAFF_ROLES, Programme, ProgrammeKind, Role
 
 from ._errors import add_error
 from .forms import DetailsForm, NeedForm, SearchForm, StartContactForm, WrapUpForm
-from .search_rows import proposal_rows
+from .search_rows import proposal_rows, providers_map
 
 
 def _contact_url(contact: Contact) -> str:
@@ -146,6 +147,8 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "search": search,
         "proposals": proposals,
         "proposal_rows": proposal_rows(proposals),
+        "providers_map": providers_map(contact, proposals),
+        "map_tiles_url": settings.PLATEAU_MAP_TILES_URL,
         # Ticked boxes survive a refused submission (no consent): the advisor does not tick them again.
         "ticked": {int(v) for v in request.POST.getlist("providers") if v.isdigit()},
         "given": given,

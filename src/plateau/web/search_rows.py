@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from plateau.contacts.models import Contact
 from plateau.directory.models import ProviderActivity, ProviderProposal, QualityAudit
 from plateau.domain.directory import ranking
 from plateau.ivr.preview import DAYS, week_ranges
@@ -85,3 +86,21 @@ def proposal_rows(proposals: list[ProviderProposal]) -> list[ProposalRow]:
             )
         )
     return rows
+
+
+def providers_map(contact: Contact, proposals: list[ProviderProposal]) -> dict[str, object] | None:
+    """What the desk's small map draws: the caller's commune and the proposed providers' base communes."""
+    commune = contact.commune
+    if commune is None or commune.latitude is None or commune.longitude is None or not proposals:
+        return None
+    providers = [
+        {
+            "rank": p.rank,
+            "name": str(p.provider),
+            "lat": p.provider.base_commune.latitude,
+            "lon": p.provider.base_commune.longitude,
+        }
+        for p in proposals
+        if p.provider.base_commune.latitude is not None and p.provider.base_commune.longitude is not None
+    ]
+    return {"caller": {"name": commune.name, "lat": commune.latitude, "lon": commune.longitude}, "providers": providers}
