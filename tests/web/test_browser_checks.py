@@ -12,7 +12,8 @@ import pytest
 from tests.browser import PageChecks, check_page
 
 BROKEN = """<!DOCTYPE html><html lang="fr"><head><title>Page cassée</title></head><body><main>
-<h1>Page cassée</h1><img src="/static/absent.png"><img src="http://tiles.example.invalid/1/2/3.png" alt=""><script>console.error("boom"); null.innerHTML;</script>
+<h1>Page cassée</h1><img src="/static/absent.png"><img src="http://tiles.example.invalid/1/2/3.png" alt="">
+<script>console.error("boom"); null.innerHTML;</script>
 </main></body></html>"""
 
 
