@@ -43,6 +43,7 @@ def browser() -> Iterator[Any]:
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                "--lang=fr-FR",  # date inputs as a French user sees them (jj/mm/aaaa)
             ],
         )
         yield b

@@ -57,6 +57,14 @@ def test_given_the_demo_when_each_role_walks_every_page_of_its_menu_then_french_
             assert page.locator("h1").count() >= 1, href
             check_page(page)
             _shoot(page, folder, f"{username}-{href}")
+        if username == DEMO_PROVIDER_USERNAME:  # the portal's own pages
+            for link in ("Déclarer mes disponibilités", "Connecter mon logiciel (webhooks, API)"):
+                page.goto(f"{base}/p/reseaux-prestataires/prestataire/")
+                page.get_by_role("link", name=link).click()
+                expect(page.locator("h1")).to_be_visible()
+                expect(page.locator("main input.fr-input").first).to_be_visible()  # DSFR inputs, not bare ones
+                check_page(page)
+                _shoot(page, folder, f"{username}-{link}")
         if username == "superviseur.sap":  # supervision rows open the contact
             page.goto(f"{base}/p/sap-national/supervision/")
             first = page.locator("#todays-contacts tbody a").first

@@ -41,12 +41,28 @@ class PromptForm(DsfrBaseForm):
     audio = forms.FileField(label=_l("Enregistrement WAV"), help_text=_l("De 0,3 à 120 s (musique : 600 s)."))
 
 
+# The json module's messages (CPython's scanner), in the words of a programme manager.
+_JSON_MESSAGES = {
+    "Expecting value": _l("une valeur est attendue (texte entre guillemets, nombre, objet ou liste)"),
+    "Expecting property name enclosed in double quotes": _l('un nom entre guillemets droits ("nom") est attendu'),
+    "Expecting ':' delimiter": _l("deux-points « : » attendus après le nom"),
+    "Expecting ',' delimiter": _l("virgule « , » attendue entre deux éléments"),
+    "Unterminated string starting at": _l("texte entre guillemets jamais refermé"),
+    "Invalid control character at": _l("caractère de contrôle interdit dans un texte (retour à la ligne ?)"),
+    "Invalid \\escape": _l("séquence d'échappement « \\ » invalide"),
+    "Extra data": _l("texte en trop après la fin du menu"),
+    "Illegal trailing comma before end of object": _l("virgule en trop avant « } »"),
+    "Illegal trailing comma before end of array": _l("virgule en trop avant « ] »"),
+}
+
+
 def _parse(text: str) -> tuple[Any, list[str]]:
     try:
         return json.loads(text), []
     except json.JSONDecodeError as exc:
+        words = _JSON_MESSAGES.get(exc.msg, _l("syntaxe JSON invalide"))
         return None, [_("JSON illisible ligne %(l)s, colonne %(c)s : %(m)s") % {"l": exc.lineno, "c": exc.colno,
-                                                                              "m": exc.msg}]  # fmt: skip
+                                                                              "m": words}]  # fmt: skip
 
 
 def _check(programme: Programme, text: str) -> dict[str, Any]:
