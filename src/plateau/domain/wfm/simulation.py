@@ -297,38 +297,53 @@ class _Driver:
     def __init__(self, spec: SimulationSpec, day: _Day, journal: list[ev.RoutingEvent] | None) -> None:
         self.spec, self.day, self.journal = spec, day, journal
         self.advisor_ids = [a.advisor_id for a in spec.config.advisors]
+        self.rank = {aid: k for k, aid in enumerate(self.advisor_ids)}
         self.load = dict.fromkeys(self.advisor_ids, 0)  # contacts each advisor holds
-        self.leaving: set[str] = set()
-        self.logged: list[str] = []  # advisors on duty (logged in and not leaving), in plan order
+        self.leaving: set[str] = set()  # paused, logged out once the contact in hand is completed
+        self.logged: list[str] = []  # advisors logged in (leaving ones included), in plan order
+        self.owed = 0  # departures due: the next advisors to finish their last contact leave
+        self.engine = RoutingEngine(dedupe_window=0)  # ids are unique by construction: no dedupe
         self.seq = 0  # numbers the driver's event ids (x1, x2...) in the order events are created
 
     def staff_to(self, target: int, at: float) -> Iterator[ev.RoutingEvent]:
-        """Log advisors in (or back from leaving) or let the last ones leave, to have ``target`` on duty.
+        """Log advisors in, or make advisors leave, to have ``target`` on duty (the standard decrease rule).
 
+        On a decrease, idle advisors (no contact in hand, no offer ringing; the last ones in plan order first)
+        log out at once; if that is not enough, the remaining departures are *owed*: the next advisors to
+        finish their last contact leave then (see :meth:`play`), whoever they are. Pausing named busy advisors
+        instead would leave idle ones taking calls after the boundary: more advisors than planned, an
+        optimistic day (docs/wfm.md, staffing plan). On an increase, owed departures are cancelled first (those
+        advisors simply stay), then the first advisors of the plan who are not logged in log in.
         A generator: each event is made once the previous one and its consequences are applied.
         """
-        logged, leaving = self.logged, self.leaving
-        while len(logged) < target:
-            aid = self.advisor_ids[len(logged)]
-            logged.append(aid)
-            self.seq += 1
-            if aid in leaving:
-                leaving.discard(aid)
-                yield ev.AdvisorResumed(f"x{self.seq}", at, aid)
+        logged, load, advisors = self.logged, self.load, self.engine.advisors
+        on_duty = len(logged) - self.owed
+        while on_duty < target:
+            on_duty += 1
+            if self.owed:
+                self.owed -= 1
+                continue
+            present = set(logged) | self.leaving
+            aid = next(a for a in self.advisor_ids if a not in present)
+            if logged and self.rank[logged[-1]] > self.rank[aid]:  # an idle advisor earlier in the plan left
+                logged.insert(next(k for k, a in enumerate(logged) if self.rank[a] > self.rank[aid]), aid)
             else:
-                yield ev.AdvisorLoggedIn(f"x{self.seq}", at, aid)
-        while len(logged) > target:
-            aid = logged.pop()
+                logged.append(aid)
             self.seq += 1
-            if self.load[aid]:
-                leaving.add(aid)
-                yield ev.AdvisorPaused(f"x{self.seq}", at, aid, _CLOSE)
-            else:
-                yield ev.AdvisorLoggedOut(f"x{self.seq}", at, aid)
+            yield ev.AdvisorLoggedIn(f"x{self.seq}", at, aid)
+        while on_duty > target:
+            on_duty -= 1
+            idle = next((a for a in reversed(logged) if not load[a] and advisors[a].offer_id is None), None)
+            if idle is None:
+                self.owed += 1
+                continue
+            logged.remove(idle)
+            self.seq += 1
+            yield ev.AdvisorLoggedOut(f"x{self.seq}", at, idle)
 
     def play(self) -> Tally:
         spec, day, journal = self.spec, self.day, self.journal
-        engine = RoutingEngine(dedupe_window=0)  # ids are unique by construction: no dedupe
+        engine = self.engine
         interval_s, start_s, ring_s = spec.interval_s, spec.start_s, spec.ring_s
         k_count = spec.intervals
         times, queues, needs, patience, handles, callback = (
@@ -438,8 +453,16 @@ class _Driver:
                         busy_from.append(answered_at.pop(ref) - ring_s)
                         busy_to.append(at + wraps[queues[ref]])
                         load[aid] -= 1
-                        # A leaving advisor is paused: no offer reaches them during this event's cascade.
-                        if not load[aid] and aid in leaving:
+                        if not load[aid] and self.owed:
+                            # The first advisor to become free after a staffing decrease leaves: paused
+                            # before the completion (no offer reaches them during its cascade), logged out
+                            # after it.
+                            self.owed -= 1
+                            self.logged.remove(aid)
+                            leaving.add(aid)
+                            stack.append(event)
+                            seq += 1
+                            event = ev.AdvisorPaused(f"x{seq}", at, aid, _CLOSE)
                             after = (_COMPLETE, at, aid)
                     elif kind == _ABANDON:
                         if outcome[ref] != UNSERVED or ref in answered_at:
