@@ -20,11 +20,11 @@ from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import WfmError
 from plateau.domain.wfm.forecast import CALENDARS, backtest, bin_arrivals, forecast_days, holidays_between, profiles
-from plateau.domain.wfm.multiskill import SkillGroup, SkillQueue
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 
 if TYPE_CHECKING:
+    from plateau.domain.wfm.multiskill import SkillGroup, SkillQueue
     from plateau.domain.wfm.schedule import ShiftPattern
     from plateau.wfm.access import ProgrammeForecast
 
@@ -366,6 +366,9 @@ def cmd_simulate(ns: argparse.Namespace) -> None:
 
 def _skill_queue(spec: str) -> SkillQueue:
     """``CODE,CALLS[,AHT[,PATIENCE]]`` (calls per interval)."""
+    # The multi-skill search brings the routing engine: imported by this sub-command only (start-up time).
+    from plateau.domain.wfm.multiskill import SkillQueue
+
     parts = spec.split(",")
     numbers = [float(v) for v in parts[1:4]]
     return SkillQueue(parts[0], *numbers)
@@ -373,6 +376,8 @@ def _skill_queue(spec: str) -> SkillQueue:
 
 def _skill_group(spec: str) -> SkillGroup:
     """``NAME=QUEUE[+QUEUE...][:MAX]``."""
+    from plateau.domain.wfm.multiskill import SkillGroup
+
     name, rest = spec.split("=", 1)
     queues, _, cap = rest.partition(":")
     return SkillGroup(name, tuple(q for q in queues.split("+") if q), int(cap) if cap else None)
