@@ -344,14 +344,14 @@ def cmd_simulate(ns: argparse.Namespace) -> None:
     rate = _rate(calls, ns.interval_minutes)
     if ns.patience is None:
         ec = erlang_c(np.asarray(agents), rate, ns.aht, ns.answer_time, strict=False)
-        formula = {"sl": ec.service_level, "abandon": np.zeros(len(calls)), "asa": ec.asa}
+        formula = {"sl": ec.service_level, "abandon": np.zeros(len(calls)), "asa": ec.asa, "p_wait": ec.p_wait}
     else:
         ea = erlang_a(np.asarray(agents), rate, ns.aht, ns.patience, ns.answer_time)
-        formula = {"sl": ea.sl_offered, "abandon": ea.p_abandon, "asa": ea.asa}
+        formula = {"sl": ea.sl_offered, "abandon": ea.p_abandon, "asa": ea.asa, "p_wait": ea.p_wait}
     rows: list[Row] = []
     for i, est in enumerate(summary.per_interval):
         row: Row = {"interval": i, "calls": float(calls[i]), "agents": agents[i]}
-        for name, key in (("sl_offered", "sl"), ("abandon_rate", "abandon"), ("asa", "asa")):
+        for name, key in (("sl_offered", "sl"), ("abandon_rate", "abandon"), ("asa", "asa"), ("p_wait", "p_wait")):
             e = est[name]
             row |= {f"{name}": e.mean, f"{name}_ci": e.half_width, f"{name}_erlang": float(formula[key][i])}
         row["occupancy"] = est["occupancy"].mean

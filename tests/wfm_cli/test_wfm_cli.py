@@ -68,13 +68,14 @@ def test_given_simulate_command_when_run_then_per_interval_ci_next_to_erlang(cap
     for r in rows:
         assert 0 < float(r["sl_offered"]) <= 1 and float(r["sl_offered_ci"]) > 0
         assert abs(float(r["sl_offered"]) - float(r["sl_offered_erlang"])) < 0.3
+        assert abs(float(r["p_wait"]) - float(r["p_wait_erlang"])) < 0.3 and float(r["p_wait_ci"]) > 0
 
 
 def test_given_simulate_without_patience_when_run_then_day_summary_and_no_abandonment(capsys):
     args = ["simulate", "--calls", "50", "--intervals", "2", "--aht", "300", "--agents", "12"]
     assert main([*args, "--replications", "3", "--workers", "1"]) == 0
     out = capsys.readouterr().out
-    assert "abandon_rate 0.0000" in out and "3 replications" in out
+    assert "abandon_rate 0.0000" in out and "3 replications" in out and "p_wait_answered 0." in out
 
 
 def test_given_more_agents_per_interval_than_intervals_when_simulating_then_error(capsys):

@@ -179,6 +179,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
             ("abandon_erlang", _("Abandons Erlang A")),
             ("asa", _("Attente moy. simulée (s)")),
             ("asa_erlang", _("Attente moy. Erlang A (s)")),
+            ("p_wait", _("Appels en attente (> 0 s) simulés")),
+            ("p_wait_erlang", _("Appels en attente Erlang A")),
             ("occupancy", _("Occupation simulée")),
         ]
     )
@@ -197,6 +199,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
                 "abandon_erlang": float(ea.p_abandon[i]),
                 "asa": e["asa"].mean,
                 "asa_erlang": float(ea.asa[i]),
+                "p_wait": e["p_wait"].mean,
+                "p_wait_erlang": float(ea.p_wait[i]),
                 "occupancy": e["occupancy"].mean,
             }
         )
@@ -214,7 +218,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
     table.notes.append(
         _(
             "Journée (%(n)d journées simulées par le moteur de routage réel, %(events)d événements) : "
-            "service %(sl)s, abandons %(ab)s, attente moyenne %(asa)s s, occupation %(occ)s."
+            "service %(sl)s, abandons %(ab)s, attente moyenne %(asa)s s, occupation %(occ)s ; "
+            "appels ayant attendu : %(pw)s de tous, %(pwa)s des appels décrochés."
         )
         % {
             "n": summary.replications,
@@ -223,6 +228,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
             "ab": _interval(day["abandon_rate"].mean, day["abandon_rate"].low, day["abandon_rate"].high),
             "asa": _interval(day["asa"].mean, day["asa"].low, day["asa"].high, digits=1),
             "occ": _interval(day["occupancy"].mean, day["occupancy"].low, day["occupancy"].high),
+            "pw": _interval(day["p_wait"].mean, day["p_wait"].low, day["p_wait"].high),
+            "pwa": _interval(day["p_wait_answered"].mean, day["p_wait_answered"].low, day["p_wait_answered"].high),
         }
     )
     return table

@@ -11,9 +11,11 @@ means with Student-t confidence intervals. Parallel replications live outside th
 
 Definitions (the same as ``erlang_a``): ``sl_offered`` = answered within T / offered; ``sl_answered`` =
 answered within T / answered; ``abandon_rate`` = abandoned / offered; ``asa`` = mean wait of calls answered
-live; ``occupancy`` = advisor time reserved or busy with contacts (ring, talk, wrap-up) / staffed time. A
-contact whose caller accepted a callback counts as offered, not answered within T, and not abandoned; one
-sent out by overflow (voicemail, external number) counts as ``deflected``.
+live; ``p_wait`` = share of answered and abandoned calls that waited at all (queued, ring time excepted: Erlang
+A's P(W > 0)); ``p_wait_answered`` = share of answered calls that waited at all (Erlang C's probability of waiting
+when nobody hangs up); ``occupancy`` = advisor time reserved or busy with contacts (ring, talk, wrap-up) /
+staffed time. A contact whose caller accepted a callback counts as offered, not answered within T, and not
+abandoned; one sent out by overflow (voicemail, external number) counts as ``deflected``.
 """
 
 from __future__ import annotations
@@ -131,6 +133,10 @@ class Tally:
     wait_all: NDArray[np.float64]  # sum of waits of answered and abandoned calls
     busy_s: NDArray[np.float64]  # advisor seconds reserved or busy, by interval of occurrence
     staffed_s: NDArray[np.float64]
+    # Calls that waited at all (longer than the ring time) before being answered, or before hanging up. Defaults
+    # keep tallies built by hand (tests, per-stream tallies of old pickles) valid.
+    answered_waited: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    abandoned_waited: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     events: int = 0
     # With several streams: the same counts for each stream's contacts (busy and staffed time are zero there,
     # advisors being shared: occupancy is a team figure). Empty with one stream (the day's tally is its own).
@@ -159,8 +165,20 @@ TALLY_FIELDS = (
     "wait_all",
     "busy_s",
     "staffed_s",
+    "answered_waited",
+    "abandoned_waited",
 )
-KPI_NAMES = ("sl_offered", "sl_answered", "sl_handled", "abandon_rate", "asa", "mean_wait", "occupancy")
+KPI_NAMES = (
+    "sl_offered",
+    "sl_answered",
+    "sl_handled",
+    "abandon_rate",
+    "asa",
+    "mean_wait",
+    "occupancy",
+    "p_wait",
+    "p_wait_answered",
+)
 
 
 def _ratio(a: float, b: float) -> float:
@@ -178,6 +196,8 @@ def kpis_from_totals(t: dict[str, float]) -> dict[str, float]:
         "asa": _ratio(t["wait_answered"], t["answered"]),
         "mean_wait": _ratio(t["wait_all"], live),
         "occupancy": _ratio(t["busy_s"], t["staffed_s"]),
+        "p_wait": _ratio(t["answered_waited"] + t["abandoned_waited"], live),
+        "p_wait_answered": _ratio(t["answered_waited"], t["answered"]),
     }
 
 
@@ -541,6 +561,9 @@ def _tally(
     out = np.asarray(outcome, dtype=int)
     w = np.asarray(wait, dtype=float)
     within = w <= spec.answer_time_s
+    # The engine's wait includes the ring time; a call offered on arrival has waited ring_s, up to the rounding of
+    # (arrival + ring) - arrival: a microsecond more counts as queued.
+    queued = w > spec.ring_s + 1e-6
 
     def count(mask: NDArray[np.bool_], weights: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
         wts = None if weights is None else weights[mask]
@@ -560,6 +583,8 @@ def _tally(
             "callbacks": count((out == CALLBACK) & keep),
             "wait_answered": count(answered, w),
             "wait_all": count(answered | abandoned, w),
+            "answered_waited": count(answered & queued),
+            "abandoned_waited": count(abandoned & queued),
         }
 
     per_stream: tuple[Tally, ...] = ()
