@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     manage.add_argument("args", nargs=argparse.REMAINDER)
     wfm = sub.add_parser(
         "wfm",
-        help="workforce management: erlang-c, erlang-a, staff, schedule, simulate, forecast, multiskill",
+        help="workforce management: erlang-c, erlang-a, staff, trunks, schedule, simulate, forecast, multiskill",
         add_help=False,
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)

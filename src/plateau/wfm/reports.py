@@ -18,6 +18,7 @@ from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
+from plateau.domain.wfm.trunks import channel_load, lines_for_blocking, max_load
 from plateau.services.wfm_simulation import simulate
 from plateau.wfm import plots
 
@@ -74,8 +75,11 @@ class Traffic:
         return np.asarray(staff_erlang_a(self.rate, self.aht, self.patience, target), dtype=np.int64).reshape(-1)
 
 
-def staffing(t: Traffic) -> Table:
-    """Advisors needed per interval, Erlang C (nobody hangs up) and Erlang A (patience) side by side."""
+def staffing(t: Traffic, *, ivr_s: float = 0.0, blocking: float = 0.01) -> Table:
+    """Advisors needed per interval, Erlang C (nobody hangs up) and Erlang A (patience) side by side, and the
+    SIP lines (trunk channels) the calls hold: in the voice menu (``ivr_s``), in the queue (Erlang A's mean wait
+    of all calls, with the Erlang A staffing) and with an advisor (the AHT: the page has no separate wrap-up,
+    so this errs on the safe side), for ``blocking`` (Erlang B, see ``plateau.domain.wfm.trunks``)."""
     target = Target(service_level=t.service_level, answer_time=t.answer_time)
     rate = t.rate
     n_c = np.asarray(staff_erlang_c(rate, t.aht, target)).reshape(-1)
@@ -96,9 +100,16 @@ def staffing(t: Traffic) -> Table:
             ("asa_a", _("Attente moy. A (s)")),
             ("occupancy_a", _("Occupation A")),
             ("heads_a", _("À planifier (A, pertes comprises)")),
+            ("trunk_load", _("Charge des lignes (erlangs)")),
+            ("lines", _("Lignes SIP (menu + file + conversation)")),
         ]
     )
     heads = t.shrinkage.heads(n_a)
+    mean_wait = np.nan_to_num(np.asarray(ea.mean_wait, dtype=float).reshape(-1))
+    trunk_load = [
+        channel_load(float(r), t.aht, ivr_s=ivr_s, wait_s=float(w)) for r, w in zip(rate, mean_wait, strict=True)
+    ]
+    lines = [lines_for_blocking(a, blocking) for a in trunk_load]
     for i, label in enumerate(t.labels()):
         table.rows.append(
             {
@@ -114,6 +125,8 @@ def staffing(t: Traffic) -> Table:
                 "asa_a": float(ea.asa[i]),
                 "occupancy_a": float(ea.occupancy[i]),
                 "heads_a": int(heads[i]),
+                "trunk_load": trunk_load[i],
+                "lines": lines[i],
             }
         )
     curves = {_("Erlang C"): n_c.tolist(), _("Erlang A"): n_a.tolist()}
@@ -131,6 +144,26 @@ def staffing(t: Traffic) -> Table:
                 "t": 100 * t.shrinkage.total,
                 "h": int(heads.sum()),
                 "p": int(heads.max(initial=0)),
+            }
+        )
+    if lines:
+        peak = int(np.argmax(trunk_load))
+        table.notes.append(
+            _(
+                "Lignes SIP à prévoir : %(n)d (pointe de %(time)s : %(load).1f erlangs = appels par seconde x "
+                "(menu vocal %(ivr)g s + attente moyenne Erlang A %(wait).0f s + traitement %(aht)g s), "
+                "au plus %(b)g %% d'appels refusés faute de ligne, Erlang B). %(n)d lignes écoulent au plus "
+                "%(max).1f erlangs."
+            )
+            % {
+                "n": lines[peak],
+                "time": t.labels()[peak],
+                "load": trunk_load[peak],
+                "ivr": ivr_s,
+                "wait": float(mean_wait[peak]),
+                "aht": t.aht,
+                "b": 100 * blocking,
+                "max": max_load(lines[peak], blocking),
             }
         )
     table.charts.append(

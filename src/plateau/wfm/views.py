@@ -18,7 +18,15 @@ from plateau.domain.wfm.errors import InvalidParameter
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
-from plateau.wfm.forms import ForecastForm, MultiSkillForm, ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
+from plateau.wfm.forms import (
+    ForecastForm,
+    MultiSkillForm,
+    ScheduleForm,
+    SimulationForm,
+    StaffingForm,
+    TrafficForm,
+    WhatIfForm,
+)
 
 if TYPE_CHECKING:
     from plateau.wfm import reports
@@ -83,9 +91,12 @@ def _with_notes(table: reports.Table, notes: list[str]) -> reports.Table:
 def _staffing(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports  # numpy, scipy, matplotlib: loaded on first use, not with the URLs
 
-    assert isinstance(form, TrafficForm)
+    assert isinstance(form, StaffingForm)
     traffic, notes = _traffic(form, programme)
-    return _with_notes(reports.staffing(traffic), notes)
+    data = form.cleaned_data
+    ivr_s = data.get("ivr_s") or 0.0
+    blocking = (data.get("blocking") or 1.0) / 100.0
+    return _with_notes(reports.staffing(traffic, ivr_s=ivr_s, blocking=blocking), notes)
 
 
 def _simulation(form: AnyForm, programme: Programme) -> reports.Table:
@@ -195,7 +206,7 @@ def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm],
 
 @login_required
 def staffing(request: HttpRequest, slug: str) -> HttpResponse:
-    return _page(request, slug, "staffing", TrafficForm, _staffing)
+    return _page(request, slug, "staffing", StaffingForm, _staffing)
 
 
 @login_required
