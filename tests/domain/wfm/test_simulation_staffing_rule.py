@@ -4,7 +4,7 @@ The reference below knows nothing of the routing engine: one FCFS queue, a count
 standard rule when the plan drops at an interval boundary — idle advisors leave first, and when busy ones must
 go, the first to become free leaves. It draws the day from the same seed in the same order as the simulation
 (Poisson counts per interval, uniform times, exponential handling and patience), so the two must agree call
-by call: the same tallies, not only close ones.
+by call: the same tallies, not only close ones. Both the routing engine and the single-queue fast path are checked.
 """
 
 from __future__ import annotations
@@ -129,9 +129,10 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("fast", [False, True], ids=["engine", "fast-path"])
 @pytest.mark.parametrize(("volumes", "staffing", "aht", "patience", "seed"), CASES)
 def test_given_staffing_that_drops_when_simulated_then_every_tally_matches_an_independent_event_list(
-    volumes, staffing, aht, patience, seed
+    volumes, staffing, aht, patience, seed, fast
 ):
     spec = SimulationSpec(
         single_queue_config(max(staffing)),
@@ -140,7 +141,7 @@ def test_given_staffing_that_drops_when_simulated_then_every_tally_matches_an_in
         staffing=staffing,
         answer_time_s=ANSWER_S,
     )
-    tally = simulate_once(spec, seed)
+    tally = simulate_once(spec, seed, fast=fast)
     reference = _reference_day(volumes, staffing, aht, patience, seed)
 
     assert tally.offered.sum() > 0

@@ -284,16 +284,26 @@ def simulate_once(
     seed: int | Sequence[int] | np.random.SeedSequence = 0,
     *,
     journal: list[ev.RoutingEvent] | None = None,
+    fast: bool = True,
 ) -> Tally:
     """Play one day through the routing engine; return the tallies by interval of arrival.
 
     Deterministic for a given ``seed``. Contacts still waiting when the day is over (e.g. callback
     promises nobody kept) are counted offered and in none of the outcome counts. ``journal``, if given,
     receives every input event applied (replaying it through a fresh engine reproduces the day).
+    Single-queue days without skills, overflow, ring time or wrap-up are played by a bare event list that
+    gives the very same tallies, about five times faster (``_single_queue``); ``fast=False`` or a
+    ``journal`` forces the engine.
     """
     _check(spec)
     rng = np.random.default_rng(seed)
     day = _draw(spec, rng)
+    if fast and journal is None:
+        from plateau.domain.wfm import _single_queue  # imports this module: loaded on first use
+
+        if _single_queue.applies(spec):
+            outcome, wait, busy_from, busy_to, events = _single_queue.play(spec, day)
+            return _tally(spec, day, outcome, wait, busy_from, busy_to, events)
     return _Driver(spec, day, journal).play()
 
 
