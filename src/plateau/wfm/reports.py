@@ -150,8 +150,8 @@ def staffing(t: Traffic, *, ivr_s: float = 0.0, blocking: float = 0.01) -> Table
         peak = int(np.argmax(trunk_load))
         table.notes.append(
             _(
-                "Lignes SIP à prévoir : %(n)d (pointe de %(time)s : %(load).1f erlangs = appels par seconde x "
-                "(menu vocal %(ivr)g s + attente moyenne Erlang A %(wait).0f s + traitement %(aht)g s), "
+                "Lignes SIP à prévoir : %(n)d (pointe de %(time)s : %(load).1f erlangs, soit les appels par seconde "
+                "multipliés par (menu vocal %(ivr)g s + attente moyenne Erlang A %(wait).0f s + traitement %(aht)g s), "
                 "au plus %(b)g %% d'appels refusés faute de ligne, Erlang B). %(n)d lignes écoulent au plus "
                 "%(max).1f erlangs."
             )
