@@ -250,7 +250,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
     day = summary.day
     table.notes.append(
         _(
-            "Journée (%(n)d journées simulées par le moteur de routage réel, %(events)d événements) : "
+            "Journée (%(n)d journées simulées avec les règles du moteur de routage réel — file unique : calcul "
+            "rapide aux résultats identiques —, %(events)d événements) : "
             "service %(sl)s, abandons %(ab)s, attente moyenne %(asa)s s, occupation %(occ)s ; "
             "appels ayant attendu : %(pw)s de tous, %(pwa)s des appels décrochés."
         )
