@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -65,7 +66,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     body = {
         "status": 422,
         "error_id": "invalid_request",
-        "message": f"Requête invalide — {listed}",
+        "message": _("Requête invalide — %(errors)s") % {"errors": listed},
         "details": {"errors": errors},
     }
     return api.create_response(request, body, status=422)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import pydantic
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
@@ -58,9 +59,9 @@ def _idempotency_key(request: HttpRequest, *, required: bool = False) -> str:
     key = request.headers.get("Idempotency-Key", "")
     if (key or required) and not _KEY.match(key):
         raise InvalidInput(
-            "En-tête Idempotency-Key obligatoire : 1 à 48 caractères ASCII visibles."
+            _("En-tête Idempotency-Key obligatoire : 1 à 48 caractères ASCII visibles.")
             if required
-            else "En-tête Idempotency-Key invalide : 1 à 48 caractères ASCII visibles.",
+            else _("En-tête Idempotency-Key invalide : 1 à 48 caractères ASCII visibles."),
             field="Idempotency-Key",
         )
     return key
@@ -165,10 +166,8 @@ def _hook_body(body: bytes) -> HookIn:
             f"{'.'.join(str(p) for p in e['loc']) or 'corps'} : {e['msg']}"
             for e in (exc.errors() if isinstance(exc, pydantic.ValidationError) else [])
         )
-        raise InvalidWebhookBody(
-            "Corps invalide : un objet JSON {lead, action, service_date, note} est attendu"
-            + (f" ({detail})." if detail else ".")
-        ) from None
+        expected = _("Corps invalide : un objet JSON {lead, action, service_date, note} est attendu")
+        raise InvalidWebhookBody(expected + (f" ({detail})." if detail else ".")) from None
 
 
 @router.post("/hooks/{provider_id}", auth=None)
