@@ -73,7 +73,7 @@ def test_given_the_same_signature_twice_then_the_second_is_refused(net: builders
     assert replayed.status_code == 409 and replayed.json()["error_id"] == "replayed_webhook_signature"
 
 
-@pytest.mark.parametrize("offset", [290, 31, -301])
+@pytest.mark.parametrize("offset", [290, 40, -301])
 def test_given_a_timestamp_too_far_ahead_or_behind_then_refused(net: builders.Network, lead: Lead, offset: int) -> None:
     body, key = _ack(lead), uuid.uuid4().hex
     answer = _post(net.providers[0].pk, body, _signed(net, body, key, at=int(time.time()) + offset), key)

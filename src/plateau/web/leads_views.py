@@ -30,6 +30,7 @@ from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Programme, Role, User
 
+from ._dsfr import DsfrBaseForm
 from ._errors import add_error
 
 
@@ -64,7 +65,7 @@ class OutcomeForm(forms.Form):
     note = forms.CharField(label=_l("Commentaire"), max_length=500, required=False)
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(DsfrBaseForm):
     accepting_new_clients = forms.BooleanField(label=_l("J'accepte de nouveaux clients"), required=False)
     capacity_per_week = forms.IntegerField(
         label=_l("Nouvelles demandes par semaine (vide : sans limite)"), min_value=0, max_value=10_000, required=False
@@ -214,7 +215,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(DsfrBaseForm):
     url = forms.URLField(label=_l("Adresse de votre système (https://…)"), max_length=200, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_l("Événements (aucun coché : tous)"),
@@ -224,7 +225,7 @@ class WebhookForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(DsfrBaseForm):
     name = forms.CharField(label=_l("Nom du jeton (votre logiciel)"), max_length=100)
 
 
