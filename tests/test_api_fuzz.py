@@ -10,11 +10,14 @@ from __future__ import annotations
 import itertools
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -62,12 +65,25 @@ def session(reference_data: None) -> dict[str, Any]:  # noqa: F811 (fixture)
     }
 
 
+@pytest.fixture
+def in_test_transaction(session: dict[str, Any]) -> Iterator[None]:
+    """Keep the test's database connection across requests, as Django's test client does: the WSGI handler
+    otherwise closes it at each request (on PostgreSQL, the transaction of the test with it). After ``session``,
+    whose test client connects the receivers again when it is done."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _operations() -> list[Any]:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     return [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("in_test_transaction")
 def test_given_random_and_invalid_requests_on_every_api_operation_then_never_a_server_error(
     session: dict[str, Any],
 ) -> None:
