@@ -156,3 +156,14 @@ def test_given_a_huge_or_slow_answer_then_bounded_in_size_and_time(tricky: str) 
     assert deliver_due(T0, timeout=0.5) == (0, 1)
     assert "timed out" in WebhookDelivery.objects.get().last_error
     assert time.monotonic() - started < 10
+
+
+def test_given_the_admin_form_then_an_internal_address_is_refused_there_too() -> None:
+    from plateau.leads.admin import WebhookEndpointForm
+
+    net = builders.network(providers=1)
+    data = {"programme": net.programme.pk, "provider": net.providers[0].pk, "secret": "s", "inbound_secret": "i"}
+    data |= {"events": "[]", "is_active": "on"}
+    refused = WebhookEndpointForm(data={**data, "url": "https://169.254.169.254/latest/"})
+    assert not refused.is_valid() and "adresse interne" in str(refused.errors["url"])
+    assert WebhookEndpointForm(data={**data, "url": "https://93.184.216.34/hook"}).is_valid()
