@@ -105,3 +105,4 @@ def test_openapi_documents_the_error_answers_of_every_operation() -> None:
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert {"400", "403", "404", "422"} <= set(operation["responses"]), (method, path)
+            assert ("401" in operation["responses"]) == bool(operation.get("security")), (method, path)

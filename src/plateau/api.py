@@ -50,7 +50,8 @@ class PlateauAPI(NinjaAPI):
             for operation in operations.values():
                 answers = operation.setdefault("responses", {})
                 for status, description in _ERROR_ANSWERS.items():
-                    answers.setdefault(status, {"description": description, **ref})
+                    if status != "401" or operation.get("security"):  # 401 only where a login is required
+                        answers.setdefault(status, {"description": description, **ref})
         return schema
 
 
