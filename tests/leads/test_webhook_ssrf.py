@@ -115,6 +115,16 @@ class _Tricky(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(b"x" * 32768)
             except OSError:
                 pass
+        elif self.path == "/drip":  # a byte every 0.2 s: each read is quick, the whole answer endless
+            self.send_response(200)
+            self.end_headers()
+            try:
+                for _ in range(1000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
         else:  # /slow
             time.sleep(3)
             self.send_response(200)
@@ -155,7 +165,12 @@ def test_given_a_huge_or_slow_answer_then_bounded_in_size_and_time(tricky: str) 
     _one_delivery(f"{tricky}/slow")
     assert deliver_due(T0, timeout=0.5) == (0, 1)
     assert "timed out" in WebhookDelivery.objects.get().last_error
-    assert time.monotonic() - started < 10
+    WebhookDelivery.objects.all().delete()
+    _one_delivery(f"{tricky}/drip")
+    dripping = time.monotonic()
+    assert deliver_due(T0, timeout=0.5) == (0, 1)  # cut after 2 x 0.5 s, not 200 s of drip
+    assert time.monotonic() - dripping < 5
+    assert time.monotonic() - started < 15
 
 
 def test_given_the_admin_form_then_an_internal_address_is_refused_there_too() -> None:

@@ -6,16 +6,18 @@ resolves to must be a public one — loopback, private, link-local (cloud metada
 multicast, reserved and unspecified addresses are refused — unless it lies in ``WEBHOOKS_ALLOWED_NETWORKS``
 (empty by default; tests allow 127.0.0.1 explicitly). The check runs at registration and again at every
 delivery, and the connection goes to the address that was checked (never a second DNS answer: DNS
-rebinding). Redirects are not followed, the answer's body is read up to :data:`MAX_RESPONSE_BYTES` and every
-network step has a time-out.
+rebinding). Redirects are not followed, the answer's body is read up to :data:`MAX_RESPONSE_BYTES`, every
+network step has a time-out and the whole exchange is cut after twice that.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -104,9 +106,10 @@ class _PinnedHTTP(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._address = target.address
+        self.tcp: socket.socket | None = None
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self.tcp = socket.create_connection((self._address, self.port), self.timeout)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
@@ -115,20 +118,38 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
         self._address = target.address
+        self.tcp: socket.socket | None = None
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        self.tcp = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(self.tcp, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _hang_up(conn: _PinnedHTTP | _PinnedHTTPS) -> None:
+    # shutdown() wakes a recv() blocked in another thread (close() alone does not on Linux). The TCP socket is
+    # kept aside: http.client drops ``conn.sock`` once the answer says the connection will close.
+    if conn.tcp is not None:
+        with contextlib.suppress(OSError):
+            conn.tcp.shutdown(socket.SHUT_RDWR)
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST ``body`` to ``url`` after checking it again; returns the status (a redirect is not followed)."""
+    """POST ``body`` to ``url`` after checking it again; returns the status (a redirect is not followed).
+
+    ``timeout`` bounds each network step, and the whole exchange is cut after ``2 x timeout``: a receiver that
+    answers one byte at a time cannot hold the scheduler."""
     target = check_url(url)
     conn = (_PinnedHTTPS if target.scheme == "https" else _PinnedHTTP)(target, timeout)
+    deadline = threading.Timer(2 * timeout, _hang_up, args=(conn,))
+    deadline.daemon = True
+    deadline.start()
     try:
         conn.request("POST", target.path, body=body, headers=headers)
         resp = conn.getresponse()
         resp.read(MAX_RESPONSE_BYTES)  # the answer is not used: read a bounded part, drop the rest
+        if not deadline.is_alive():
+            raise TimeoutError("the receiver took too long")
         return int(resp.status)
     finally:
+        deadline.cancel()
         conn.close()
