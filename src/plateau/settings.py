@@ -130,6 +130,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # A Server-Sent Events stream ends after this long and the browser reconnects by itself.
 PLATEAU_SSE_MAX_SECONDS = float(os.environ.get("PLATEAU_SSE_MAX_SECONDS", "300"))
 
+# Providers' webhook URLs are untrusted (plateau.leads.outbound): https only and public addresses only. For local
+# development, PLATEAU_WEBHOOKS_ALLOW_HTTP=1 allows http:// and PLATEAU_WEBHOOKS_ALLOWED_NETWORKS=127.0.0.1/32,…
+# allows those internal networks explicitly (the tests' local receiver); never set them in production.
+WEBHOOKS_ALLOW_HTTP = os.environ.get("PLATEAU_WEBHOOKS_ALLOW_HTTP", "0") == "1"
+WEBHOOKS_ALLOWED_NETWORKS = [n for n in os.environ.get("PLATEAU_WEBHOOKS_ALLOWED_NETWORKS", "").split(",") if n]
+
 # Mail: a real SMTP relay when PLATEAU_SMTP_HOST is set (production, and tests with a local SMTP sink);
 # otherwise the embedded mode writes each message to var/mail/ so nothing is lost and nothing leaves the machine.
 DEFAULT_FROM_EMAIL = os.environ.get("PLATEAU_FROM_EMAIL", "Plateau <plateau@localhost>")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from plateau import csvexport
 from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import WfmError
@@ -76,7 +77,7 @@ def _emit(rows: list[Row], csv_path: str | None) -> None:
     if csv_path:
         out = sys.stdout if csv_path == "-" else open(csv_path, "w", newline="", encoding="utf-8")  # noqa: SIM115
         try:
-            writer = csv.DictWriter(out, fieldnames=columns)
+            writer = csvexport.DictWriter(out, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
         finally:

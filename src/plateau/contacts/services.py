@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from plateau.directory.models import Activity, ProviderProposal, ProviderSearch
 from plateau.directory.services import SearchOutcome, search_providers
 from plateau.domain.ids.phone import parse_caller_phone
-from plateau.errors import PermissionDenied
+from plateau.errors import InvalidInput, PermissionDenied
 from plateau.events import publish_on_commit
 from plateau.geo.models import Commune
 from plateau.tenants.access import has_role
@@ -89,7 +89,10 @@ def start_contact(
     """
     if not has_role(advisor, programme, [Role.ADVISOR]):
         raise PermissionDenied()
-    channel = Channel(channel)
+    try:
+        channel = Channel(channel)
+    except ValueError:
+        raise InvalidInput(_("Canal inconnu : %(c)s.") % {"c": str(channel)[:20]}, field="channel") from None
     caller = None
     if phone.strip():
         caller = identify_caller(programme, phone, name=caller_name)

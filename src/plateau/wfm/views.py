@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from plateau import csvexport
 from plateau.domain.errors import DomainError
 from plateau.domain.wfm.errors import InvalidParameter
 from plateau.domain.wfm.shrinkage import Shrinkage
@@ -167,7 +167,7 @@ def _multiskill(form: AnyForm, programme: Programme) -> reports.Table:
 def _csv(table: reports.Table, name: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
+    writer = csvexport.Writer(response, delimiter=",")
     writer.writerow([key for key, _label in table.columns])
     for row in table.rows:
         writer.writerow([row.get(key, "") for key, _label in table.columns])
