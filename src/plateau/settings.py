@@ -127,6 +127,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every Redis key and channel of this deployment starts with this prefix, so two platforms (or two test runs)
+# can share one Redis server without reading each other's routing commands, decisions or status.
+PLATEAU_REDIS_PREFIX = os.environ.get("PLATEAU_REDIS_PREFIX", "plateau")
 # A Server-Sent Events stream ends after this long and the browser reconnects by itself.
 PLATEAU_SSE_MAX_SECONDS = float(os.environ.get("PLATEAU_SSE_MAX_SECONDS", "300"))
 

@@ -127,7 +127,7 @@ def runtime_config() -> Any:
 
 def test_given_redis_when_a_web_process_sends_commands_then_the_router_answers_and_publishes_on_redis(tmp_path: Path):
     url = "redis://127.0.0.1:6379/0"
-    redis.Redis.from_url(url).delete(runtime.INBOX)
+    redis.Redis.from_url(url).delete(runtime.inbox_key())
     bus = RedisBus(url)
     service = _start(tmp_path, bus)
     inbox = asyncio.run_coroutine_threadsafe(runtime.serve_redis_inbox(service, url), service.loop)  # type: ignore[arg-type]
@@ -163,7 +163,7 @@ def test_given_a_running_router_when_a_queue_and_its_targets_are_saved_in_the_ad
         assert response.status_code == 302, response.content.decode()[:2000]
         assert len(callbacks) == 1  # one reload for the queue and its targets saved together
         assert AuditEntry.objects.filter(action="routing.configuration_changed", programme=queue.programme).exists()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while service.router.engine.config.queue(QUEUE).wrap_up_s != 99 and time.monotonic() < deadline:
             time.sleep(0.05)
         applied = service.router.engine.config.queue(QUEUE)
