@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,9 +9,6 @@ import pytest
 # Playwright's sync API runs an event loop in this thread; Django's async-safety check would refuse ORM
 # calls from the test body while it runs. The tests never touch the ORM from inside that loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# One Redis namespace per test session: concurrent suites (and their router subprocesses, which inherit the
-# environment) on one Redis server never read each other's routing commands, decisions or status.
-REDIS_PREFIX = os.environ.setdefault("PLATEAU_REDIS_PREFIX", f"plateau-test-{uuid.uuid4().hex[:12]}")
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -21,8 +17,6 @@ CHROMIUM = "/usr/bin/chromium"
 def _fast_password_hashing(settings: Any) -> None:
     # Tests build many users; the production hasher would spend most of the suite's time hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Django read its settings before this module set the variable: give them the session's prefix too.
-    settings.PLATEAU_REDIS_PREFIX = REDIS_PREFIX
     # pytest-django's live server is WSGI: an SSE stream whose browser is gone is only noticed at its next
     # write, so bound the streams or the process waits for them at exit.
     settings.PLATEAU_SSE_MAX_SECONDS = 30
