@@ -169,6 +169,8 @@ def test_given_a_logged_in_page_then_it_is_never_cached_and_carries_a_strict_con
     nonce = re.fullmatch(r"'self' 'nonce-([^']+)'", csp["script-src"])
     assert nonce is not None  # no 'unsafe-inline' for scripts: the desk's inline script carries this response's nonce
     assert f'<script nonce="{nonce.group(1)}">' in answer.content.decode()
+    # Pages reached through hx-boost run their inline scripts under this page's policy: htmx gives them its nonce.
+    assert f'"inlineScriptNonce": "{nonce.group(1)}"' in answer.content.decode()
 
 
 def test_given_the_api_docs_then_swagger_ui_comes_from_this_site_not_a_cdn() -> None:
