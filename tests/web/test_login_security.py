@@ -173,6 +173,11 @@ def test_given_a_logged_in_page_then_it_is_never_cached_and_carries_a_strict_con
     assert f'"inlineScriptNonce": "{nonce.group(1)}"' in answer.content.decode()
 
 
+def test_given_an_api_call_with_a_token_then_the_answer_is_not_stored_either() -> None:
+    answer = Client().get("/api/health", HTTP_AUTHORIZATION="Bearer something")
+    assert "no-store" in answer["Cache-Control"]
+
+
 def test_given_the_api_docs_then_swagger_ui_comes_from_this_site_not_a_cdn() -> None:
     page = Client().get("/api/docs")
     assert page.status_code == 200

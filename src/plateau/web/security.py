@@ -44,9 +44,9 @@ class StaffSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         refused = self._check(request) if request.user.is_authenticated else None
         response = refused or self.get_response(request)
-        if request.user.is_authenticated:
-            # Pages of a logged-in user carry callers' numbers, health details, benefit data: never kept by a
-            # browser or a shared proxy cache (back button after logout on a shared desk computer).
+        if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+            # Pages of a logged-in user (and API answers to a token) carry callers' numbers, health details,
+            # benefit data: never kept by a browser or a shared proxy cache (back button on a shared desk computer).
             patch_cache_control(response, no_store=True, private=True)
         return response
 
