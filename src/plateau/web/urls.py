@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import desk, live, supervision, views
+from . import desk, live, supervision, two_factor, views
 from ._errors import guarded
 
 app_name = "web"
@@ -9,6 +9,7 @@ app_name = "web"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("securite/double-authentification/", two_factor.two_factor, name="two_factor"),
     path("", views.home, name="home"),
     path("p/<slug:slug>/poste/", guarded(desk.desk), name="desk"),
     path("p/<slug:slug>/communes/", guarded(desk.commune_suggestions), name="commune_suggestions"),

@@ -14,6 +14,7 @@ from typing import Any
 from plateau.domain.routing import events as ev
 from plateau.domain.routing.codec import event_to_dict
 from plateau.services.router import runtime
+from plateau.services.router.bus import redis_key
 
 
 class RouterUnavailableError(RuntimeError):
@@ -50,8 +51,8 @@ class RouterClient:
         import redis
 
         client = redis.Redis.from_url(self.redis_url)
-        reply = f"plateau:routing:reply:{uuid.uuid4().hex}"
-        client.rpush(runtime.INBOX, json.dumps({"events": [event_to_dict(e) for e in events], "reply": reply}))
+        reply = redis_key(f"reply:{uuid.uuid4().hex}")
+        client.rpush(runtime.inbox_key(), json.dumps({"events": [event_to_dict(e) for e in events], "reply": reply}))
         item = client.blpop([reply], timeout=self.timeout)
         client.close()
         if item is None:
