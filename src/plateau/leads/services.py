@@ -187,8 +187,8 @@ def _create_and_send(
 def _dispatch(lead: Lead, *, actor: User | None, now: dt.datetime, by_staff: bool = False) -> None:
     """Send ``lead`` (created, expired or no capacity) to the next provider, or close it as unmet.
 
-    ``by_staff``: an advisor re-dispatches by hand (the attempt limit does not apply). Nobody left escalates
-    (a routed work item) only when the system found it; an advisor acting already knows."""
+    ``by_staff``: an advisor re-dispatches by hand (the attempt limit does not apply). Nobody left closes the
+    lead and tells the supervisors by mail; a closed lead is never routed as work (see ``escalation``)."""
     s = settings_for(lead.programme)
     allowed = by_staff or lead.attempt < s.max_attempts
     outcome = choose_provider(lead, actor=actor, now=now, settings=s) if allowed else None
@@ -197,9 +197,8 @@ def _dispatch(lead: Lead, *, actor: User | None, now: dt.datetime, by_staff: boo
             lead.state = State.EXPIRED.value  # nobody at all: give up right away (an unmet need)
         _transition(lead, Action.GIVE_UP, actor=actor, now=now, reason="no_provider_left")
         lead.closed_at = now
-        if actor is None:  # found by the system (deadline, provider without capacity): someone must follow up
+        if actor is None:  # found by the system (deadline, provider without capacity): escalated, by mail
             lead.escalated_at = lead.escalated_at or now
-            escalation.queue_work_item(lead, reason="unmet")
         lead.save()
         notify.email_on_commit(
             _("Demande %(id)s : aucun prestataire disponible") % {"id": lead.pk},
