@@ -35,6 +35,7 @@ from .access import access_lead
 from .dispatching import choose_provider, settings_for, sla_of
 from .errors import (
     HealthConsentRequired,
+    LeadAlreadyForwarded,
     LeadConsentRequired,
     LeadNotFound,
     LeadStateConflict,
@@ -89,6 +90,12 @@ def _locked(lead: Lead) -> Lead:
     return found
 
 
+def forwards_of_need(contact: Contact) -> list[int]:
+    """The leads already made from ``contact`` for its current need (activity and commune)."""
+    found = Lead.objects.filter(contact=contact, activity_id=contact.activity_id, commune_id=contact.commune_id)
+    return list(found.order_by("pk").values_list("pk", flat=True))
+
+
 def forward_request(
     contact: Contact,
     *,
@@ -101,9 +108,14 @@ def forward_request(
     health_details: str = "",
     health_consent: bool = False,
     health_consent_text: str = "",
+    reforward_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Lead:
     """« Transmettre la demande »: create a lead from the contact's captured need and send it to a provider.
+
+    Once per contact and need (activity, commune): a second forward of the same need (a double submit, a second
+    click) is refused with :class:`LeadAlreadyForwarded` unless ``reforward_reason`` says why (kept in the audit).
+    The contact is locked first, so two concurrent submits cannot both pass the check.
 
     Refused (with the reason, and logged) without the caller's consent; health or dependency details need
     a second, explicit consent. Only the minimal fields are copied (name, phone, commune, activity, date,
@@ -127,6 +139,19 @@ def forward_request(
             )
         raise reason
     with transaction.atomic():
+        contact = Contact.objects.select_for_update().select_related("programme", "caller").get(pk=contact.pk)
+        earlier = forwards_of_need(contact)
+        if earlier and not reforward_reason.strip():
+            raise LeadAlreadyForwarded(field="reforward_reason", leads=list(earlier))
+        if earlier:
+            record_audit(
+                action="lead.reforwarded",
+                actor=actor,
+                programme=programme,
+                obj=contact,
+                reason=reforward_reason.strip()[:500],
+                earlier=list(earlier),
+            )
         return _create_and_send(
             contact,
             actor,
