@@ -92,6 +92,8 @@ def _locked(lead: Lead) -> Lead:
 
 def forwards_of_need(contact: Contact) -> list[int]:
     """The leads already made from ``contact`` for its current need (activity and commune)."""
+    if contact.activity_id is None or contact.commune_id is None:
+        return []  # no need captured: nothing can have been forwarded for it
     found = Lead.objects.filter(contact=contact, activity_id=contact.activity_id, commune_id=contact.commune_id)
     return list(found.order_by("pk").values_list("pk", flat=True))
 
