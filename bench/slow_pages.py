@@ -50,12 +50,21 @@ def main() -> None:
     tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
     base = "/p/sap-national/effectifs"
     pages = {
-        "staffing (forecast)": (supervisor, f"{base}/?forecast_date={tomorrow}&opening=08:00&interval_minutes=30"
-                                f"&aht=300&service_level=80&answer_time=20&patience=120"),
-        "what-if 80,000 (+3 days simulated)": (supervisor, f"{base}/scenarios/?calls=80000&hours=10&advisors=80&aht=300"
-                                                f"&patience=120&answer_time=20&max_lost=2&simulate=on"),
-        "forecast": (supervisor, f"{base}/prevision/?day={tomorrow}&source=auto&weeks=6&backtest_weeks=2"
-                     f"&calendar=france&interval_minutes=30"),
+        "staffing (forecast)": (
+            supervisor,
+            f"{base}/?forecast_date={tomorrow}&opening=08:00&interval_minutes=30"
+            f"&aht=300&service_level=80&answer_time=20&patience=120",
+        ),
+        "what-if 80,000 (+3 days simulated)": (
+            supervisor,
+            f"{base}/scenarios/?calls=80000&hours=10&advisors=80&aht=300"
+            f"&patience=120&answer_time=20&max_lost=2&simulate=on",
+        ),
+        "forecast": (
+            supervisor,
+            f"{base}/prevision/?day={tomorrow}&source=auto&weeks=6&backtest_weeks=2"
+            f"&calendar=france&interval_minutes=30",
+        ),
         f"contact with {args.notes_kb} kB of notes": (advisor, f"/p/sap-national/contacts/{contact.pk}/"),
     }
     for name, (client, url) in pages.items():
