@@ -225,3 +225,29 @@ def test_given_nobody_left_when_a_lead_closes_as_unmet_then_no_work_item_is_made
     assert escalation.route_pending(BREACH) == 0
     lead.refresh_from_db()
     assert lead.work_item_id == ""
+
+
+def test_given_an_advisor_holding_an_escalated_lead_when_a_supervisor_releases_it_then_it_is_offered_again(
+    team: SharedTeam, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    advisor = team.net.advisor.get_username()
+    RouterClient().submit(ev.AdvisorLoggedIn(new_id(), 0, advisor))
+    lead = _escalate(team, django_capture_on_commit_callbacks)
+    offer = _advisor_status(advisor, lambda me: me.get("offer"))["offer"]
+    RouterClient().submit(ev.OfferAccepted(new_id(), 0, offer["offer_id"], advisor))
+    _advisor_status(advisor, lambda me: lead.work_item_id in me.get("contacts", ()))
+    client.force_login(team.net.supervisor)
+    page = client.get(reverse("web:advisors", args=[team.net.programme.slug])).content.decode()
+    assert f"Demande escaladée n° {lead.pk}" in page and "En traitement" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            reverse("web:release_work", args=[team.net.programme.slug]),
+            {"advisor": advisor, "routing_id": lead.work_item_id},
+            follow=True,
+        )
+    assert "remise en file" in done.content.decode()
+    first_item = lead.work_item_id
+    lead.refresh_from_db()
+    assert lead.work_item_id != first_item and lead.work_item_queued_at is not None
+    again = _advisor_status(advisor, lambda me: (me.get("offer") or {}).get("contact_id") == lead.work_item_id)
+    assert again["offer"]["contact"]["attributes"]["lead"] == str(lead.pk)
