@@ -92,7 +92,7 @@ def _enqueue(lead_id: int, now: dt.datetime | None = None) -> bool:
 
     with transaction.atomic():
         lead = (
-            Lead.objects.select_for_update()
+            Lead.objects.select_for_update(of=("self",))
             .select_related("programme", "activity", "commune", "provider")
             .filter(pk=lead_id)
             .first()

@@ -141,7 +141,9 @@ def forward_request(
             )
         raise reason
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().select_related("programme", "caller").get(pk=contact.pk)
+        contact = (
+            Contact.objects.select_for_update(of=("self",)).select_related("programme", "caller").get(pk=contact.pk)
+        )
         earlier = forwards_of_need(contact)
         if earlier and not reforward_reason.strip():
             raise LeadAlreadyForwarded(field="reforward_reason", leads=list(earlier))
