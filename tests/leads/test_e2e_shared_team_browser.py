@@ -6,6 +6,7 @@ national line accepted on the network's desk opens in the national line."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,4 +81,16 @@ def test_given_a_shared_team_when_offers_of_both_programmes_are_accepted_on_eith
     assert contact.programme == t.national and contact.advisor == t.net.advisor
     page.goto(f"{base}/p/{network}/poste/")
     expect(page.locator(f'#held-work a[href="/p/{national}/contacts/{contact.pk}/"]')).to_be_visible(timeout=15000)
-    page.screenshot(path=str(Path(__file__).parent.parent.parent / "var" / "shared-team-desk.png"), full_page=True)
+
+    # The national line's supervisor sees who holds what, and may release it.
+    page.context.clear_cookies()
+    page.goto(f"{base}/connexion/")
+    page.locator("#id_username").fill(t.national_supervisor.username)
+    page.locator("#id_password").fill(factories.PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.goto(f"{base}/p/{national}/conseillers/")
+    row = page.locator(f'tr[data-advisor="{t.net.advisor.username}"]')
+    expect(row).to_contain_text("En traitement")
+    expect(row.get_by_role("button", name="Libérer")).to_be_visible()
+    if os.environ.get("PLATEAU_SCREENSHOTS"):
+        page.screenshot(path=os.environ["PLATEAU_SCREENSHOTS"] + "/advisors.png", full_page=True)

@@ -129,9 +129,11 @@ def advisors_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Supervisors: the advisors serving the programme, their state and what they hold, with « Libérer »."""
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
     advisors = (bus().latest_status() or {}).get("advisors", {})
+    names = {u.username: u.get_full_name() or u.username for u in User.objects.filter(username__in=list(advisors))}
     rows = [
         {
             "username": name,
+            "name": names.get(name, name),
             "state": STATE_LABELS.get(a.get("state", ""), a.get("state", "")),
             "items": describe(request.user, _work_of(a)),  # type: ignore[arg-type]
         }
