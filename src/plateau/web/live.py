@@ -39,7 +39,7 @@ from plateau.services.router.client import RouterClient, RouterUnavailableError,
 from plateau.services.router.runtime import bus
 from plateau.services.sip.events import RECORDING_REQUESTED
 from plateau.tenants.access import access_programme_by_slug, programmes_for
-from plateau.tenants.models import SUPERVISING_ROLES, Programme, Role
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, Role
 
 CHANNELS = {"call": "call", "callback": "callback", "letter": "letter", "email": "email", "webform": "web"}
 STALE_AFTER_S = 10.0
@@ -113,7 +113,8 @@ def open_accepted(request: HttpRequest, answered: dict[str, Any], p: Any, desk_u
     routing_id = answered["contact_id"]
     try:
         owner_slug, _dot, code = answered["queue_id"].partition(".")
-        owner = access_programme_by_slug(request.user, owner_slug, [Role.ADVISOR])
+        # Any staff role: the router only offered what the person's routing profile in that programme serves.
+        owner = access_programme_by_slug(request.user, owner_slug, STAFF_ROLES)
         queue = Queue.objects.for_programme(owner).filter(code=code).first()
         if queue is not None and queue.channel == "lead":
             return _open_lead(request, owner, routing_id, desk_url)
