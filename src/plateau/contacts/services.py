@@ -29,6 +29,7 @@ from .errors import (
     InvalidRadius,
     NeedIncomplete,
     NoProviderSelected,
+    NotesTooLong,
     PhoneRequired,
     ProviderNotProposed,
     UnknownWrapUpCode,
@@ -233,6 +234,9 @@ def give_details(
     return given
 
 
+NOTES_MAX_CHARS = 4000
+
+
 @transaction.atomic
 def wrap_up(
     contact: Contact, *, actor: User, code: str, notes: str = "", ended_at: dt.datetime | None = None
@@ -241,6 +245,8 @@ def wrap_up(
     contact = _locked_open(contact, actor)
     if not code.strip():
         raise WrapUpCodeRequired(field="wrap_up")
+    if len(notes.strip()) > NOTES_MAX_CHARS:  # a pasted e-mail thread made a contact page take 16 s to show
+        raise NotesTooLong(field="notes", length=len(notes.strip()))
     wrap_up_code = WrapUpCode.objects.filter(code=code.strip(), is_active=True).first()
     if wrap_up_code is None:
         raise UnknownWrapUpCode(field="wrap_up", code=code)

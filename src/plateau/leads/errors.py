@@ -61,3 +61,11 @@ class ReplayedWebhookSignature(Conflict):
 class InvalidWebhookBody(InvalidInput):
     error_id = "invalid_webhook_body"
     default_message = _("Corps de l'appel invalide.")
+
+
+class LeadAlreadyForwarded(InvalidInput):
+    error_id = "lead_already_forwarded"
+    default_message = _(
+        "Cette demande (même contact, même besoin) a déjà été transmise à un prestataire. Pour la transmettre une "
+        "nouvelle fois, indiquez pourquoi dans « Motif d'une nouvelle transmission »."
+    )

@@ -47,6 +47,11 @@ class ForwardForm(forms.Form):
     health_consent = forms.BooleanField(
         label=_l("Le client consent expressément à transmettre ces informations"), required=False
     )
+    reforward_reason = forms.CharField(
+        label=_l("Motif d'une nouvelle transmission (seulement si cette demande a déjà été transmise)"),
+        max_length=500,
+        required=False,
+    )
 
 
 class OutcomeForm(forms.Form):
@@ -95,6 +100,7 @@ def forward(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
                 need_summary=d["need_summary"],
                 health_details=d["health_details"],
                 health_consent=d["health_consent"],
+                reforward_reason=d["reforward_reason"],
             )
         except (PlateauError, DomainError) as exc:
             add_error(form, exc)
@@ -113,6 +119,7 @@ def forward(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
             "form": form,
             "consent_text": services.default_consent_text(),
             "health_consent_text": services.default_health_consent_text(),
+            "already_forwarded": services.forwards_of_need(contact),
             "title": _("Transmettre la demande"),
         },
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from plateau import csvexport
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from plateau.wfm import reports
 
 MAX_SIMULATED_CALLS = 500_000
+CACHE_SECONDS = 600
 AnyForm = TrafficForm | WhatIfForm | ForecastForm | MultiSkillForm
 Compute = Callable[[AnyForm, Programme], "reports.Table"]
 
@@ -174,6 +178,12 @@ def _csv(table: reports.Table, name: str) -> HttpResponse:
     return response
 
 
+def _cache_key(page: str, programme: Programme, params: QueryDict) -> str:
+    query = "&".join(f"{k}={v}" for k, values in sorted(params.lists()) for v in values)
+    digest = hashlib.sha256(f"{page}|{programme.pk}|{get_language()}|{query}".encode()).hexdigest()
+    return f"wfm:{digest}"
+
+
 def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm], compute: Compute) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
     params = request.GET.copy()
@@ -181,10 +191,20 @@ def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm],
     form = form_class(params or None)
     table = None
     if form.is_bound and form.is_valid():
-        try:
-            table = compute(form, programme)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
+        # The same question asked again (the CSV export of a table just shown, a reload, a colleague) is answered
+        # from the cache when the answer depends on the inputs only (a scenario simulated over 3 days takes
+        # seconds); what reads the programme's history (forecasts) is computed afresh, never stale.
+        pure = page != "forecast" and not params.get("forecast_date")
+        key = _cache_key(page, programme, params)
+        table = cache.get(key) if pure else None
+        if table is None:
+            try:
+                table = compute(form, programme)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                if pure:
+                    cache.set(key, table, CACHE_SECONDS)
     if export and table is not None:
         return _csv(table, f"{programme.slug}-{page}")
     titles = dict(PAGES)

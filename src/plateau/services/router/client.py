@@ -21,6 +21,16 @@ class RouterUnavailableError(RuntimeError):
     pass
 
 
+def router_expected() -> bool:
+    """Is a router meant to answer now: over Redis (production), or embedded and running in this process?"""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        return True
+    service = runtime.embedded()
+    return service is not None and service.ready
+
+
 def new_id(prefix: str = "e") -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
