@@ -51,7 +51,7 @@ node_modules/.installed: package.json package-lock.json
 test-js-deps: test-system-deps node_modules/.installed
 
 run: venv
-	$(BIN)/plateau run --host $(HOST) --port $(PORT)
+	$(BIN)/plateau run --host $(HOST) --port $(PORT) $(if $(filter 1,$(EXPOSE_DEMO)),--expose-demo)
 
 prompts: venv test-system-deps  ## French voice prompts (espeak-ng -> A-law/u-law) cached in var/prompts
 	$(BIN)/plateau sip --prompts-only

@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -15,22 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from plateau.ivr.access import editable_programmes
 from plateau.tenants.models import SUPERVISING_ROLES, Membership, Role, User
 
-from ._dsfr import DsfrBaseForm
-
-
-class LoginForm(AuthenticationForm, DsfrBaseForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Identifiant")
-        self.fields["password"].label = _("Mot de passe")
-        # DsfrBaseForm.__init__ drew the bound fields with Django's English label: draw them again.
-        self._bound_fields_cache.clear()  # type: ignore[attr-defined]
+from .two_factor import LoginForm, complete_login
 
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     form_class = LoginForm
     extra_context = {"title": _("Connexion")}
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        complete_login(self.request, form)
+        return response
 
 
 @login_required
