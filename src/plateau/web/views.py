@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, cast
+from typing import cast
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
