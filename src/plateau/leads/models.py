@@ -228,6 +228,8 @@ class InboundSignature(ProgrammeOwned):
     seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("signature de webhook entrant")
+        verbose_name_plural = _("signatures de webhook entrant")
         constraints = [models.UniqueConstraint(fields=["provider", "mac"], name="inbound_signature_unique")]
 
 
