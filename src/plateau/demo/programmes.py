@@ -21,6 +21,7 @@ from plateau.tenants.models import (
     Role,
     User,
 )
+from plateau.tenants.services import apply_capability_preset
 
 # Documented in the README: every demo account uses this password.
 DEMO_PASSWORD = "plateau"  # noqa: S105 - public demo credentials, documented
@@ -207,6 +208,8 @@ def load_programmes() -> dict[str, Programme]:
             },
         )
         programmes[spec.slug] = programme
+        if not programme.capabilities.exists():  # a re-load keeps what an admin changed since
+            apply_capability_preset(programme)
         for n in spec.numbers:
             number, _ = ProgrammeNumber.objects.update_or_create(
                 number=n.number, defaults={"programme": programme, "e164": n.e164, "label": n.label}

@@ -105,7 +105,7 @@ class WrapUpForm(DsfrBaseForm):
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = [(c.code, c.label_fr) for c in WrapUpCode.objects.filter(is_active=True)]
         cast(forms.ChoiceField, self.fields["code"]).choices = [("", _("— Choisir —")), *codes]
