@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from plateau.contacts.wrap_up_codes import seed_programme_codes
 from plateau.tenants.models import Membership, Organisation, Programme, ProgrammeKind, Role, User
 from plateau.tenants.services import apply_capability_preset
 
@@ -24,6 +25,7 @@ def programme(
         organisation=org or organisation(), slug=slug or f"prog-{n}", name=f"Programme {n}", kind=kind
     )
     apply_capability_preset(prog)  # as the demo and the admin do for a new programme
+    seed_programme_codes(prog)
     return prog
 
 

@@ -62,6 +62,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not change and not form.instance.capabilities.exists():
             apply_capability_preset(form.instance, actor=request.user)  # a new programme starts from its kind
+        if not change:
+            from plateau.contacts.wrap_up_codes import seed_programme_codes
+
+            seed_programme_codes(form.instance)  # and with its capabilities' wrap-up codes
 
 
 class NumberTariffInline(admin.TabularInline):

@@ -78,6 +78,10 @@ class Programme(models.Model):
             self._capability_codes = cached
         return cached
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_capability_codes", None)
+        super().refresh_from_db(*args, **kwargs)
+
     def has_capability(self, code: str) -> bool:
         """The one question code asks about a programme (never "is it kind Y"): see docs/capabilities.md."""
         return code in self.capability_codes()
