@@ -125,9 +125,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(self.tcp, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
-def _hang_up(conn: _PinnedHTTP | _PinnedHTTPS) -> None:
+def _hang_up(conn: _PinnedHTTP | _PinnedHTTPS, fired: threading.Event) -> None:
+    # The flag is set before the shutdown wakes the reader: the timer thread may still be alive for a moment
+    # after, so ``is_alive()`` cannot tell the reader that the deadline cut the answer (seen under load).
     # shutdown() wakes a recv() blocked in another thread (close() alone does not on Linux). The TCP socket is
     # kept aside: http.client drops ``conn.sock`` once the answer says the connection will close.
+    fired.set()
     if conn.tcp is not None:
         with contextlib.suppress(OSError):
             conn.tcp.shutdown(socket.SHUT_RDWR)
@@ -140,14 +143,15 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
     answers one byte at a time cannot hold the scheduler."""
     target = check_url(url)
     conn = (_PinnedHTTPS if target.scheme == "https" else _PinnedHTTP)(target, timeout)
-    deadline = threading.Timer(2 * timeout, _hang_up, args=(conn,))
+    fired = threading.Event()
+    deadline = threading.Timer(2 * timeout, _hang_up, args=(conn, fired))
     deadline.daemon = True
     deadline.start()
     try:
         conn.request("POST", target.path, body=body, headers=headers)
         resp = conn.getresponse()
         resp.read(MAX_RESPONSE_BYTES)  # the answer is not used: read a bounded part, drop the rest
-        if not deadline.is_alive():
+        if fired.is_set():
             raise TimeoutError("the receiver took too long")
         return int(resp.status)
     finally:
