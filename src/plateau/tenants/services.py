@@ -49,7 +49,10 @@ def set_capabilities(programme: Programme, codes: Sequence[str], *, actor: User 
             ProgrammeCapability(programme=programme, capability=code, position=10 * (i + 1))
             for i, code in enumerate(codes)
         )
-        record_audit(action="programme.capabilities_set", actor=actor, programme=programme, before=before, after=codes)
+        if actor is not None:  # a person's change; a preset applied at creation (demo, tests) is not one
+            record_audit(
+                action="programme.capabilities_set", actor=actor, programme=programme, before=before, after=codes
+            )
     programme.__dict__.pop("_capability_codes", None)
     return codes
 
