@@ -100,11 +100,15 @@ class CallHeld(CallEvent):
     """A bridged call went on hold: ``by`` is "caller" (their phone) or "advisor" (desk or phone)."""
 
     by: str
+    on_hold: int  # the programme's calls on hold at this gateway now (the wallboard shows it)
 
 
 @dataclass(frozen=True)
 class CallResumed(CallEvent):
+    """The hold is over: resumed, or the call ended (or lost its advisor) while on hold."""
+
     seconds: float  # how long this hold lasted
+    on_hold: int
 
 
 @dataclass(frozen=True)

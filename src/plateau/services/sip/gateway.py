@@ -727,13 +727,6 @@ class Gateway(Reoffers):
         self._emit(ev.CallEnded(call.id, call.programme, now, call.record))
         self._dispatch()
 
-    def _hold_over(self, call: Call) -> None:
-        """The advisor leg is gone (hang-up, transfer, end): a running hold is counted and over."""
-        if call.hold_since is not None:
-            call.hold_seconds += time.time() - call.hold_since
-            call.hold_since = None
-        call.desk_hold = False
-
     def _save_voicemail(self, call: Call) -> None:
         assert call.leg.recording is not None
         folder = self.config.var_dir / "voicemail" / call.programme

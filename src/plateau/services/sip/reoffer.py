@@ -162,14 +162,27 @@ class Reoffers:
                 if not leg.muted:
                     leg.start_clock()
                     leg.play(self._music_frames(call, leg), loop=True)
-            self._emit(ev.CallHeld(call.id, call.programme, now, "caller" if call.side.holding else "advisor"))
+            by = "caller" if call.side.holding else "advisor"
+            self._emit(ev.CallHeld(call.id, call.programme, now, by, self._on_hold(call.programme)))
         elif not on_hold and call.hold_since is not None:
             seconds = now - call.hold_since
             call.hold_seconds += seconds
             call.hold_since = None
             call.leg.engine.clocked.discard(call.leg)
             call.leg.bridge(out.rtp)
-            self._emit(ev.CallResumed(call.id, call.programme, now, seconds))
+            self._emit(ev.CallResumed(call.id, call.programme, now, seconds, self._on_hold(call.programme)))
+
+    def _on_hold(self, programme: str) -> int:
+        return sum(1 for c in self.calls.values() if c.programme == programme and c.hold_since is not None)
+
+    def _hold_over(self, call: Call) -> None:
+        """The advisor leg is gone (hang-up, transfer, end): a running hold is counted and over."""
+        call.desk_hold = False
+        if call.hold_since is not None:
+            seconds = time.time() - call.hold_since
+            call.hold_seconds += seconds
+            call.hold_since = None
+            self._emit(ev.CallResumed(call.id, call.programme, time.time(), seconds, self._on_hold(call.programme)))
 
     async def hold(self, call_id: str, on: bool = True) -> bool:
         """Hold (``on``) or resume a bridged call from the desk: a re-INVITE to the advisor's phone (sendonly,
