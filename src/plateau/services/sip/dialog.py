@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -26,11 +27,11 @@ class Dialog:
     local_cseq: int = 1
     contact: str = ""
 
-    @property
-    def local_tag(self) -> str | None:
+    @functools.cached_property
+    def local_tag(self) -> str | None:  # the parties never change once the dialog exists
         return sipmsg.tag_of(self.local_party)
 
-    @property
+    @functools.cached_property
     def remote_tag(self) -> str | None:
         return sipmsg.tag_of(self.remote_party)
 
