@@ -569,6 +569,8 @@ class Gateway(Reoffers):
         elif out.dialog is None:
             self._cancel(out)
         out.rtp.close()
+        if out.side.session_timer is not None:  # that leg's session timer must not end the call later
+            out.side.session_timer.cancel()
         call.leg.unbridge()
         self._hold_over(call)
         if not call.ended:
