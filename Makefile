@@ -42,7 +42,7 @@ test-system-deps:
 	fi
 
 run: venv
-	$(BIN)/plateau run --host $(HOST) --port $(PORT)
+	$(BIN)/plateau run --host $(HOST) --port $(PORT) $(if $(filter 1,$(EXPOSE_DEMO)),--expose-demo)
 
 prompts: venv test-system-deps  ## French voice prompts (espeak-ng -> A-law/u-law) cached in var/prompts
 	$(BIN)/plateau sip --prompts-only

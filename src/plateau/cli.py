@@ -21,6 +21,9 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from plateau.startup import refuse_unsafe_start
+
+    refuse_unsafe_start()
 
 
 def _serve(host: str, port: int, workers: int = 1) -> None:
@@ -38,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-demo", action="store_true", help="do not load the demo programmes")
     run.add_argument("--demo-scale", type=float, default=1.0, help="shrink the demo volumes (e.g. 0.1)")
     run.add_argument("--simulate", default="", help="play live traffic for these programme slugs (comma-separated)")
+    run.add_argument(
+        "--expose-demo",
+        action="store_true",
+        help="serve on a non-loopback address although demo accounts still have the shared demo password",
+    )
     sub.add_parser("router", help="run the routing service (production, needs REDIS_URL)")
     sim = sub.add_parser("simulate", help="traffic generator (Poisson arrivals, intraday profile)")
     sim.add_argument("programmes", nargs="*", help="programme slugs (default: all)")
@@ -55,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     manage.add_argument("args", nargs=argparse.REMAINDER)
     wfm = sub.add_parser(
         "wfm",
-        help="workforce management: erlang-c, erlang-a, staff, schedule, simulate, forecast, multiskill",
+        help="workforce management: erlang-c, erlang-a, staff, trunks, schedule, simulate, forecast, multiskill",
         add_help=False,
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)
@@ -82,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", interactive=False, verbosity=1)
         if not ns.no_demo:
             call_command("load_demo", scale=ns.demo_scale)
+        from plateau.startup import refuse_exposed_demo
+
+        refuse_exposed_demo(ns.host, allow=ns.expose_demo or os.environ.get("PLATEAU_EXPOSE_DEMO") == "1")
         from plateau.services.router.runtime import start_embedded
 
         start_embedded()  # the router thread of the single embedded process

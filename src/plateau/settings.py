@@ -7,20 +7,34 @@ the same code.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("PLATEAU_VAR_DIR", PROJECT_DIR / "var"))
 
-# The default key is only for the embedded demo; production sets PLATEAU_SECRET_KEY.
-SECRET_KEY = os.environ.get("PLATEAU_SECRET_KEY", "plateau-embedded-demo-key-not-for-production")
-DEBUG = os.environ.get("PLATEAU_DEBUG", "0") == "1"
-ALLOWED_HOSTS = os.environ.get("PLATEAU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+# Production is PostgreSQL (DATABASE_URL) or an explicit PLATEAU_PRODUCTION=1. There, every process refuses to
+# start without PLATEAU_SECRET_KEY (plateau.startup; the system check plateau.E001 says the same).
+PLATEAU_PRODUCTION = bool(os.environ.get("DATABASE_URL")) or _flag("PLATEAU_PRODUCTION", False)
+DEMO_SECRET_KEY = "plateau-embedded-demo-key-not-for-production"  # noqa: S105 - public: only for the embedded demo
+SECRET_KEY = os.environ.get("PLATEAU_SECRET_KEY") or DEMO_SECRET_KEY
+DEBUG = _flag("PLATEAU_DEBUG", False)
+ALLOWED_HOSTS = _list("PLATEAU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -32,6 +46,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "widget_tweaks",
     "dsfr",
+    "ninja",  # serves Swagger UI's assets from the installed package (no CDN) for /api/docs
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "plateau.tenants",
     "plateau.geo",
     "plateau.directory",
@@ -52,9 +71,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "plateau.web.security.StaffSessionMiddleware",  # idle timeout, no-store, 2FA enrolment
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a locked-out login into its page
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address before the password
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "plateau.urls"
@@ -104,9 +131,78 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Applied whenever a password is set through a form or `changepassword`/`createsuperuser`; the demo loader sets
+# the shared demo password `plateau` directly (demo accounts only, and `make run` keeps them on loopback).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after PLATEAU_LOGIN_FAILURE_LIMIT failures for one account, or from one client
+# address, logins are refused for PLATEAU_LOGIN_COOLOFF_MINUTES (each further try restarts the wait). Attempts
+# are kept in the axes tables; a lockout also writes an audit entry (auth.locked_out).
+AXES_FAILURE_LIMIT = int(os.environ.get("PLATEAU_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("PLATEAU_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "plateau.web.two_factor.locked_out"  # a French page saying how long to wait
+AXES_VERBOSE = False
+# Behind a load balancer, the client address is the last hop the proxy appended to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PLATEAU_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Two-factor login (TOTP, django-otp): whoever enabled it must give a code at every login. With
+# PLATEAU_REQUIRE_2FA=1 (the default in production), platform admins and programme managers must enable it
+# before they can use anything else.
+PLATEAU_REQUIRE_2FA = _flag("PLATEAU_REQUIRE_2FA", PLATEAU_PRODUCTION)
+OTP_TOTP_ISSUER = "Plateau"
+
+# Sessions: a shift at most, closed with the browser, and ended after PLATEAU_IDLE_MINUTES without a request.
+SESSION_COOKIE_AGE = int(float(os.environ.get("PLATEAU_SESSION_HOURS", "10")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+PLATEAU_IDLE_MINUTES = float(os.environ.get("PLATEAU_IDLE_MINUTES", "30"))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# HTTPS (production default: on). Behind a TLS load balancer, PLATEAU_PROXY_SSL_HEADER=1 trusts its
+# X-Forwarded-Proto (the balancer must overwrite any value the client sent).
+PLATEAU_HTTPS = _flag("PLATEAU_HTTPS", PLATEAU_PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("PLATEAU_SECURE_COOKIES", PLATEAU_HTTPS)
+SECURE_SSL_REDIRECT = _flag("PLATEAU_SSL_REDIRECT", PLATEAU_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^status$"]  # the balancer's health check may speak plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("PLATEAU_HSTS_SECONDS", "31536000" if PLATEAU_HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("PLATEAU_HSTS_INCLUDE_SUBDOMAINS", PLATEAU_HTTPS)
+SECURE_HSTS_PRELOAD = _flag("PLATEAU_HSTS_PRELOAD", PLATEAU_HTTPS)
+if _flag("PLATEAU_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = _list("PLATEAU_CSRF_TRUSTED_ORIGINS")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from this site or with the response's nonce (the desk's and
+# wallboard's inline scripts, DSFR's loader), no third-party origin at all (Swagger UI is served from the
+# django-ninja package). Inline style attributes stay allowed: DSFR and htmx set some.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -127,8 +223,17 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every Redis key and channel of this deployment starts with this prefix, so two platforms (or two test runs)
+# can share one Redis server without reading each other's routing commands, decisions or status.
+PLATEAU_REDIS_PREFIX = os.environ.get("PLATEAU_REDIS_PREFIX", "plateau")
 # A Server-Sent Events stream ends after this long and the browser reconnects by itself.
 PLATEAU_SSE_MAX_SECONDS = float(os.environ.get("PLATEAU_SSE_MAX_SECONDS", "300"))
+
+# Providers' webhook URLs are untrusted (plateau.leads.outbound): https only and public addresses only. For local
+# development, PLATEAU_WEBHOOKS_ALLOW_HTTP=1 allows http:// and PLATEAU_WEBHOOKS_ALLOWED_NETWORKS=127.0.0.1/32,…
+# allows those internal networks explicitly (the tests' local receiver); never set them in production.
+WEBHOOKS_ALLOW_HTTP = os.environ.get("PLATEAU_WEBHOOKS_ALLOW_HTTP", "0") == "1"
+WEBHOOKS_ALLOWED_NETWORKS = [n for n in os.environ.get("PLATEAU_WEBHOOKS_ALLOWED_NETWORKS", "").split(",") if n]
 
 # Mail: a real SMTP relay when PLATEAU_SMTP_HOST is set (production, and tests with a local SMTP sink);
 # otherwise the embedded mode writes each message to var/mail/ so nothing is lost and nothing leaves the machine.

@@ -16,15 +16,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from plateau import csvexport
 from plateau.domain.wfm.erlang_a import erlang_a
 from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.errors import WfmError
 from plateau.domain.wfm.forecast import CALENDARS, backtest, bin_arrivals, forecast_days, holidays_between, profiles
-from plateau.domain.wfm.multiskill import SkillGroup, SkillQueue
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
 
 if TYPE_CHECKING:
+    from plateau.domain.wfm.multiskill import SkillGroup, SkillQueue
     from plateau.domain.wfm.schedule import ShiftPattern
     from plateau.wfm.access import ProgrammeForecast
 
@@ -76,7 +77,7 @@ def _emit(rows: list[Row], csv_path: str | None) -> None:
     if csv_path:
         out = sys.stdout if csv_path == "-" else open(csv_path, "w", newline="", encoding="utf-8")  # noqa: SIM115
         try:
-            writer = csv.DictWriter(out, fieldnames=columns)
+            writer = csvexport.DictWriter(out, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
         finally:
@@ -344,14 +345,14 @@ def cmd_simulate(ns: argparse.Namespace) -> None:
     rate = _rate(calls, ns.interval_minutes)
     if ns.patience is None:
         ec = erlang_c(np.asarray(agents), rate, ns.aht, ns.answer_time, strict=False)
-        formula = {"sl": ec.service_level, "abandon": np.zeros(len(calls)), "asa": ec.asa}
+        formula = {"sl": ec.service_level, "abandon": np.zeros(len(calls)), "asa": ec.asa, "p_wait": ec.p_wait}
     else:
         ea = erlang_a(np.asarray(agents), rate, ns.aht, ns.patience, ns.answer_time)
-        formula = {"sl": ea.sl_offered, "abandon": ea.p_abandon, "asa": ea.asa}
+        formula = {"sl": ea.sl_offered, "abandon": ea.p_abandon, "asa": ea.asa, "p_wait": ea.p_wait}
     rows: list[Row] = []
     for i, est in enumerate(summary.per_interval):
         row: Row = {"interval": i, "calls": float(calls[i]), "agents": agents[i]}
-        for name, key in (("sl_offered", "sl"), ("abandon_rate", "abandon"), ("asa", "asa")):
+        for name, key in (("sl_offered", "sl"), ("abandon_rate", "abandon"), ("asa", "asa"), ("p_wait", "p_wait")):
             e = est[name]
             row |= {f"{name}": e.mean, f"{name}_ci": e.half_width, f"{name}_erlang": float(formula[key][i])}
         row["occupancy"] = est["occupancy"].mean
@@ -366,6 +367,9 @@ def cmd_simulate(ns: argparse.Namespace) -> None:
 
 def _skill_queue(spec: str) -> SkillQueue:
     """``CODE,CALLS[,AHT[,PATIENCE]]`` (calls per interval)."""
+    # The multi-skill search brings the routing engine: imported by this sub-command only (start-up time).
+    from plateau.domain.wfm.multiskill import SkillQueue
+
     parts = spec.split(",")
     numbers = [float(v) for v in parts[1:4]]
     return SkillQueue(parts[0], *numbers)
@@ -373,6 +377,8 @@ def _skill_queue(spec: str) -> SkillQueue:
 
 def _skill_group(spec: str) -> SkillGroup:
     """``NAME=QUEUE[+QUEUE...][:MAX]``."""
+    from plateau.domain.wfm.multiskill import SkillGroup
+
     name, rest = spec.split("=", 1)
     queues, _, cap = rest.partition(":")
     return SkillGroup(name, tuple(q for q in queues.split("+") if q), int(cap) if cap else None)
@@ -415,6 +421,48 @@ def cmd_multiskill(ns: argparse.Namespace) -> None:
         print(f"single-skill (Erlang A per queue, then simulated): {_team(result.start.team)} = {result.start.size}")
         print(f"smallest team meeting every queue's target (simulated): {_team(result.best.team)} = {result.best.size}")
         print(f"{result.evaluations} teams simulated, {ns.replications} days each (same seeds for every team)")
+
+
+def cmd_trunks(ns: argparse.Namespace) -> None:
+    """SIP lines for a blocking target at a busy-hour load (``--calls``), or the load ``--lines`` carry."""
+    from plateau.domain.wfm.trunks import blocking_probability, channel_load, lines_for_blocking, max_load
+
+    hold = ns.ivr + ns.talk
+    wait, source = ns.wait, "--wait"
+    if ns.calls is not None and ns.agents is not None:  # the queue's mean wait from the advisors' model
+        rate = float(_rate(ns.calls, ns.interval_minutes))
+        aht = ns.talk + ns.wrap_up
+        if ns.patience is None:
+            wait, source = float(erlang_c(ns.agents, rate, aht, 0.0).asa), "Erlang C"
+        else:
+            wait, source = float(erlang_a(ns.agents, rate, aht, ns.patience, 0.0).mean_wait), "Erlang A"
+    rows: list[Row] = []
+    if ns.calls is not None:
+        load = channel_load(float(_rate(ns.calls, ns.interval_minutes)), ns.talk, ivr_s=ns.ivr, wait_s=wait)
+        lines = lines_for_blocking(load, ns.blocking)
+        rows.append(
+            {
+                "calls": ns.calls,
+                "hold_s": hold + wait,
+                "wait_s": wait,
+                "load_erl": load,
+                "lines": lines,
+                "blocking": blocking_probability(lines, load),
+                "max_load_erl": max_load(lines, ns.blocking),
+            }
+        )
+    for n in _agents(ns.lines) if ns.lines else []:
+        carried = max_load(n, ns.blocking)
+        per_interval = carried / (hold + wait) * 60 * ns.interval_minutes if hold + wait > 0 else float("nan")
+        rows.append({"lines": n, "max_load_erl": carried, "max_calls": per_interval, "hold_s": hold + wait})
+    if not rows:
+        raise ValueError("--calls ou --lines est nécessaire")
+    _emit(rows, ns.csv)
+    if ns.csv != "-":
+        print(
+            f"lines held in the voice menu ({ns.ivr:g} s), in the queue ({wait:.1f} s, {source}) and in talk "
+            f"({ns.talk:g} s); blocking target {ns.blocking:g} (Erlang B); calls per {ns.interval_minutes:g} min"
+        )
 
 
 def _team(team: dict[str, int]) -> str:
@@ -507,6 +555,20 @@ def build_parser() -> argparse.ArgumentParser:
     ms.add_argument("--seed", type=int, default=0)
     ms.add_argument("--csv", help="write a CSV ('-' for stdout)")
     ms.set_defaults(func=cmd_multiskill)
+
+    tr = sub.add_parser("trunks", help="SIP lines (channels) for a blocking target: Erlang B inverse")
+    tr.add_argument("--calls", type=float, help="calls in the busy interval (default: an hour)")
+    tr.add_argument("--interval-minutes", type=float, default=60.0, help="length of --calls' interval (60)")
+    tr.add_argument("--talk", type=float, default=0.0, help="seconds a caller talks to an advisor (no wrap-up)")
+    tr.add_argument("--ivr", type=float, default=0.0, help="seconds in the voice menu before queueing")
+    tr.add_argument("--wait", type=float, default=0.0, help="mean seconds waiting in queue (all calls)")
+    tr.add_argument("--agents", type=int, help="advisors: the mean wait from Erlang C, or A with --patience")
+    tr.add_argument("--patience", type=float, help="mean patience, seconds (with --agents: Erlang A)")
+    tr.add_argument("--wrap-up", type=float, default=0.0, help="wrap-up seconds (advisors' model only)")
+    tr.add_argument("--blocking", type=float, default=0.01, help="share of calls refused for want of a line")
+    tr.add_argument("--lines", help="N, N1:N2 or N1,N2,...: the load these lines carry")
+    tr.add_argument("--csv", help="write a CSV ('-' for stdout)")
+    tr.set_defaults(func=cmd_trunks)
 
     fc = sub.add_parser("forecast", help="calls per interval for future dates from arrival timestamps")
     source = fc.add_mutually_exclusive_group(required=True)

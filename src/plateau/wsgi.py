@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plateau.settings")
 application = get_wsgi_application()
+
+from plateau.startup import refuse_unsafe_start  # noqa: E402 - Django must be set up first
+
+refuse_unsafe_start()

@@ -10,8 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from plateau.directory.errors import InvalidImportFile
+from plateau.directory.importing import MAX_CAPACITY_PER_WEEK
 from plateau.directory.models import Provider, ProviderActivity, ServiceArea
 from plateau.directory.services import import_providers
+from plateau.domain.ids.siret import is_valid_siret
 from plateau.tenants.models import AuditEntry
 from tests import factories
 from tests.directory import builders as b
@@ -123,3 +125,48 @@ def test_management_command_prints_the_report(communes: None, tmp_path: Path) ->
     call_command("import_providers", prog.slug, str(f), stdout=out, stderr=err)
     assert "1 créé(s), 0 mis à jour, 1 ligne(s) rejetée(s)." in out.getvalue()
     assert "ligne 3 (SIRET 80000001000011) rejetée : siret : " in err.getvalue()
+
+
+def _valid_sirets(n: int) -> list[str]:
+    """The first ``n`` SIRETs of the 800000010 SIREN that pass the Luhn check (the tests must not hard-code them)."""
+    return [s for s in (f"80000001{i:06d}" for i in range(10, 2000)) if is_valid_siret(s)][:n]
+
+
+def test_given_a_file_a_reviewer_broke_then_every_bad_row_is_reported_and_the_import_finishes(communes: None) -> None:
+    """The reproductions of the security review: none may stop the import half-way or reach the database."""
+    prog = factories.programme()
+    ok1, cap_sup, cap_huge, long_name, dept5, area5, nul, ok2 = _valid_sirets(8)
+    header = "siret,legal_name,insee_code,activities,capacity_per_week,area_departments,trade_name"
+    data = "\n".join(
+        [
+            header,
+            f"{ok1},Premier,23096,SAP06,40,,",  # line 2: kept
+            f"{cap_sup},Exposant,23096,SAP06,²,,",  # line 3: passes str.isdigit(), fails int()
+            f"{cap_huge},Énorme,23096,SAP06,99999999999999999999999,,",  # line 4: past every integer column
+            f"{long_name},{'N' * 300},23096,SAP06,,,{'T' * 201}",  # line 5: past the model's 200 characters
+            f"{dept5},Département long,23096,SAP03:autorisation:prestataire:::23096,,,",  # line 6
+            f"{area5},Zone longue,23096,SAP06,,23096,",  # line 7
+            f"{nul},Nul\x00,23096,SAP06,,,",  # line 8: PostgreSQL refuses NUL in text
+            f"{ok2},Dernier,23096,SAP06,,,",  # line 9: kept, after all the bad ones
+        ]
+    ).encode()
+    report = import_providers(programme=prog, actor=None, data=data)
+    assert (report.created, report.updated) == (2, 0)
+    rejected = {r.line: r.reasons for r in report.rejected}
+    assert sorted(rejected) == [3, 4, 5, 6, 7, 8]
+    assert rejected[3] == [f"capacity_per_week : « ² » n'est pas un nombre entier entre 0 et {MAX_CAPACITY_PER_WEEK}"]
+    assert rejected[4][0].startswith("capacity_per_week : « 99999999999999999999999 »")
+    assert rejected[5] == ["legal_name : 300 caractères, 200 au plus", "trade_name : 201 caractères, 200 au plus"]
+    assert rejected[6] == ["activities : pour SAP03, « 23096 » n'est pas un code de département"]
+    assert rejected[7] == ["area_departments : code(s) de département invalide(s) 23096"]
+    assert rejected[8] == ["legal_name : caractère nul interdit"]
+    assert set(Provider.objects.filter(programme=prog).values_list("legal_name", flat=True)) == {"Premier", "Dernier"}
+    audit = AuditEntry.objects.get(action="directory.import_providers", programme=prog)
+    assert (audit.data["created"], len(audit.data["rejected"])) == (2, 6)
+
+
+def test_given_a_cell_past_the_csv_reader_limit_then_the_file_is_refused_with_a_clear_message(communes: None) -> None:
+    data = _csv(f"80000001000010,{'x' * 200_000},23096,SAP06,,,")
+    with pytest.raises(InvalidImportFile) as exc:
+        import_providers(programme=factories.programme(), actor=None, data=data)
+    assert str(exc.value.message).startswith("Fichier CSV illisible")

@@ -202,3 +202,36 @@ def test_given_two_managers_with_the_editor_open_when_both_save_then_the_second_
     assert refused.status_code == 409 and 'id="draft-changed"' in body
     assert "&quot;announce_every_s&quot;: 90" in body  # the text typed is kept on the page, not lost
     assert IvrFlow.objects.get().data == flow()
+
+
+def test_given_the_reviewers_timezones_and_nesting_then_the_check_and_the_save_refuse_them_cleanly():
+    line = builders.line()
+    client = client_for(line.manager)
+    for zone in ("Invalid/Zone", "../../etc/passwd"):
+        hours = {**builders.FLOW["nodes"]["horaires"], "timezone": zone}
+        text = json.dumps(flow({"horaires": hours}))
+        page = client.post(url("validate", line.programme.slug), {"flow": text})
+        assert page.status_code == 200 and f"fuseau horaire « {zone} » inconnu" in html.unescape(page.content.decode())
+        saved = client.post(url("editor", line.programme.slug), {"flow": text})
+        assert saved.status_code == 400 and f"fuseau horaire « {zone} » inconnu" in html.unescape(
+            saved.content.decode()
+        )
+    nested = "[" * 100_000
+    for name in ("validate", "editor", "add_step"):
+        page = client.post(url(name, line.programme.slug), {"flow": nested, "kind": "hangup", "step_name": "fin"})
+        assert page.status_code in (200, 400), name
+        assert "niveaux de crochets" in html.unescape(page.content.decode()), name
+    huge = json.dumps(flow({"au-revoir": {"type": "hangup", "prompt": "goodbye", "note": "x" * 300_000}}))
+    page = client.post(url("validate", line.programme.slug), {"flow": huge})
+    assert page.status_code == 200 and "Le parcours dépasse 256 Ko." in html.unescape(page.content.decode())
+    assert not IvrFlow.objects.exists()
+
+
+def test_given_a_stored_flow_the_rules_now_refuse_then_the_editor_opens_it_with_the_reason():
+    """A flow published before its timezone was checked (written straight to the table, as an old version)."""
+    line = builders.line()
+    broken = flow({"horaires": {**builders.FLOW["nodes"]["horaires"], "timezone": "Invalid/Zone"}})
+    IvrFlow.objects.create(programme=line.programme, version=1, status=FlowStatus.PUBLISHED, data=broken)
+    page = client_for(line.manager).get(url("editor", line.programme.slug))
+    assert page.status_code == 200
+    assert "fuseau horaire « Invalid/Zone » inconnu" in html.unescape(page.content.decode())

@@ -117,7 +117,10 @@ def test_given_a_recorded_welcome_then_the_caller_hears_its_bytes_instead_of_the
         ack = sipmsg.request("ACK", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(),
                              to=ok.header("To") or "", **party)  # fmt: skip
         sip.transport.sendto(ack, ("127.0.0.1", gateway.port))
-        await asyncio.sleep(1.4)  # the 1 s recording, then silence while the menu waits
+        # The whole 1 s recording (50 frames of 20 ms), however slowly this machine sends it.
+        async with asyncio.timeout(30):
+            while len(media.received) < len(rtp.frames(recorded, "PCMU")):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
 
     run_isolated(asyncio.wait_for(with_gateway(lines, call), 30))
     payload = b"".join(p.payload for p in (rtp.unpack(d) for _, d in media.received) if p is not None)

@@ -59,7 +59,15 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver() -> Iterator[tuple[str, type[Receiver]]]:
+def local_webhooks(settings: Any) -> None:
+    """Webhooks may reach this machine: http and 127.0.0.1 allowed explicitly (the default refuses both)."""
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    settings.WEBHOOKS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+
+@pytest.fixture
+def receiver(local_webhooks: None) -> Iterator[tuple[str, type[Receiver]]]:
+    """A real HTTP receiver on 127.0.0.1 (and the settings that let webhooks reach it)."""
     handler = type("ReceiverOfTest", (Receiver,), {"statuses": [], "received": []})
     server = http.server.HTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -251,6 +251,7 @@ def test_given_voicemails_then_the_caller_s_are_exported_and_erased_and_old_ones
     assert AuditEntry.objects.get(action="call.voicemails_purged").programme == a.programme
 
 
+@pytest.mark.usefixtures("local_webhooks")
 def test_given_a_lead_sent_to_a_provider_system_when_the_person_is_erased_then_the_copies_are_blanked() -> None:
     net = builders.network(providers=1)
     provider, provider_user = net.providers[0], net.provider_users[0]

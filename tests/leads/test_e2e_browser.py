@@ -66,3 +66,25 @@ def test_given_a_forwarded_request_when_the_provider_acknowledges_and_agrees_the
     expect(page.locator("#leads .lead-state").first).to_have_text("Prestation convenue")
     page.locator("#leads").get_by_role("link", name=str(lead.pk)).click()
     expect(page.locator("#proposals tbody tr")).to_have_count(2)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_given_a_provider_registering_an_internal_webhook_then_refused_and_a_public_one_shows_two_secrets(
+    live_server: Any, page: Any, tmp_path: Any
+) -> None:
+    sync_activities(Activity)
+    cb.demo_communes()
+    net = builders.network(providers=1)
+    base, slug = live_server.url, net.programme.slug
+    _log_in(page, base, net.provider_users[0].username)
+    page.goto(f"{base}/p/{slug}/prestataire/connexion/")
+    page.locator("#webhook-form input[name=url]").fill("https://169.254.169.254/latest/meta-data/")
+    page.locator("#webhook-form button").click()
+    expect(page.locator("#webhook-form")).to_contain_text("adresse interne ou réservée (169.254.169.254)")
+    page.locator("#webhook-form input[name=url]").fill("https://93.184.216.34/plateau")
+    page.locator("#webhook-form button").click()
+    expect(page.locator("#secret-value")).to_be_visible()
+    expect(page.locator("#inbound-secret-value")).to_be_visible()
+    assert page.locator("#secret-value").inner_text() != page.locator("#inbound-secret-value").inner_text()
+    page.screenshot(path=str(tmp_path / "integration.png"), full_page=True)

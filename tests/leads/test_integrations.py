@@ -67,7 +67,14 @@ def test_given_a_provider_registering_a_webhook_then_the_secret_is_shown_once_an
     assert list(WebhookDelivery.objects.values_list("event", flat=True)) == ["lead.sent"]
     assert deliver_due(T0) == (1, 0)
     headers, body = handler.received[0]
-    verify(secret, body, headers["X-Plateau-Signature"], now=T0)
+    verify(
+        [secret],
+        body,
+        headers["X-Plateau-Signature"],
+        provider_id=lead.provider_id or 0,
+        key=headers["Idempotency-Key"],
+        now=T0,
+    )
     assert json.loads(body)["lead"]["id"] == lead.pk
 
     c.post(page, {"action": "remove_webhook", "id": endpoint.pk})

@@ -4,9 +4,11 @@ follow-up with the neutrality audit, coverage report and CSV, the client's surve
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +32,8 @@ def net() -> builders.Network:
 
 def _client(user: Any) -> Client:
     c = Client()
-    assert c.login(username=user.username, password=factories.PASSWORD)
+    # django-axes throttles logins by request: the test client's login passes one
+    assert c.login(request=HttpRequest(), username=user.username, password=factories.PASSWORD)
     return c
 
 
@@ -107,6 +110,9 @@ def test_given_unmet_needs_then_the_report_draws_points_and_the_csv_counts_them(
     page = c.get(reverse("leads:coverage", args=[net.programme.slug]), {"du": "2026-01-01", "au": "2026-12-31"})
     html = page.content.decode()
     assert html.count("<circle") == 1 and "2026-06 : 1" in html
+    # SVG lengths take a decimal point: the French locale's comma made chromium drop the circle
+    circle = re.search(r'<circle cx="([^"]+)" cy="([^"]+)" r="([^"]+)"', html)
+    assert circle is not None and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in circle.groups()), circle
     csv = c.get(reverse("leads:coverage_csv", args=[net.programme.slug]), {"du": "2026-01-01", "au": "2026-12-31"})
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines == [

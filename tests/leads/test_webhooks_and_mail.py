@@ -25,27 +25,34 @@ from tests.leads.conftest import Receiver
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 SECRET = "s3cr3t-webhook"
+INBOUND = "s3cr3t-inbound"
 
 
 def _lead_with_endpoint(url: str) -> tuple[builders.Network, Lead]:
     net = builders.network(providers=1)
-    WebhookEndpoint.objects.create(programme=net.programme, provider=net.providers[0], url=url, secret=SECRET)
+    WebhookEndpoint.objects.create(
+        programme=net.programme, provider=net.providers[0], url=url, secret=SECRET, inbound_secret=INBOUND
+    )
     lead = services.forward_request(builders.contact_with_need(net), actor=net.advisor, consent=True, now=T0)
     return net, lead
 
 
 def test_signature_round_trip_and_refusals() -> None:
     now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
-    header = sign(SECRET, b'{"a":1}', int(now.timestamp()))
-    verify(SECRET, b'{"a":1}', header, now=now)
-    for body, hdr, at in [
-        (b'{"a":2}', header, now),  # body changed
-        (b'{"a":1}', header.replace("v1=", "v1=0"), now),  # forged
-        (b'{"a":1}', header, now + dt.timedelta(minutes=10)),  # too old: a replayed capture
-        (b'{"a":1}', "garbage", now),
+    header = sign(SECRET, b'{"a":1}', int(now.timestamp()), provider_id=7, key="k1")
+    verify([SECRET], b'{"a":1}', header, provider_id=7, key="k1", now=now)
+    verify(["other", SECRET], b'{"a":1}', header, provider_id=7, key="k1", now=now)  # any active secret
+    for body, hdr, provider, key, at in [
+        (b'{"a":2}', header, 7, "k1", now),  # body changed
+        (b'{"a":1}', header, 7, "k2", now),  # another idempotency key: the key is signed
+        (b'{"a":1}', header, 8, "k1", now),  # another provider
+        (b'{"a":1}', header.replace("v1=", "v1=0"), 7, "k1", now),  # forged
+        (b'{"a":1}', header, 7, "k1", now + dt.timedelta(minutes=10)),  # too old: a replayed capture
+        (b'{"a":1}', header, 7, "k1", now - dt.timedelta(seconds=120)),  # dated 2 min ahead: prepared for later
+        (b'{"a":1}', "garbage", 7, "k1", now),
     ]:
         with pytest.raises(InvalidWebhookSignature):
-            verify(SECRET, body, hdr, now=at)
+            verify([SECRET], body, hdr, provider_id=provider, key=key, now=at)
 
 
 def test_given_a_receiver_failing_once_then_retried_after_backoff_with_the_same_idempotency_key(
@@ -65,7 +72,14 @@ def test_given_a_receiver_failing_once_then_retried_after_backoff_with_the_same_
     (h1, _), (h2, b2) = handler.received
     assert h1["Idempotency-Key"] == h2["Idempotency-Key"] == delivery.idempotency_key
     assert json.loads(b2)["lead"]["id"] == lead.pk and "health_details" not in json.loads(b2)["lead"]
-    verify(SECRET, b2, h2["X-Plateau-Signature"], now=T0 + dt.timedelta(minutes=1))
+    verify(
+        [SECRET],
+        b2,
+        h2["X-Plateau-Signature"],
+        provider_id=lead.provider_id or 0,
+        key=h2["Idempotency-Key"],
+        now=T0 + dt.timedelta(minutes=1),
+    )
     assert [backoff(n) for n in (1, 2, 3, 20)] == [dt.timedelta(minutes=m) for m in (1, 2, 4, 360)]
 
 
@@ -82,10 +96,13 @@ def test_given_a_signed_provider_call_when_replayed_then_ignored_and_a_bad_signa
             headers={"X-Plateau-Signature": signature, "Idempotency-Key": key},
         )
 
-    assert call(sign("wrong", body, int(time.time()))).status_code == 403
-    first = call(sign(SECRET, body, int(time.time())))
+    provider_id = net.providers[0].pk
+    assert call(sign("wrong", body, int(time.time()), provider_id=provider_id, key=key)).status_code == 403
+    assert call(sign(SECRET, body, int(time.time()), provider_id=provider_id, key=key)).status_code == 403  # outbound
+    now = int(time.time())
+    first = call(sign(INBOUND, body, now, provider_id=provider_id, key=key))
     assert first.status_code == 200 and first.json()["state"] == "acknowledged"
-    replay = call(sign(SECRET, body, int(time.time())))
+    replay = call(sign(INBOUND, body, now - 5, provider_id=provider_id, key=key))  # a retry, signed anew
     assert replay.status_code == 200 and replay.json()["replay"] is True
     assert AuditEntry.objects.filter(action="lead.acknowledge").count() == 1
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plateau.domain.ivr import parse_flow
+from plateau.domain.ivr import Flow, parse_flow
 from plateau.services.sip import events as ev
 from plateau.services.sip.calls import GatewayConfig
 from plateau.services.sip.dialog import Registrar
@@ -113,13 +113,14 @@ class Run:
 
 
 @contextlib.asynccontextmanager
-async def gateway(flow: dict[str, Any] | None = None, **config: Any) -> AsyncIterator[Run]:
+async def gateway(flow: dict[str, Any] | Flow | None = None, **config: Any) -> AsyncIterator[Run]:
     registrar = config.pop("registrar", None) or Registrar()
     on_call_queued = config.pop("on_call_queued", None)
     run: Run | None = None
     config.setdefault("timers", Timers(t1=0.1, t2=0.4, t4=0.5))
     cfg = GatewayConfig(clock=lambda: WEDNESDAY_10H, **config)
-    gw = Gateway({NUMBER: ("national", parse_flow("national", flow or menu_flow()))}, tone_prompts(), cfg, registrar,
+    parsed = flow if isinstance(flow, Flow) else parse_flow("national", flow or menu_flow())
+    gw = Gateway({NUMBER: ("national", parsed)}, tone_prompts(), cfg, registrar,
                  on_event=lambda e: run.events.append(e) if run else None, on_call_queued=on_call_queued)  # fmt: skip
     run = Run(gw)
     await gw.start()

@@ -99,8 +99,9 @@ def test_given_a_registered_advisor_when_a_caller_queues_then_they_are_bridged_a
             call = gw.gateway.calls[bridged.call_id]
             assert call.outbound is not None
             caller_leg, advisor_leg = call.leg, call.outbound.rtp
-            await asyncio.sleep(1.0)
-            assert caller_leg.stats.relayed > 20 and advisor_leg.stats.relayed > 20  # audio both ways
+            async with asyncio.timeout(30):  # audio both ways: a count, however slowly it flows here
+                while not (caller_leg.stats.relayed > 20 and advisor_leg.stats.relayed > 20):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
             ssrc = caller_leg.ssrc
             code, out = await caller.result()
             assert code == 0, out

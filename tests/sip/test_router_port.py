@@ -84,7 +84,7 @@ def router(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Routing]:
     url = REDIS_URL if request.param == "redis" else ""
     bus: Bus = RedisBus(url) if url else InProcessBus()
     if url:
-        redis.Redis.from_url(url).delete(runtime.INBOX)
+        redis.Redis.from_url(url).delete(runtime.inbox_key())
     runtime._bus = bus
     service = runtime.build_service(SqliteJournal(tmp_path / "journal.sqlite3"), status_every_s=0.2)
     runtime.start_embedded(service)
@@ -442,7 +442,9 @@ def test_given_a_staffed_busy_queue_when_a_caller_queues_then_they_hear_the_rout
             await asyncio.to_thread(client.submit, rev.OfferAccepted(new_id(), 0, offer["offer_id"], first))
             media = (await raw_call(p.gateway.port)).media
             queued = await p.wait(lambda: p.message("ContactQueued", contact_id="ewt-1"))
-            await asyncio.sleep(1.2)  # "queued" (0.4 s), the estimate (0.4 s), then music
+            # "queued" (0.4 s), the estimate (0.4 s), then music: wait for the first music bytes, not for a time.
+            music = b"".join(prompts().frames("music", "PCMA"))[:1600]
+            await p.wait(lambda: music in b"".join(d[12:] for d in media.received), limit=30)
             return queued, media.received
 
     queued, packets = run(scenario())

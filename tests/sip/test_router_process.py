@@ -67,7 +67,7 @@ def processes(tmp_path: Path) -> Iterator[int]:
     IvrFlow.objects.create(programme=programmes[PROGRAMME], version=1, status=FlowStatus.PUBLISHED,
                            data=STRAIGHT_TO_QUEUE, published_at=dt.datetime.now(dt.UTC))  # fmt: skip
     r = redis.Redis.from_url(REDIS_URL)
-    r.delete(runtime.INBOX, bus_module.STATUS_KEY)
+    r.delete(runtime.inbox_key(), bus_module.status_key())
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env |= {"DATABASE_URL": _database_url(), "REDIS_URL": REDIS_URL, "PLATEAU_VAR_DIR": str(tmp_path / "var")}
     cmd = [sys.executable, "-m", "plateau.cli"]
@@ -85,11 +85,11 @@ def processes(tmp_path: Path) -> Iterator[int]:
             p.terminate()
         for p in procs:
             p.wait(10)
-        r.delete(runtime.INBOX, bus_module.STATUS_KEY)
+        r.delete(runtime.inbox_key(), bus_module.status_key())
 
 
 def _status() -> dict[str, Any]:
-    raw = redis.Redis.from_url(REDIS_URL).get(bus_module.STATUS_KEY)
+    raw = redis.Redis.from_url(REDIS_URL).get(bus_module.status_key())
     return json.loads(raw) if raw else {}
 
 

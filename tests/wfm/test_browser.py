@@ -26,8 +26,12 @@ def test_given_supervisor_when_computing_staffing_in_the_browser_then_chart_tabl
     page.goto(f"{live_server.url}/p/{programme.slug}/effectifs/", wait_until="domcontentloaded")
     page.get_by_label("Appels par intervalle").fill("180 90 45")
     page.get_by_label("Durée moyenne de traitement (s)").fill("240")
+    page.get_by_label("Durée moyenne dans le serveur vocal (s)").fill("45")
+    page.get_by_label("Appels refusés faute de ligne au plus (%)").fill("0.5")
     page.get_by_role("button", name="Calculer").click()
     expect(page.get_by_role("img", name="Conseillers nécessaires par intervalle")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("cell", name="29", exact=True).first).to_be_visible()
     expect(page.get_by_role("link", name="Exporter le tableau (CSV)")).to_be_visible()
+    expect(page.get_by_text("Lignes SIP à prévoir")).to_be_visible()  # trunk sizing beside the advisors
+    expect(page.get_by_role("columnheader", name="Lignes SIP (menu + file + conversation)")).to_be_visible()
     page.screenshot(path=tmp_path / "staffing.png", full_page=True)  # kept by pytest for a look

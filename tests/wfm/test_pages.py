@@ -105,6 +105,9 @@ def test_given_small_day_when_simulating_then_confidence_intervals_next_to_erlan
         )
     )
     assert len(rows) == 2 and all(0 <= float(r["sl"]) <= 1 for r in rows)
+    # P(wait > 0), simulated next to Erlang A's, in the page's table and note and in the CSV
+    assert all(0 <= float(r["p_wait"]) <= 1 and 0 < float(r["p_wait_erlang"]) < 1 for r in rows)
+    assert "Appels en attente Erlang A" in page and "appels ayant attendu" in page
 
 
 def test_given_volumes_when_scheduling_then_coverage_and_residual_gaps(programme):

@@ -96,3 +96,25 @@ def test_given_bad_input_when_submitting_a_wfm_page_then_a_french_error_and_no_t
     response = _get(supervisor, page, params)
     body = response.content.decode()
     assert response.status_code == 200 and message in body and "<table" not in body
+
+
+def test_given_a_voice_menu_and_a_blocking_target_when_staffing_then_sip_lines_cover_menu_queue_and_talk(supervisor):
+    from plateau.domain.wfm.erlang_a import erlang_a
+    from plateau.domain.wfm.trunks import lines_for_blocking
+
+    params = TEXTBOOK | {"ivr_s": "45", "blocking": "0.5"}
+    rows = list(csv.DictReader(io.StringIO(_get(supervisor, "staffing", params | {"format": "csv"}).content.decode())))
+    rate = 180 / 1800
+    agents = int(rows[0]["agents_a"])
+    wait = float(erlang_a(agents, rate, 240.0, 120.0, 20.0).mean_wait)
+    load = rate * (45 + wait + 240)
+    assert float(rows[0]["trunk_load"]) == pytest.approx(load, rel=1e-3)
+    assert int(rows[0]["lines"]) == lines_for_blocking(load, 0.005) > agents  # callers waiting hold lines too
+    assert rows[1]["lines"] == "0"  # no call, no line
+    page = _get(supervisor, "staffing", params).content.decode()
+    assert f"Lignes SIP à prévoir : {rows[0]['lines']}" in page and "Erlang B" in page
+
+
+def test_given_a_zero_blocking_target_when_staffing_then_french_error_and_no_table(supervisor):
+    page = _get(supervisor, "staffing", TEXTBOOK | {"blocking": "0"}).content.decode()
+    assert "<table" not in page and "supérieure ou égale à 0.001" in page

@@ -2,6 +2,8 @@ import csv
 import io
 from datetime import datetime, timedelta
 
+import pytest
+
 from plateau.cli import main as plateau_main
 from plateau.wfm_cli import main
 
@@ -68,15 +70,42 @@ def test_given_simulate_command_when_run_then_per_interval_ci_next_to_erlang(cap
     for r in rows:
         assert 0 < float(r["sl_offered"]) <= 1 and float(r["sl_offered_ci"]) > 0
         assert abs(float(r["sl_offered"]) - float(r["sl_offered_erlang"])) < 0.3
+        assert abs(float(r["p_wait"]) - float(r["p_wait_erlang"])) < 0.3 and float(r["p_wait_ci"]) > 0
 
 
 def test_given_simulate_without_patience_when_run_then_day_summary_and_no_abandonment(capsys):
     args = ["simulate", "--calls", "50", "--intervals", "2", "--aht", "300", "--agents", "12"]
     assert main([*args, "--replications", "3", "--workers", "1"]) == 0
     out = capsys.readouterr().out
-    assert "abandon_rate 0.0000" in out and "3 replications" in out
+    assert "abandon_rate 0.0000" in out and "3 replications" in out and "p_wait_answered 0." in out
 
 
 def test_given_more_agents_per_interval_than_intervals_when_simulating_then_error(capsys):
     assert main(["simulate", "--calls", "50,60", "--aht", "300", "--agents", "1,2,3"]) == 2
     assert "erreur" in capsys.readouterr().err
+
+
+def test_given_busy_hour_calls_when_sizing_trunks_then_lines_cover_menu_queue_and_talk(capsys):
+    from plateau.domain.wfm.erlang_a import erlang_a
+    from plateau.domain.wfm.trunks import lines_for_blocking
+
+    args = ["trunks", "--calls", "500", "--talk", "240", "--ivr", "30", "--agents", "40", "--patience", "120"]
+    assert main([*args, "--blocking", "0.01", "--csv", "-"]) == 0
+    row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    wait = float(erlang_a(40, 500 / 3600, 240.0, 120.0, 0.0).mean_wait)
+    load = 500 / 3600 * (30 + wait + 240)
+    assert float(row["load_erl"]) == pytest.approx(load)
+    assert int(row["lines"]) == lines_for_blocking(load, 0.01) and float(row["blocking"]) <= 0.01
+
+
+def test_given_lines_when_sizing_trunks_then_the_erlang_b_table_load_they_carry(capsys):
+    assert main(["trunks", "--lines", "10,50", "--blocking", "0.01", "--talk", "240", "--csv", "-"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [round(float(r["max_load_erl"]), 3) for r in rows] == [4.461, 37.901]  # the published 1 % table
+    assert float(rows[1]["max_calls"]) == pytest.approx(37.901 * 3600 / 240, rel=1e-4)
+
+
+def test_given_an_impossible_blocking_target_when_sizing_trunks_then_french_error(capsys):
+    assert main(["trunks", "--calls", "500", "--talk", "240", "--blocking", "0"]) == 2
+    assert "blocage" in capsys.readouterr().err
+    assert main(["trunks", "--talk", "240"]) == 2

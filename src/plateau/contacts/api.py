@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from plateau.apitypes import Id, Slug, Text40, Text64, Text200, Text250, Text5000
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Role
 
@@ -20,15 +22,15 @@ router = Router(tags=["contacts"])
 
 
 class ContactIn(Schema):
-    channel: str = "call"
-    phone: str = ""
-    caller_name: str = ""
-    correspondent: str = ""
+    channel: Literal["call", "letter", "email", "callback", "web"] = "call"  # models.Channel
+    phone: Text40 = ""
+    caller_name: Text200 = ""
+    correspondent: Text250 = ""
 
 
 class WrapUpIn(Schema):
-    code: str
-    notes: str = ""
+    code: Text64
+    notes: Text5000 = ""
 
 
 class ContactOut(Schema):
@@ -86,7 +88,7 @@ def _out(contact: Contact) -> ContactOut:
 
 
 @router.post("/programmes/{slug}", response={201: ContactOut})
-def create_contact(request: HttpRequest, slug: str, payload: ContactIn) -> tuple[int, ContactOut]:
+def create_contact(request: HttpRequest, slug: Slug, payload: ContactIn) -> tuple[int, ContactOut]:
     """Start a contact handled by the calling advisor (a call needs the caller's phone number)."""
     programme = access_programme_by_slug(request.user, slug, [Role.ADVISOR])
     contact = services.start_contact(
@@ -101,19 +103,19 @@ def create_contact(request: HttpRequest, slug: str, payload: ContactIn) -> tuple
 
 
 @router.get("/{contact_id}", response=ContactOut)
-def get_contact(request: HttpRequest, contact_id: int) -> ContactOut:
+def get_contact(request: HttpRequest, contact_id: Id) -> ContactOut:
     return _out(access_contact(request.user, contact_id))
 
 
 @router.post("/{contact_id}/wrap-up", response=ContactOut)
-def wrap_up_contact(request: HttpRequest, contact_id: int, payload: WrapUpIn) -> ContactOut:
+def wrap_up_contact(request: HttpRequest, contact_id: Id, payload: WrapUpIn) -> ContactOut:
     contact = access_contact_for_change(request.user, contact_id)
     services.wrap_up(contact, actor=request.user, code=payload.code, notes=payload.notes)  # type: ignore[arg-type]
     return _out(access_contact(request.user, contact_id))
 
 
 @router.get("/programmes/{slug}/today", response=TodayOut)
-def todays(request: HttpRequest, slug: str) -> TodayOut:
+def todays(request: HttpRequest, slug: Slug) -> TodayOut:
     """Today's contacts of a programme and counts per wrap-up code (supervisors and programme managers)."""
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
     day = timezone.localdate()

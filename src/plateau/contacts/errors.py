@@ -50,3 +50,10 @@ class UnknownWrapUpCode(InvalidInput):
 class InvalidRadius(InvalidInput):
     error_id = "invalid_radius"
     default_message = _("Le rayon doit être compris entre 1 et 100 km.")
+
+
+class NotesTooLong(InvalidInput):
+    error_id = "contact_notes_too_long"
+    default_message = _(
+        "Notes trop longues : 4 000 caractères au plus. Résumez-les ; le contact n'a pas été clos, rien n'est perdu."
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from plateau.directory.models import Activity, ProviderProposal, ProviderSearch
 from plateau.directory.services import SearchOutcome, search_providers
 from plateau.domain.ids.phone import parse_caller_phone
-from plateau.errors import PermissionDenied
+from plateau.errors import InvalidInput, PermissionDenied
 from plateau.events import publish_on_commit
 from plateau.geo.models import Commune
 from plateau.tenants.access import has_role
@@ -29,6 +29,7 @@ from .errors import (
     InvalidRadius,
     NeedIncomplete,
     NoProviderSelected,
+    NotesTooLong,
     PhoneRequired,
     ProviderNotProposed,
     UnknownWrapUpCode,
@@ -89,7 +90,10 @@ def start_contact(
     """
     if not has_role(advisor, programme, [Role.ADVISOR]):
         raise PermissionDenied()
-    channel = Channel(channel)
+    try:
+        channel = Channel(channel)
+    except ValueError:
+        raise InvalidInput(_("Canal inconnu : %(c)s.") % {"c": str(channel)[:20]}, field="channel") from None
     caller = None
     if phone.strip():
         caller = identify_caller(programme, phone, name=caller_name)
@@ -230,6 +234,9 @@ def give_details(
     return given
 
 
+NOTES_MAX_CHARS = 4000
+
+
 @transaction.atomic
 def wrap_up(
     contact: Contact, *, actor: User, code: str, notes: str = "", ended_at: dt.datetime | None = None
@@ -238,6 +245,8 @@ def wrap_up(
     contact = _locked_open(contact, actor)
     if not code.strip():
         raise WrapUpCodeRequired(field="wrap_up")
+    if len(notes.strip()) > NOTES_MAX_CHARS:  # a pasted e-mail thread made a contact page take 16 s to show
+        raise NotesTooLong(field="notes", length=len(notes.strip()))
     wrap_up_code = WrapUpCode.objects.filter(code=code.strip(), is_active=True).first()
     if wrap_up_code is None:
         raise UnknownWrapUpCode(field="wrap_up", code=code)

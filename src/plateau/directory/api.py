@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from plateau.apitypes import Id, InseeCode, Offset, Slug, Text64, Text120
 from plateau.geo.services import commune_by_insee
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES
@@ -87,16 +88,16 @@ class ProviderDetailOut(ProviderOut):
 
 
 class ProviderFilters(Schema):
-    activity: str | None = None
-    commune: str | None = Field(None, description="code INSEE de la commune d'implantation")
-    network: str | None = None
+    activity: Text64 | None = None
+    commune: InseeCode | None = Field(None, description="code INSEE de la commune d'implantation")
+    network: Text120 | None = None
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class SearchIn(Schema):
-    activity: str = Field(..., examples=["SAP06"])
-    commune: str = Field(..., description="code INSEE de la commune de l'appelant", examples=["23096"])
+    activity: Text64 = Field(..., examples=["SAP06"])
+    commune: InseeCode = Field(..., description="code INSEE de la commune de l'appelant", examples=["23096"])
     radius_km: float = Field(15, gt=0, le=200)
     on_date: dt.date | None = None
     limit: int = Field(5, ge=1, le=50)
@@ -125,7 +126,7 @@ def list_activities(request: HttpRequest) -> list[Activity]:
 
 
 @router.get("/programmes/{slug}/providers", response=list[ProviderOut])
-def list_providers(request: HttpRequest, slug: str, filters: Query[ProviderFilters]) -> list[Provider]:
+def list_providers(request: HttpRequest, slug: Slug, filters: Query[ProviderFilters]) -> list[Provider]:
     programme = access_programme_by_slug(request.user, slug)
     qs = providers_for(request.user, programme).select_related("base_commune").order_by("legal_name", "pk")
     if filters.activity:
@@ -138,7 +139,7 @@ def list_providers(request: HttpRequest, slug: str, filters: Query[ProviderFilte
 
 
 @router.get("/programmes/{slug}/providers/{provider_id}", response=ProviderDetailOut)
-def get_provider(request: HttpRequest, slug: str, provider_id: int) -> Provider:
+def get_provider(request: HttpRequest, slug: Slug, provider_id: Id) -> Provider:
     programme = access_programme_by_slug(request.user, slug)
     provider = access_provider(request.user, programme, provider_id)
     detail: Provider = (
@@ -150,7 +151,7 @@ def get_provider(request: HttpRequest, slug: str, provider_id: int) -> Provider:
 
 
 @router.post("/programmes/{slug}/provider-searches", response={201: SearchOut})
-def create_search(request: HttpRequest, slug: str, payload: SearchIn) -> Status[dict[str, object]]:
+def create_search(request: HttpRequest, slug: Slug, payload: SearchIn) -> Status[dict[str, object]]:
     programme = access_programme_by_slug(request.user, slug, STAFF_ROLES)
     activity = activity_by_code(payload.activity)
     commune = commune_by_insee(payload.commune)

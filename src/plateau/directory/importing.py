@@ -7,12 +7,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from plateau.domain.directory.eligibility import Mode, StatusKind
 from plateau.domain.errors import DomainError
@@ -45,6 +46,11 @@ OPTIONAL_COLUMNS = (
     "capacity_per_week",
     "active",
 )
+# A provider's weekly capacity is a count of new clients: a bound catches a typo before the integer column does.
+MAX_CAPACITY_PER_WEEK = 100_000
+# The text columns checked against the model's max_length (a longer value is a rejected row, never a DataError).
+_TEXT_COLUMNS = ("legal_name", "trade_name", "network", "address", "email", "website")
+log = logging.getLogger(__name__)
 _TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
 _FALSE = {"non", "n", "no", "false", "faux", "0", ""}
 
@@ -138,8 +144,20 @@ def _statuses(value: str, activities: dict[str, Activity], errors: list[str]) ->
             errors.append(f"activities : pour {code}, la fin de validité précède le début")
         if kind == StatusKind.AUTORISATION.value and not dept:
             errors.append(f"activities : l'autorisation de {code} doit indiquer son département")
+        elif dept and not _is_department(dept):
+            errors.append(f"activities : pour {code}, « {dept} » n'est pas un code de département")
         out.append(_StatusRow(activity, kind, mode, valid_from, valid_until, dept.upper()))
     return out
+
+
+def _is_department(code: str) -> bool:
+    """``01``…``95``, ``2A``/``2B``, ``971``…``976``: two or three ASCII letters or digits (the model's limit)."""
+    return 2 <= len(code) <= 3 and code.isascii() and code.isalnum()
+
+
+def _is_ascii_number(value: str) -> bool:
+    # str.isdigit() accepts "²" and other Unicode digits that int() refuses.
+    return value.isascii() and value.isdigit()
 
 
 def _parse_row(
@@ -175,8 +193,14 @@ def _parse_row(
                 validator(fields[column])
             except ValidationError:
                 errors.append(f"{column} : « {fields[column]} » invalide")
+    for column in _TEXT_COLUMNS:
+        limit = getattr(Provider._meta.get_field(column), "max_length", None)
+        if limit is not None and len(fields[column]) > limit:
+            errors.append(f"{column} : {len(fields[column])} caractères, {limit} au plus")
+    if bad := [c for c, v in raw.items() if isinstance(v, str) and "\x00" in v]:
+        errors.append(f"{', '.join(sorted(str(c) for c in bad))} : caractère nul interdit")
     fields["postal_code"] = get("postal_code")
-    if fields["postal_code"] and not (len(fields["postal_code"]) == 5 and fields["postal_code"].isdigit()):
+    if fields["postal_code"] and not (len(fields["postal_code"]) == 5 and _is_ascii_number(fields["postal_code"])):
         errors.append(f"postal_code : « {fields['postal_code']} » n'est pas un code postal à 5 chiffres")
     base = communes.get(get("insee_code").upper())
     if base is None:
@@ -186,10 +210,12 @@ def _parse_row(
     fields["is_active"] = _bool(get("active"), "active", True, errors)
     fields["capacity_per_week"] = None
     if cap := get("capacity_per_week"):
-        if cap.isdigit():
+        if _is_ascii_number(cap) and len(cap) <= 9 and int(cap) <= MAX_CAPACITY_PER_WEEK:
             fields["capacity_per_week"] = int(cap)
         else:
-            errors.append(f"capacity_per_week : « {cap} » n'est pas un nombre entier positif")
+            errors.append(
+                f"capacity_per_week : « {cap[:40]} » n'est pas un nombre entier entre 0 et {MAX_CAPACITY_PER_WEEK}"
+            )
     statuses = _statuses(get("activities"), activities, errors)
     area_communes = []
     for code in _split(get("area_communes")):
@@ -198,7 +224,7 @@ def _parse_row(
         else:
             area_communes.append(c)
     area_departments = [d.upper() for d in _split(get("area_departments"))]
-    if bad := [d for d in area_departments if not (2 <= len(d) <= 3 and d[:2].isalnum())]:
+    if bad := [d for d in area_departments if not _is_department(d)]:
         errors.append(f"area_departments : code(s) de département invalide(s) {', '.join(bad)}")
     radius = None
     if r := get("area_radius_km"):
@@ -262,7 +288,11 @@ def import_providers(*, programme: Programme, actor: User | None, data: bytes) -
         raise InvalidImportFile(f"Colonnes obligatoires absentes : {', '.join(missing)}.", missing=missing)
     reader.fieldnames = header
     activities = {a.code: a for a in Activity.objects.all()}
-    rows = list(reader)
+    try:
+        rows = list(reader)
+        line_numbers = _line_numbers(text, delimiter)
+    except csv.Error as e:  # a NUL byte, a cell over the csv module's size limit...
+        raise InvalidImportFile(f"Fichier CSV illisible : {e}.") from e
     codes = {(r.get("insee_code") or "").strip().upper() for r in rows}
     for r in rows:
         codes.update(c.upper() for c in _split(r.get("area_communes") or ""))
@@ -272,23 +302,49 @@ def import_providers(*, programme: Programme, actor: User | None, data: bytes) -
     }
 
     report = ImportReport()
+    try:
+        _import_rows(programme, rows, line_numbers, activities, communes, report)
+    finally:  # whatever happened, the rows kept so far and the rows rejected are on record
+        _record(programme, actor, report)
+    return report
+
+
+def _import_rows(
+    programme: Programme,
+    rows: list[dict[str, str]],
+    line_numbers: list[int],
+    activities: dict[str, Activity],
+    communes: dict[str, Commune],
+    report: ImportReport,
+) -> None:
     seen: dict[str, int] = {}
-    for raw, line in zip(rows, _line_numbers(text, delimiter), strict=True):
+    for raw, line in zip(rows, line_numbers, strict=True):
+        siret = str(raw.get("siret") or "").strip()[:40]
         if None in raw:  # more cells than columns
-            report.rejected.append(RejectedRow(line, (raw.get("siret") or "").strip(), ["trop de colonnes"]))
+            report.rejected.append(RejectedRow(line, siret, ["trop de colonnes"]))
             continue
         row, errors = _parse_row(raw, activities, communes)
         if row is not None and (first := seen.get(row.fields["siret"])) is not None:
             errors, row = [f"siret : déjà présent ligne {first} du même fichier"], None
         if row is None:
-            report.rejected.append(RejectedRow(line, (raw.get("siret") or "").strip(), errors))
+            report.rejected.append(RejectedRow(line, siret, errors))
             continue
         seen[row.fields["siret"]] = line
-        with transaction.atomic():
-            if _save(programme, row):
-                report.created += 1
-            else:
-                report.updated += 1
+        try:
+            with transaction.atomic():  # a savepoint: a refused row leaves the others and the transaction intact
+                created = _save(programme, row)
+        except DatabaseError as e:
+            # A limit the checks above missed: the row is reported, never a half-done import without a report.
+            log.warning("provider import: line %s refused by the database: %s", line, e)
+            report.rejected.append(RejectedRow(line, siret, [f"refusée par la base de données ({type(e).__name__})"]))
+            continue
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+
+
+def _record(programme: Programme, actor: User | None, report: ImportReport) -> None:
     with transaction.atomic():
         record_audit(
             action="directory.import_providers",
@@ -299,7 +355,6 @@ def import_providers(*, programme: Programme, actor: User | None, data: bytes) -
             rejected=[{"line": r.line, "siret": r.siret, "reasons": r.reasons} for r in report.rejected],
         )
         publish_on_commit(ProvidersImported(programme.pk, report.created, report.updated, len(report.rejected)))
-    return report
 
 
 def _line_numbers(text: str, delimiter: str) -> list[int]:

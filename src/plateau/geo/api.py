@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from plateau.apitypes import InseeCode, Text200
+
 from .access import commune_by_insee, communes_within, resolve_commune
 from .models import Commune
 
@@ -53,7 +55,7 @@ class NearbyOut(Schema):
 
 
 class ResolveParams(Schema):
-    q: str = Field(..., max_length=200, description="code postal, code INSEE, nom, « nom (département) »")
+    q: Text200 = Field(..., description="code postal, code INSEE, nom, « nom (département) »")
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -69,7 +71,7 @@ def resolve(request: HttpRequest, params: Query[ResolveParams]) -> dict[str, Any
 
 
 @router.get("/communes/{insee}/nearby", response=NearbyOut)
-def nearby(request: HttpRequest, insee: str, params: Query[NearbyParams]) -> dict[str, Any]:
+def nearby(request: HttpRequest, insee: InseeCode, params: Query[NearbyParams]) -> dict[str, Any]:
     centre = commune_by_insee(insee)
     found = communes_within(centre, params.radius_km)
     shown = found[: params.limit]

@@ -138,7 +138,8 @@ def hours_views(data: object, today: dt.date, horizon_days: int = 365) -> list[H
                 holidays += public_holidays(year, calendar == "alsace-moselle").items()
         end = today + dt.timedelta(days=horizon_days)
         holidays = sorted((d, n) for d, n in holidays if today <= d <= end)
-        closed = [str(d) for d in spec.get("closed_dates", []) or []]
+        raw_closed = spec.get("closed_dates")
+        closed = [str(d) for d in raw_closed] if isinstance(raw_closed, list) else []
         views.append(HoursView(str(name), days, CALENDARS.get(calendar, calendar), holidays, closed))
     return views
 

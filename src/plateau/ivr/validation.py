@@ -3,9 +3,12 @@ plus what only the database knows — the programme's call queues and the prompt
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from plateau.domain.ivr import Flow, FlowInvalid, parse_flow
 from plateau.routing.models import Channel, Queue
@@ -17,6 +20,51 @@ from .models import RecordedPrompt
 PROMPT_FIELDS = ("prompt", "invalid_prompt", "no_input_prompt", "confirm_prompt", "music")
 BUILTIN_PROMPTS = frozenset({*TEXTS, "music"})
 _TARGET = re.compile(r"sip:[^@\s]+@[^\s]+|\+?[0-9]{3,15}")
+
+
+# A real flow is a few kilobytes and four levels deep; these bounds refuse a hostile text before json.loads, whose
+# recursion would otherwise overflow on 100,000 nested "[".
+MAX_FLOW_BYTES = 256 * 1024
+MAX_FLOW_DEPTH = 20
+
+
+def _depth_exceeds(text: str, limit: int) -> bool:
+    """Whether brackets outside JSON strings nest deeper than ``limit`` (a linear scan, no recursion)."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def parse_flow_json(text: str) -> tuple[Any, list[str]]:
+    """The flow typed in the editor as data, or the reasons (French) it cannot be read — never an exception."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FLOW_BYTES:
+        return None, [_("Le parcours dépasse %(n)s Ko.") % {"n": MAX_FLOW_BYTES // 1024}]
+    if _depth_exceeds(text, MAX_FLOW_DEPTH):
+        return None, [
+            _("Le parcours imbrique plus de %(n)s niveaux de crochets ou d'accolades.") % {"n": MAX_FLOW_DEPTH}
+        ]
+    try:
+        return json.loads(text), []
+    except json.JSONDecodeError as exc:
+        return None, [_("JSON illisible ligne %(l)s, colonne %(c)s : %(m)s") % {"l": exc.lineno, "c": exc.colno,
+                                                                              "m": exc.msg}]  # fmt: skip
+    except (RecursionError, ValueError) as exc:  # e.g. an integer of more than 4,300 digits
+        return None, [_("JSON illisible : %(m)s") % {"m": str(exc)[:200]}]
 
 
 def call_queues(programme: Programme) -> list[str]:

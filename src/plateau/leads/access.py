@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from plateau.contacts.models import Contact
 from plateau.directory.models import Provider
 from plateau.tenants.access import has_role
-from plateau.tenants.models import STAFF_ROLES, Programme, Role, User, programme_ids_for
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, Role, User, programme_ids_for
 
 from .errors import LeadNotFound
 from .models import Lead, LeadDeadline
@@ -37,6 +37,23 @@ def leads_for_staff(user: User | AnonymousUser, programme: Programme) -> QuerySe
     if not has_role(user, programme, STAFF_ROLES):
         return Lead.objects.none()
     return Lead.objects.for_programme(programme).select_related("activity", "commune", "provider")
+
+
+def leads_for_staff_api(user: User | AnonymousUser, programme: Programme) -> QuerySet[Lead]:
+    """What the API lists to staff: every lead to supervisors and programme managers, to an advisor only the
+    leads they forwarded or that came from a contact they handled (client phones are not for every advisor)."""
+    if has_role(user, programme, SUPERVISING_ROLES):
+        return leads_for_staff(user, programme)
+    if not has_role(user, programme, [Role.ADVISOR]):
+        return Lead.objects.none()
+    return leads_for_staff(user, programme).filter(Q(consent_by_id=user.pk) | Q(contact__advisor_id=user.pk))
+
+
+def may_read_health_details(user: User | AnonymousUser, programme: Programme, leads: list[Lead]) -> set[int]:
+    """Ids of the ``leads`` whose health details ``user`` must read: only the provider each lead is currently
+    sent to (it delivers the service). Staff forward and follow leads without reading them again."""
+    mine = set(own_providers(user, programme).values_list("pk", flat=True))
+    return {lead.pk for lead in leads if lead.provider_id is not None and lead.provider_id in mine}
 
 
 def access_lead(user: User | AnonymousUser, programme: Programme, lead_id: int) -> Lead:

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from .models import DispatchSettings, Lead, LeadDeadline, LeadProposal, Survey, WebhookDelivery, WebhookEndpoint
+from .outbound import UnsafeWebhookUrl, check_url
 
 
 @admin.register(DispatchSettings)
@@ -28,8 +30,24 @@ class LeadAdmin(admin.ModelAdmin):
     inlines = [LeadProposalInline, LeadDeadlineInline]
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("programme", "provider", "url", "secret", "inbound_secret", "events", "is_active")
+
+    def clean_url(self) -> str:
+        # The same rule as the portal: no internal address, even typed by a platform admin.
+        url: str = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except UnsafeWebhookUrl as exc:
+            raise forms.ValidationError(str(exc.message)) from None
+        return url
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ("provider", "url", "is_active")
     raw_id_fields = ("provider",)
 

@@ -3,7 +3,6 @@ by département x activity x period, per-commune points for a map, and the CSV f
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections import Counter
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
+from plateau import csvexport
 from plateau.directory.models import UnmetNeed
 from plateau.tenants.models import Programme
 
@@ -104,7 +104,7 @@ def gaps_csv(rows: list[GapRow]) -> str:
     """CSV for the DDETS (semicolon, UTF-8 with BOM so that spreadsheet software reads the accents)."""
     buf = io.StringIO()
     buf.write("\ufeff")
-    w = csv.writer(buf, delimiter=";")
+    w = csvexport.Writer(buf, delimiter=";")
     w.writerow(["periode", "departement", "activite", "recherches_sans_resultat", "demandes_non_prises", "total"])
     for r in rows:
         w.writerow(

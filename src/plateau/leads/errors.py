@@ -51,3 +51,21 @@ class SurveyAlreadyAnswered(Conflict):
 class InvalidWebhookSignature(PermissionDenied):
     error_id = "invalid_webhook_signature"
     default_message = _("Signature invalide.")
+
+
+class ReplayedWebhookSignature(Conflict):
+    error_id = "replayed_webhook_signature"
+    default_message = _("Signature déjà utilisée : signez chaque appel à nouveau, avec l'heure courante.")
+
+
+class InvalidWebhookBody(InvalidInput):
+    error_id = "invalid_webhook_body"
+    default_message = _("Corps de l'appel invalide.")
+
+
+class LeadAlreadyForwarded(InvalidInput):
+    error_id = "lead_already_forwarded"
+    default_message = _(
+        "Cette demande (même contact, même besoin) a déjà été transmise à un prestataire. Pour la transmettre une "
+        "nouvelle fois, indiquez pourquoi dans « Motif d'une nouvelle transmission »."
+    )

@@ -24,6 +24,7 @@ from plateau.tenants.services import record_audit
 
 from .errors import NotYourLead
 from .models import ProviderApiToken, WebhookEndpoint
+from .outbound import UnsafeWebhookUrl, check_url
 
 # What a provider may subscribe to (``lead.<outcome>`` follow the portal's outcomes).
 WEBHOOK_EVENTS = (
@@ -45,28 +46,33 @@ def _check_own(provider: Provider, actor: User) -> None:
 
 @dataclass(frozen=True)
 class Created:
-    """A new endpoint or token with its secret, to show once."""
+    """A new endpoint or token with its secret(s), to show once."""
 
     id: int
     secret: str
+    inbound_secret: str = ""  # a webhook's second secret: it signs the provider's calls to us
 
 
 @transaction.atomic
 def register_webhook(provider: Provider, *, actor: User, url: str, events: list[str]) -> Created:
-    """Add an endpoint for ``provider``'s system; returns the signing secret (shown once)."""
+    """Add an endpoint for ``provider``'s system; returns both signing secrets (shown once). The address must
+    be a public https one (:func:`plateau.leads.outbound.check_url`, checked again at every delivery)."""
     _check_own(provider, actor)
     url = url.strip()
-    if not url.startswith(("https://", "http://")):
-        raise InvalidInput(_("Adresse invalide : elle doit commencer par https://."), field="url")
+    try:
+        check_url(url)
+    except UnsafeWebhookUrl as exc:
+        raise UnsafeWebhookUrl(exc.message, field="url") from None
     unknown = sorted(set(events) - set(WEBHOOK_EVENTS))
     if unknown:
         raise InvalidInput(_("Événement inconnu : %(e)s.") % {"e": ", ".join(unknown)}, field="events")
-    secret = secrets.token_hex(32)
+    secret, inbound_secret = secrets.token_hex(32), secrets.token_hex(32)
     endpoint = WebhookEndpoint.objects.create(
         programme=provider.programme,
         provider=provider,
         url=url,
         secret=secret,
+        inbound_secret=inbound_secret,
         events=sorted(events),
         created_at=timezone.now(),
         created_by=actor,
@@ -79,7 +85,7 @@ def register_webhook(provider: Provider, *, actor: User, url: str, events: list[
         url=url,
         events=sorted(events),
     )
-    return Created(endpoint.pk, secret)
+    return Created(endpoint.pk, secret, inbound_secret)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ Children of :class:`Lead` are programme-owned too: sweeps and reports read them 
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -154,12 +156,18 @@ class Survey(ProgrammeOwned):
         verbose_name = _("enquête de satisfaction")
 
 
+def _new_secret() -> str:
+    return secrets.token_hex(32)
+
+
 class WebhookEndpoint(ProgrammeOwned):
-    """A provider's system to notify (HMAC-SHA256 signed with ``secret``)."""
+    """A provider's system to notify (HMAC-SHA256 signed with ``secret``); its calls to us are signed with
+    ``inbound_secret`` — one secret per direction, so a leaked one cannot forge the other way."""
 
     provider = models.ForeignKey("directory.Provider", on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField()
     secret = models.CharField(max_length=128)
+    inbound_secret = models.CharField(max_length=128, default=_new_secret)
     is_active = models.BooleanField(default=True)
     # Events to send (``lead.sent``, ``lead.reminder``…); empty: every event.
     events = models.JSONField(_("événements"), default=list, blank=True)
@@ -201,6 +209,17 @@ class InboundWebhookKey(ProgrammeOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "key"], name="inbound_webhook_key_unique")]
+
+
+class InboundSignature(ProgrammeOwned):
+    """Signatures of providers' calls accepted recently: the same signature twice is a replayed capture."""
+
+    provider = models.ForeignKey("directory.Provider", on_delete=models.CASCADE, related_name="+")
+    mac = models.CharField(max_length=64)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "mac"], name="inbound_signature_unique")]
 
 
 class ProviderApiToken(ProgrammeOwned):

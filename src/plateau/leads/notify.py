@@ -56,8 +56,9 @@ def supervisor_recipients(lead: Lead) -> list[str]:
     )
 
 
-def lead_payload(lead: Lead) -> dict[str, Any]:
-    """What a provider's system receives: the minimal fields (health details only when consented)."""
+def lead_payload(lead: Lead, *, health: bool = True) -> dict[str, Any]:
+    """What a provider's system receives: the minimal fields (health details only when consented, and only
+    when ``health``: the API leaves them out for readers who need not see them)."""
     data: dict[str, Any] = {
         "id": lead.pk,
         "state": lead.state,
@@ -70,7 +71,7 @@ def lead_payload(lead: Lead) -> dict[str, Any]:
         "attempt": lead.attempt,
         "sent_at": lead.sent_at.isoformat() if lead.sent_at else None,
     }
-    if lead.health_consent_at is not None:
+    if health and lead.health_consent_at is not None:
         data["health_details"] = lead.health_details
     return data
 

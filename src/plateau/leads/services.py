@@ -35,6 +35,7 @@ from .access import access_lead
 from .dispatching import choose_provider, settings_for, sla_of
 from .errors import (
     HealthConsentRequired,
+    LeadAlreadyForwarded,
     LeadConsentRequired,
     LeadNotFound,
     LeadStateConflict,
@@ -89,6 +90,14 @@ def _locked(lead: Lead) -> Lead:
     return found
 
 
+def forwards_of_need(contact: Contact) -> list[int]:
+    """The leads already made from ``contact`` for its current need (activity and commune)."""
+    if contact.activity_id is None or contact.commune_id is None:
+        return []  # no need captured: nothing can have been forwarded for it
+    found = Lead.objects.filter(contact=contact, activity_id=contact.activity_id, commune_id=contact.commune_id)
+    return list(found.order_by("pk").values_list("pk", flat=True))
+
+
 def forward_request(
     contact: Contact,
     *,
@@ -101,9 +110,14 @@ def forward_request(
     health_details: str = "",
     health_consent: bool = False,
     health_consent_text: str = "",
+    reforward_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Lead:
     """« Transmettre la demande »: create a lead from the contact's captured need and send it to a provider.
+
+    Once per contact and need (activity, commune): a second forward of the same need (a double submit, a second
+    click) is refused with :class:`LeadAlreadyForwarded` unless ``reforward_reason`` says why (kept in the audit).
+    The contact is locked first, so two concurrent submits cannot both pass the check.
 
     Refused (with the reason, and logged) without the caller's consent; health or dependency details need
     a second, explicit consent. Only the minimal fields are copied (name, phone, commune, activity, date,
@@ -127,6 +141,21 @@ def forward_request(
             )
         raise reason
     with transaction.atomic():
+        contact = (
+            Contact.objects.select_for_update(of=("self",)).select_related("programme", "caller").get(pk=contact.pk)
+        )
+        earlier = forwards_of_need(contact)
+        if earlier and not reforward_reason.strip():
+            raise LeadAlreadyForwarded(field="reforward_reason", leads=list(earlier))
+        if earlier:
+            record_audit(
+                action="lead.reforwarded",
+                actor=actor,
+                programme=programme,
+                obj=contact,
+                reason=reforward_reason.strip()[:500],
+                earlier=list(earlier),
+            )
         return _create_and_send(
             contact,
             actor,
@@ -187,8 +216,8 @@ def _create_and_send(
 def _dispatch(lead: Lead, *, actor: User | None, now: dt.datetime, by_staff: bool = False) -> None:
     """Send ``lead`` (created, expired or no capacity) to the next provider, or close it as unmet.
 
-    ``by_staff``: an advisor re-dispatches by hand (the attempt limit does not apply). Nobody left escalates
-    (a routed work item) only when the system found it; an advisor acting already knows."""
+    ``by_staff``: an advisor re-dispatches by hand (the attempt limit does not apply). Nobody left closes the
+    lead and tells the supervisors by mail; a closed lead is never routed as work (see ``escalation``)."""
     s = settings_for(lead.programme)
     allowed = by_staff or lead.attempt < s.max_attempts
     outcome = choose_provider(lead, actor=actor, now=now, settings=s) if allowed else None
@@ -197,9 +226,8 @@ def _dispatch(lead: Lead, *, actor: User | None, now: dt.datetime, by_staff: boo
             lead.state = State.EXPIRED.value  # nobody at all: give up right away (an unmet need)
         _transition(lead, Action.GIVE_UP, actor=actor, now=now, reason="no_provider_left")
         lead.closed_at = now
-        if actor is None:  # found by the system (deadline, provider without capacity): someone must follow up
+        if actor is None:  # found by the system (deadline, provider without capacity): escalated, by mail
             lead.escalated_at = lead.escalated_at or now
-            escalation.queue_work_item(lead, reason="unmet")
         lead.save()
         notify.email_on_commit(
             _("Demande %(id)s : aucun prestataire disponible") % {"id": lead.pk},

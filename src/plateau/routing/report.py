@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
 
 from django.utils import timezone
 
+from plateau import csvexport
 from plateau.domain.routing.journal import replay
 from plateau.domain.routing.kpis import KPIS, KpiAccumulator, compute
 
@@ -40,7 +40,7 @@ def day_report(programme_slug: str, day: dt.date, interval_min: int = 30) -> lis
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csvexport.Writer(out, delimiter=";")
     writer.writerow(["Intervalle", *(f"{k.name} ({k.unit})" if k.unit else k.name for k in KPIS)])
     for row in rows:
         writer.writerow([row["interval"], *("" if row[k.key] is None else round(row[k.key], 2) for k in KPIS)])

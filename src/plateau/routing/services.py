@@ -17,12 +17,16 @@ from plateau.contacts import services as contact_services
 from plateau.contacts.models import Contact
 from plateau.domain.routing import RoutingConfig
 from plateau.domain.routing import events as ev
-from plateau.tenants.models import Programme, User
+from plateau.errors import PermissionDenied
+from plateau.events import publish_on_commit
+from plateau.tenants.access import has_role
+from plateau.tenants.models import SUPERVISING_ROLES, Programme, User
 from plateau.tenants.services import record_audit
 
 from . import models as m
 from .configuration import build_config
 from .errors import RouterUnavailable, RoutingRefused
+from .events import WorkReleased
 
 log = logging.getLogger(__name__)
 # The router may already have forgotten a routed contact (a caller hung up and the gateway completed it):
@@ -91,17 +95,23 @@ def open_routed_contact(
     return contact
 
 
-def finish_routed_work(routing_id: str, advisor: str) -> None:
+def owner_slug(queue_id: str) -> str:
+    """The programme that owns a router queue (engine queue ids are ``<programme slug>.<queue code>``)."""
+    return queue_id.split(".", 1)[0]
+
+
+def finish_routed_work(routing_id: str, advisor: str, *, prefix: str = "done") -> None:
     """Tell the router the advisor finished ``routing_id``: completed, then wrap-up ended (the form was it).
 
-    Event ids derive from ``routing_id``: sent twice (a retry), the router applies them once. Raises
-    ``RouterUnavailable`` or ``RoutingRefused`` (French message) when the router does not answer or refuses.
+    Event ids derive from ``routing_id`` (and ``prefix``): sent twice (a retry), the router applies them once.
+    Raises ``RouterUnavailable`` or ``RoutingRefused`` (French message) when the router does not answer or refuses.
     """
     from plateau.services.router.client import RouterClient, RouterUnavailableError
 
-    completed = ev.ContactCompleted(f"done-{routing_id}", 0, routing_id, advisor)
+    completed = ev.ContactCompleted(f"{prefix}-{routing_id}", 0, routing_id, advisor)
     try:
-        decisions = RouterClient().submit(completed, ev.WrapUpEnded(f"wrap-{routing_id}", 0, advisor))
+        wrap_id = f"wrap-{routing_id}" if prefix == "done" else f"{prefix}-wrap-{routing_id}"
+        decisions = RouterClient().submit(completed, ev.WrapUpEnded(wrap_id, 0, advisor))
     except RouterUnavailableError as exc:
         raise RouterUnavailable() from exc
     for d in decisions:
@@ -138,3 +148,28 @@ def complete_routed_contact(contact: Contact, *, actor: User, code: str, notes: 
         routing_id=link.routing_id,
     )
     return contact
+
+
+@transaction.atomic
+def release_held_work(*, programme: Programme, advisor: str, routing_id: str, queue_id: str, actor: User) -> None:
+    """A supervisor of ``programme`` releases the work item ``routing_id`` that ``advisor`` holds (a stuck advisor:
+    the page or the contact behind it is gone). The router completes it for the advisor, who is free again.
+
+    ``queue_id`` is the item's queue as the router publishes it; only the programme that owns that queue may release
+    it. A desk contact opened for the item stays open (its advisor or a supervisor wraps it up; the router then
+    ignores the completion it already had). Audited ``routing.work_released``; ``WorkReleased`` after commit.
+    """
+    if owner_slug(queue_id) != programme.slug or not has_role(actor, programme, SUPERVISING_ROLES):
+        raise PermissionDenied()
+    record_audit(
+        action="routing.work_released",
+        actor=actor,
+        programme=programme,
+        obj=programme,
+        advisor=advisor,
+        routing_id=routing_id,
+        queue_id=queue_id,
+    )
+    # Told last, inside the transaction: a router that refuses or does not answer leaves no audit row behind.
+    finish_routed_work(routing_id, advisor, prefix="release")
+    publish_on_commit(WorkReleased(programme.pk, routing_id=routing_id, advisor=advisor, released_by=actor.pk))

@@ -28,6 +28,11 @@ PROFILE = (3, 6, 9, 10, 10, 9, 8, 6, 5, 5, 6, 7, 8, 8, 7, 6, 5, 4, 3, 3, 2, 2, 1
 CHANNEL_SHARE = {"call": 0.8, "letter": 0.1, "email": 0.1}
 MEAN_HANDLE_S = {"call": 240.0, "letter": 600.0, "email": 420.0}
 MEAN_PATIENCE_S = 180.0
+# Live demo traffic never falls below this many contacts per hour per programme (one every 10 s on average), and
+# a live caller waits at least LIVE_MIN_PATIENCE_S (the queues' first target asks for expert advisors for 30 s):
+# a desk opened at any hour rings within about 40 s (README).
+MIN_LIVE_PER_HOUR = 360.0
+LIVE_MIN_PATIENCE_S = 60.0
 
 
 def profile_rate(at: float) -> float:
@@ -99,6 +104,7 @@ class RealTimeSimulator:
         self.waiting: dict[str, asyncio.TimerHandle] = {}
         self.arrived = 0
         self._tasks: set[asyncio.Future[Any]] = set()
+        self.stopped = False  # set from any thread: the arrival loop ends at its next turn
 
     def _complete(self, contact_id: str, advisor_id: str) -> None:
         done = ev.ContactCompleted("", 0, contact_id, advisor_id)
@@ -122,8 +128,9 @@ class RealTimeSimulator:
         listener = asyncio.create_task(self._listen(bus()))
         end = time.time() + duration if duration else math.inf
         try:
-            while time.time() < end:
-                rate = self.per_hour * len(self.programmes) * profile_rate(time.time()) / 3600
+            while time.time() < end and not self.stopped:
+                per_programme = max(self.per_hour * profile_rate(time.time()), MIN_LIVE_PER_HOUR)
+                rate = per_programme * len(self.programmes) / 3600
                 await asyncio.sleep(float(self.rng.exponential(1 / rate)) if rate > 0 else 1.0)
                 await self._arrive()
         finally:
@@ -138,7 +145,7 @@ class RealTimeSimulator:
         caller = f"+3361{int(self.rng.integers(10_000_000)):07d}"
         self.arrived += 1
         await asyncio.to_thread(self._submit, ev.ContactArrived("", 0, cid, q.queue_id, (), 0.0, caller))
-        patience = float(self.rng.exponential(MEAN_PATIENCE_S))
+        patience = LIVE_MIN_PATIENCE_S + float(self.rng.exponential(MEAN_PATIENCE_S))
         loop = asyncio.get_running_loop()
         self.waiting[cid] = loop.call_later(patience, self._spawn_abandon, cid)
 
@@ -163,7 +170,22 @@ class RealTimeSimulator:
                     asyncio.get_running_loop().call_later(delay, self._complete, d["contact_id"], d["advisor_id"])
             elif m.kind == "OfferMade" and d["advisor_id"].startswith("virtuel"):
                 await asyncio.sleep(1.0)
-                await asyncio.to_thread(self._submit, ev.OfferAccepted("", 0, d["offer_id"], d["advisor_id"]))
+                # Virtual advisors only cover what people leave: while a human advisor of the programme is free,
+                # they decline (a decline never counts towards the automatic pause), and the contact rings a desk.
+                event: ev.RoutingEvent = (
+                    ev.OfferDeclined("", 0, d["offer_id"], d["advisor_id"])
+                    if await asyncio.to_thread(self._human_available, d["advisor_id"].split(".", 1)[1], source)
+                    else ev.OfferAccepted("", 0, d["offer_id"], d["advisor_id"])
+                )
+                await asyncio.to_thread(self._submit, event)
+
+    @staticmethod
+    def _human_available(programme: str, source: Any) -> bool:
+        advisors = (source.latest_status() or {}).get("advisors", {})
+        return any(
+            not name.startswith("virtuel") and a.get("state") == "available" and programme in a.get("programmes", ())
+            for name, a in advisors.items()
+        )
 
 
 def start_realtime_thread(

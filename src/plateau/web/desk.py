@@ -60,6 +60,7 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect(_contact_url(contact))
     open_contacts = Contact.objects.for_programme(programme).filter(advisor_id=request.user.pk, status="open")
+    from .held_work import held_by
     from .live import routing_context
 
     return render(
@@ -69,6 +70,7 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "form": form,
             "open_contacts": open_contacts,
+            "held": held_by(request.user),  # type: ignore[arg-type]
             "title": _("Poste conseiller"),
             **routing_context(programme, request.user.get_username()),
         },

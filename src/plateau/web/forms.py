@@ -101,7 +101,9 @@ class WrapUpForm(DsfrBaseForm):
     code = forms.ChoiceField(
         label=_("Code de clôture"), error_messages={"required": _("Choisissez un code de clôture.")}
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(  # the service's limit too (contacts.services.NOTES_MAX_CHARS)
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -30,6 +30,7 @@ from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Programme, Role, User
 
+from ._dsfr import DsfrBaseForm
 from ._errors import add_error
 
 
@@ -45,6 +46,11 @@ class ForwardForm(forms.Form):
     )
     health_consent = forms.BooleanField(
         label=_l("Le client consent expressément à transmettre ces informations"), required=False
+    )
+    reforward_reason = forms.CharField(
+        label=_l("Motif d'une nouvelle transmission (seulement si cette demande a déjà été transmise)"),
+        max_length=500,
+        required=False,
     )
 
 
@@ -64,10 +70,10 @@ class OutcomeForm(forms.Form):
     note = forms.CharField(label=_l("Commentaire"), max_length=500, required=False)
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(DsfrBaseForm):
     accepting_new_clients = forms.BooleanField(label=_l("J'accepte de nouveaux clients"), required=False)
     capacity_per_week = forms.IntegerField(
-        label=_l("Nouvelles demandes par semaine (vide : sans limite)"), min_value=0, required=False
+        label=_l("Nouvelles demandes par semaine (vide : sans limite)"), min_value=0, max_value=10_000, required=False
     )
     absence_start = forms.DateField(
         label=_l("Absence du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -94,6 +100,7 @@ def forward(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
                 need_summary=d["need_summary"],
                 health_details=d["health_details"],
                 health_consent=d["health_consent"],
+                reforward_reason=d["reforward_reason"],
             )
         except (PlateauError, DomainError) as exc:
             add_error(form, exc)
@@ -112,6 +119,7 @@ def forward(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
             "form": form,
             "consent_text": services.default_consent_text(),
             "health_consent_text": services.default_health_consent_text(),
+            "already_forwarded": services.forwards_of_need(contact),
             "title": _("Transmettre la demande"),
         },
     )
@@ -187,15 +195,19 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        services.declare_availability(
-            provider,
-            actor=request.user,  # type: ignore[arg-type]
-            accepting_new_clients=d["accepting_new_clients"],
-            capacity_per_week=d["capacity_per_week"],
-            absence=(d["absence_start"], d["absence_end"]) if d["absence_start"] and d["absence_end"] else None,
-        )
-        messages.success(request, _("Disponibilités enregistrées."))
-        return redirect(reverse("leads:availability", args=[slug]))
+        try:
+            services.declare_availability(
+                provider,
+                actor=request.user,  # type: ignore[arg-type]
+                accepting_new_clients=d["accepting_new_clients"],
+                capacity_per_week=d["capacity_per_week"],
+                absence=(d["absence_start"], d["absence_end"]) if d["absence_start"] and d["absence_end"] else None,
+            )
+        except PlateauError as exc:  # e.g. an absence ending before it starts: said on the form, nothing lost
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Disponibilités enregistrées."))
+            return redirect(reverse("leads:availability", args=[slug]))
     absences = AbsencePeriod.objects.filter(provider=provider, end__gte=timezone.localdate()).order_by("start")
     return render(
         request,
@@ -210,7 +222,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(DsfrBaseForm):
     url = forms.URLField(label=_l("Adresse de votre système (https://…)"), max_length=200, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_l("Événements (aucun coché : tous)"),
@@ -220,7 +232,7 @@ class WebhookForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(DsfrBaseForm):
     name = forms.CharField(label=_l("Nom du jeton (votre logiciel)"), max_length=100)
 
 
@@ -242,7 +254,7 @@ def integration(request: HttpRequest, slug: str) -> HttpResponse:
                 url=hook_form.cleaned_data["url"],
                 events=hook_form.cleaned_data["events"],
             )
-            shown = {"kind": "webhook", "secret": created.secret}
+            shown = {"kind": "webhook", "secret": created.secret, "inbound_secret": created.inbound_secret}
             hook_form = WebhookForm()
         elif action == "token" and token_form.is_valid():
             created = integrations.create_api_token(provider, actor=user, name=token_form.cleaned_data["name"])

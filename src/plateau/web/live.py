@@ -29,6 +29,7 @@ from plateau.calls import services as call_services
 from plateau.domain.errors import DomainError
 from plateau.domain.routing import events as ev
 from plateau.errors import NotFound, PermissionDenied, PlateauError
+from plateau.leads import escalation
 from plateau.routing import services as routing_services
 from plateau.routing.models import PauseReason, Queue
 from plateau.routing.report import day_report, to_csv
@@ -38,7 +39,7 @@ from plateau.services.router.client import RouterClient, RouterUnavailableError,
 from plateau.services.router.runtime import bus
 from plateau.services.sip.events import HOLD_REQUESTED, RECORDING_REQUESTED
 from plateau.tenants.access import access_programme_by_slug, programmes_for
-from plateau.tenants.models import SUPERVISING_ROLES, Programme, Role
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, Role
 
 CHANNELS = {"call": "call", "callback": "callback", "letter": "letter", "email": "email", "webform": "web"}
 STALE_AFTER_S = 10.0
@@ -100,26 +101,40 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
     decisions = _send(request, events[action])
     if decisions is None or action != "accept":
         return redirect(desk_url)
-    if p.get("channel") == "lead" and p.get("lead", "").isdigit():
-        # An escalated lead: open it (call the client, re-dispatch); no new contact is started.
-        return redirect(reverse("leads:work_item", args=[slug, int(p["lead"])]))
-    # The offer is ours: open the contact in the existing flow (identification, need, search, wrap-up).
     answered = next((d for d in decisions if d["type"] == "ContactAnswered"), None)
     if answered is None:
         return redirect(desk_url)
+    # The work opens in the programme that owns its queue, whatever desk the advisor accepted it on (a shared
+    # team serves several programmes from any of their desks).
+    return open_accepted(request, answered, p, desk_url)
+
+
+def open_accepted(request: HttpRequest, answered: dict[str, Any], p: Any, desk_url: str) -> HttpResponse:
+    """Open what the advisor just accepted: an escalated lead's page, or a new desk contact, in its owner."""
+    me = request.user.get_username()
+    routing_id = answered["contact_id"]
     try:
+        owner_slug, _dot, code = answered["queue_id"].partition(".")
+        # Any staff role: the router only offered what the person's routing profile in that programme serves.
+        owner = access_programme_by_slug(request.user, owner_slug, STAFF_ROLES)
+        queue = Queue.objects.for_programme(owner).filter(code=code).first()
+        if queue is not None and queue.channel == "lead":
+            return _open_lead(request, owner, routing_id, desk_url)
+        channel = CHANNELS.get(p.get("channel", "call"), "call")
+        if queue is not None and queue.channel in ("letter", "email", "webform"):
+            channel = CHANNELS[queue.channel]
         contact = routing_services.open_routed_contact(
-            programme=programme,
+            programme=owner,
             advisor=request.user,  # type: ignore[arg-type]
-            routing_id=answered["contact_id"],
-            channel=CHANNELS.get(p.get("channel", "call"), "call"),
+            routing_id=routing_id,
+            channel=channel,
             phone=p.get("caller", ""),
             correspondent=p.get("correspondent", ""),
         )
     except (PlateauError, DomainError) as exc:
         # No desk contact to wrap up: release the work item, or the advisor would stay busy in the router.
-        with contextlib.suppress(PlateauError):  # router down: it keeps the contact; the message says what to do
-            routing_services.finish_routed_work(answered["contact_id"], me)
+        with contextlib.suppress(PlateauError):  # router down: it keeps the contact; the desk lists it to finish
+            routing_services.finish_routed_work(routing_id, me)
         messages.error(
             request,
             _("Le contact n'a pas pu être ouvert (%(reason)s). Saisissez-le depuis « Nouveau contact ».")
@@ -127,8 +142,20 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(desk_url)
     if contact.channel == "call":  # the call's detail record (stored by the SIP gateway) points at this contact
-        call_services.link_contact(contact, answered["contact_id"])
-    return redirect(reverse("web:contact", args=[slug, contact.pk]))
+        call_services.link_contact(contact, routing_id)
+    return redirect(reverse("web:contact", args=[owner.slug, contact.pk]))
+
+
+def _open_lead(request: HttpRequest, owner: Programme, routing_id: str, desk_url: str) -> HttpResponse:
+    """An escalated lead: open it (call the client, re-dispatch); no new contact is started. A lead closed since
+    it was routed is finished in the router at once: there is nothing left to do."""
+    lead = escalation.lead_for_work_item(owner, routing_id)
+    if lead is not None and escalation.needs_follow_up(lead):
+        return redirect(reverse("leads:work_item", args=[owner.slug, lead.pk]))
+    with contextlib.suppress(PlateauError):
+        routing_services.finish_routed_work(routing_id, request.user.get_username())
+    messages.info(request, _("Cette demande est déjà traitée ou close : rien à faire, vous êtes libéré."))
+    return redirect(desk_url)
 
 
 def _request_recording(request: HttpRequest, programme: Programme, contact_id: str, desk_url: str) -> HttpResponse:

@@ -3,7 +3,6 @@ erase it after an explicit confirmation. Everything goes through :mod:`plateau.l
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
+from plateau import csvexport
 from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
 from plateau.leads import privacy
@@ -96,7 +96,7 @@ def _download(data: dict[str, object], kind: str, slug: str) -> HttpResponse:
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
+        writer = csvexport.Writer(out, delimiter=";")
         writer.writerow(["section", "id", "champ", "valeur"])
         writer.writerows(privacy.export_rows(data))
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")

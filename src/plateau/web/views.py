@@ -7,7 +7,6 @@ from typing import cast
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from plateau.ivr.access import editable_programmes
 from plateau.tenants.models import SUPERVISING_ROLES, Membership, Role, User
 
-from ._dsfr import DsfrBaseForm
-
-
-class LoginForm(AuthenticationForm, DsfrBaseForm):
-    pass
+from .two_factor import LoginForm, complete_login
 
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     form_class = LoginForm
     extra_context = {"title": _("Connexion")}
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        complete_login(self.request, form)
+        return response
 
 
 @login_required

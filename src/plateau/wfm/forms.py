@@ -86,6 +86,27 @@ class TrafficForm(DsfrBaseForm):
         return data
 
 
+class StaffingForm(TrafficForm):
+    """Traffic and target, plus what sizes the trunk: the voice menu's duration and the blocking target."""
+
+    ivr_s = forms.FloatField(
+        label=_("Durée moyenne dans le serveur vocal (s)"),
+        required=False,
+        min_value=0,
+        max_value=3600,
+        initial=30,
+        help_text=_("Un appel occupe une ligne dès le menu vocal, puis en file d'attente. Vide : 0 s."),
+    )
+    blocking = forms.FloatField(
+        label=_("Appels refusés faute de ligne au plus (%)"),
+        required=False,
+        min_value=0.001,
+        max_value=50,
+        initial=1,
+        help_text=_("Dimensionnement des lignes SIP (Erlang B). Vide : 1 %."),
+    )
+
+
 def _team(label: StrOrPromise, help_text: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=1, max_value=2000, help_text=help_text)
 

@@ -18,6 +18,7 @@ from plateau.domain.wfm.erlang_bc import erlang_c
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.domain.wfm.simulation import Distribution, SimulationSpec, Stream, single_queue_config
 from plateau.domain.wfm.staffing import Target, staff_erlang_a, staff_erlang_c
+from plateau.domain.wfm.trunks import channel_load, lines_for_blocking, max_load
 from plateau.services.wfm_simulation import simulate
 from plateau.wfm import plots
 
@@ -74,8 +75,11 @@ class Traffic:
         return np.asarray(staff_erlang_a(self.rate, self.aht, self.patience, target), dtype=np.int64).reshape(-1)
 
 
-def staffing(t: Traffic) -> Table:
-    """Advisors needed per interval, Erlang C (nobody hangs up) and Erlang A (patience) side by side."""
+def staffing(t: Traffic, *, ivr_s: float = 0.0, blocking: float = 0.01) -> Table:
+    """Advisors needed per interval, Erlang C (nobody hangs up) and Erlang A (patience) side by side, and the
+    SIP lines (trunk channels) the calls hold: in the voice menu (``ivr_s``), in the queue (Erlang A's mean wait
+    of all calls, with the Erlang A staffing) and with an advisor (the AHT: the page has no separate wrap-up,
+    so this errs on the safe side), for ``blocking`` (Erlang B, see ``plateau.domain.wfm.trunks``)."""
     target = Target(service_level=t.service_level, answer_time=t.answer_time)
     rate = t.rate
     n_c = np.asarray(staff_erlang_c(rate, t.aht, target)).reshape(-1)
@@ -96,9 +100,16 @@ def staffing(t: Traffic) -> Table:
             ("asa_a", _("Attente moy. A (s)")),
             ("occupancy_a", _("Occupation A")),
             ("heads_a", _("À planifier (A, pertes comprises)")),
+            ("trunk_load", _("Charge des lignes (erlangs)")),
+            ("lines", _("Lignes SIP (menu + file + conversation)")),
         ]
     )
     heads = t.shrinkage.heads(n_a)
+    mean_wait = np.nan_to_num(np.asarray(ea.mean_wait, dtype=float).reshape(-1))
+    trunk_load = [
+        channel_load(float(r), t.aht, ivr_s=ivr_s, wait_s=float(w)) for r, w in zip(rate, mean_wait, strict=True)
+    ]
+    lines = [lines_for_blocking(a, blocking) for a in trunk_load]
     for i, label in enumerate(t.labels()):
         table.rows.append(
             {
@@ -114,6 +125,8 @@ def staffing(t: Traffic) -> Table:
                 "asa_a": float(ea.asa[i]),
                 "occupancy_a": float(ea.occupancy[i]),
                 "heads_a": int(heads[i]),
+                "trunk_load": trunk_load[i],
+                "lines": lines[i],
             }
         )
     curves = {_("Erlang C"): n_c.tolist(), _("Erlang A"): n_a.tolist()}
@@ -131,6 +144,26 @@ def staffing(t: Traffic) -> Table:
                 "t": 100 * t.shrinkage.total,
                 "h": int(heads.sum()),
                 "p": int(heads.max(initial=0)),
+            }
+        )
+    if lines:
+        peak = int(np.argmax(trunk_load))
+        table.notes.append(
+            _(
+                "Lignes SIP à prévoir : %(n)d (pointe de %(time)s : %(load).1f erlangs, soit les appels par seconde "
+                "multipliés par (menu vocal %(ivr)g s + attente moyenne Erlang A %(wait).0f s + traitement %(aht)g s), "
+                "au plus %(b)g %% d'appels refusés faute de ligne, Erlang B). %(n)d lignes écoulent au plus "
+                "%(max).1f erlangs."
+            )
+            % {
+                "n": lines[peak],
+                "time": t.labels()[peak],
+                "load": trunk_load[peak],
+                "ivr": ivr_s,
+                "wait": float(mean_wait[peak]),
+                "aht": t.aht,
+                "b": 100 * blocking,
+                "max": max_load(lines[peak], blocking),
             }
         )
     table.charts.append(
@@ -179,6 +212,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
             ("abandon_erlang", _("Abandons Erlang A")),
             ("asa", _("Attente moy. simulée (s)")),
             ("asa_erlang", _("Attente moy. Erlang A (s)")),
+            ("p_wait", _("Appels en attente (> 0 s) simulés")),
+            ("p_wait_erlang", _("Appels en attente Erlang A")),
             ("occupancy", _("Occupation simulée")),
         ]
     )
@@ -197,6 +232,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
                 "abandon_erlang": float(ea.p_abandon[i]),
                 "asa": e["asa"].mean,
                 "asa_erlang": float(ea.asa[i]),
+                "p_wait": e["p_wait"].mean,
+                "p_wait_erlang": float(ea.p_wait[i]),
                 "occupancy": e["occupancy"].mean,
             }
         )
@@ -213,8 +250,10 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
     day = summary.day
     table.notes.append(
         _(
-            "Journée (%(n)d journées simulées par le moteur de routage réel, %(events)d événements) : "
-            "service %(sl)s, abandons %(ab)s, attente moyenne %(asa)s s, occupation %(occ)s."
+            "Journée (%(n)d journées simulées avec les règles du moteur de routage réel — file unique : calcul "
+            "rapide aux résultats identiques —, %(events)d événements) : "
+            "service %(sl)s, abandons %(ab)s, attente moyenne %(asa)s s, occupation %(occ)s ; "
+            "appels ayant attendu : %(pw)s de tous, %(pwa)s des appels décrochés."
         )
         % {
             "n": summary.replications,
@@ -223,6 +262,8 @@ def simulation(t: Traffic, advisors: int | None, replications: int, workers: int
             "ab": _interval(day["abandon_rate"].mean, day["abandon_rate"].low, day["abandon_rate"].high),
             "asa": _interval(day["asa"].mean, day["asa"].low, day["asa"].high, digits=1),
             "occ": _interval(day["occupancy"].mean, day["occupancy"].low, day["occupancy"].high),
+            "pw": _interval(day["p_wait"].mean, day["p_wait"].low, day["p_wait"].high),
+            "pwa": _interval(day["p_wait_answered"].mean, day["p_wait_answered"].low, day["p_wait_answered"].high),
         }
     )
     return table

@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from plateau import csvexport
 from plateau.domain.errors import DomainError
 from plateau.domain.wfm.errors import InvalidParameter
 from plateau.domain.wfm.shrinkage import Shrinkage
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
-from plateau.wfm.forms import ForecastForm, MultiSkillForm, ScheduleForm, SimulationForm, TrafficForm, WhatIfForm
+from plateau.wfm.forms import (
+    ForecastForm,
+    MultiSkillForm,
+    ScheduleForm,
+    SimulationForm,
+    StaffingForm,
+    TrafficForm,
+    WhatIfForm,
+)
 
 if TYPE_CHECKING:
     from plateau.wfm import reports
 
 MAX_SIMULATED_CALLS = 500_000
+CACHE_SECONDS = 600
 AnyForm = TrafficForm | WhatIfForm | ForecastForm | MultiSkillForm
 Compute = Callable[[AnyForm, Programme], "reports.Table"]
 
@@ -83,9 +95,12 @@ def _with_notes(table: reports.Table, notes: list[str]) -> reports.Table:
 def _staffing(form: AnyForm, programme: Programme) -> reports.Table:
     from plateau.wfm import reports  # numpy, scipy, matplotlib: loaded on first use, not with the URLs
 
-    assert isinstance(form, TrafficForm)
+    assert isinstance(form, StaffingForm)
     traffic, notes = _traffic(form, programme)
-    return _with_notes(reports.staffing(traffic), notes)
+    data = form.cleaned_data
+    ivr_s = data.get("ivr_s") or 0.0
+    blocking = (data.get("blocking") or 1.0) / 100.0
+    return _with_notes(reports.staffing(traffic, ivr_s=ivr_s, blocking=blocking), notes)
 
 
 def _simulation(form: AnyForm, programme: Programme) -> reports.Table:
@@ -156,11 +171,17 @@ def _multiskill(form: AnyForm, programme: Programme) -> reports.Table:
 def _csv(table: reports.Table, name: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
+    writer = csvexport.Writer(response, delimiter=",")
     writer.writerow([key for key, _label in table.columns])
     for row in table.rows:
         writer.writerow([row.get(key, "") for key, _label in table.columns])
     return response
+
+
+def _cache_key(page: str, programme: Programme, params: QueryDict) -> str:
+    query = "&".join(f"{k}={v}" for k, values in sorted(params.lists()) for v in values)
+    digest = hashlib.sha256(f"{page}|{programme.pk}|{get_language()}|{query}".encode()).hexdigest()
+    return f"wfm:{digest}"
 
 
 def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm], compute: Compute) -> HttpResponse:
@@ -170,10 +191,20 @@ def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm],
     form = form_class(params or None)
     table = None
     if form.is_bound and form.is_valid():
-        try:
-            table = compute(form, programme)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
+        # The same question asked again (the CSV export of a table just shown, a reload, a colleague) is answered
+        # from the cache when the answer depends on the inputs only (a scenario simulated over 3 days takes
+        # seconds); what reads the programme's history (forecasts) is computed afresh, never stale.
+        pure = page != "forecast" and not params.get("forecast_date")
+        key = _cache_key(page, programme, params)
+        table = cache.get(key) if pure else None
+        if table is None:
+            try:
+                table = compute(form, programme)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                if pure:
+                    cache.set(key, table, CACHE_SECONDS)
     if export and table is not None:
         return _csv(table, f"{programme.slug}-{page}")
     titles = dict(PAGES)
@@ -195,7 +226,7 @@ def _page(request: HttpRequest, slug: str, page: str, form_class: type[AnyForm],
 
 @login_required
 def staffing(request: HttpRequest, slug: str) -> HttpResponse:
-    return _page(request, slug, "staffing", TrafficForm, _staffing)
+    return _page(request, slug, "staffing", StaffingForm, _staffing)
 
 
 @login_required

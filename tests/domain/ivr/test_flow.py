@@ -1,7 +1,7 @@
 import pytest
 
 from plateau.domain.ivr import FlowInvalid, parse_flow
-from plateau.domain.ivr.flow import Hours, Menu
+from plateau.domain.ivr.flow import Hours, Menu, is_known_timezone
 
 from .builders import national_line
 
@@ -26,6 +26,11 @@ def test_given_the_national_line_when_parsed_then_nodes_are_typed_and_prompts_li
         (lambda f: f["nodes"].update(orphan={"type": "hangup"}), "orphan: étape jamais atteinte"),
         (lambda f: f["nodes"].update(odd={"type": "dance"}), "odd: type d'étape « dance » inconnu"),
         (lambda f: f["nodes"]["urssaf"].update(method="fax"), "« method » doit valoir « refer » ou « bridge »"),
+        (lambda f: f["nodes"]["hours"].update(timezone="Invalid/Zone"), "fuseau horaire « Invalid/Zone » inconnu"),
+        (lambda f: f["nodes"]["hours"].update(timezone="../../etc/passwd"), "fuseau horaire « ../../etc/passwd »"),
+        (lambda f: f["nodes"]["hours"].update(timezone="/etc/localtime"), "fuseau horaire « /etc/localtime »"),
+        (lambda f: f["nodes"]["hours"].update(closed_dates=5), "« closed_dates » doit être une liste"),
+        (lambda f: f["nodes"]["menu"]["options"].update({"3": []}), "la touche « 3 » doit mener à une étape"),
     ],
 )
 def test_given_a_broken_flow_when_parsed_then_the_reason_is_given(change, reason):
@@ -43,3 +48,15 @@ def test_given_several_problems_then_all_are_reported_at_once():
     with pytest.raises(FlowInvalid) as err:
         parse_flow("national", data)
     assert len(err.value.reasons) == 2
+
+
+def test_given_a_zone_name_then_only_names_of_the_zone_database_are_known_and_no_path_is_opened(tmp_path):
+    # A file named like a zone next to the database must not count: names are looked up, never opened as paths.
+    (tmp_path / "Zone").write_bytes(b"TZif")
+    assert is_known_timezone("Europe/Paris") and is_known_timezone("America/Cayenne") and is_known_timezone("UTC")
+    for name in ("Invalid/Zone", "../../etc/passwd", str(tmp_path / "Zone"), "", "Europe/Paris\x00", 3, None):
+        assert not is_known_timezone(name)
+    flow = national_line()
+    flow["nodes"]["hours"]["timezone"] = "America/Cayenne"
+    hours = parse_flow("national", flow).nodes["hours"]
+    assert isinstance(hours, Hours) and hours.timezone == "America/Cayenne"

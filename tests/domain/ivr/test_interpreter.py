@@ -1,9 +1,11 @@
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from plateau.domain.ivr import Interpreter, parse_flow
 from plateau.domain.ivr.interpreter import (
+    FALLBACK_QUEUE,
     HangUp,
     PlayPrompt,
     QueueCall,
@@ -113,3 +115,17 @@ def test_given_a_set_loop_in_the_data_then_the_interpreter_hangs_up_instead_of_s
                                     "b": {"type": "set", "values": {}, "next": "a"}}}  # fmt: skip
     _interp, steps = run([], flow=flow)
     assert steps == [[HangUp("loop")]]
+
+
+def test_given_a_flow_that_fails_at_run_time_then_the_interpreter_queues_the_caller_and_reports_instead_of_raising():
+    valid = parse_flow("national", national_line())
+    broken_hours = dataclasses.replace(valid.nodes["hours"], timezone="Invalid/Zone")
+    broken = dataclasses.replace(valid, nodes={**valid.nodes, "hours": broken_hours})
+    failures: list[tuple[str, str]] = []
+    interp = Interpreter(
+        broken, clock=lambda: WEDNESDAY_10H, on_failure=lambda s, e: failures.append((s, type(e).__name__))
+    )
+    assert interp.start() == [QueueCall(FALLBACK_QUEUE, {}, "music", True, 30.0)]
+    assert failures == [("hours", "ZoneInfoNotFoundError")]
+    assert interp.finished and interp.failure is not None and interp.failure.startswith("ZoneInfoNotFoundError")
+    assert (interp.digit("1"), interp.prompt_done(), interp.timeout(1)) == ([], [], [])  # never raises afterwards

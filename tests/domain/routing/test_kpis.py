@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plateau.domain.routing import AdvisorProfile, QueueConfig, RoutingConfig
 from plateau.domain.routing import events as ev
@@ -75,3 +77,62 @@ def test_every_kpi_is_defined_once_with_a_formula_a_unit_and_a_version():
     keys = [k.key for k in KPIS]
     assert len(keys) == len(set(keys))
     assert all(k.formula and k.version >= 1 and k.unit in ("%", "s", "") for k in KPIS)
+
+
+@pytest.mark.parametrize(
+    ("events", "interval", "busy", "staffed", "occupancy"),
+    [
+        # A call answered at 17:50 (t=600 of a 900 s interval), completed at 18:05: busy time split, not all at 18:05.
+        ([("answer", 600), ("done", 1200), ("out", 1300)], 900.0, 310.0, 400.0, 77.5),
+        ([("answer", 600), ("done", 1200), ("out", 1300)], 0.0, 300.0, 900.0, 300 / 9),
+        # The advisor pauses during the call (busy, not staffed): the interval is full, never over 100 %.
+        ([("answer", 100), ("pause", 150), ("done", 800), ("out", 850)], 0.0, 710.0, 150.0, 100.0),
+    ],
+)
+def test_given_a_call_across_intervals_or_a_pause_then_occupancy_is_exact_and_at_most_100(
+    events: list[tuple[str, float]], interval: float, busy: float, staffed: float, occupancy: float
+):
+    acc = KpiAccumulator(CONFIG, interval_s=900)
+    decisions: list[ev.Decision] = [
+        ev.AdvisorStateChanged("x", 0, "a", "available", ""),
+        ev.ContactQueued("x", 0, "c", "q", 0),
+    ]
+    for kind, at in events:
+        decisions.append(
+            {
+                "answer": ev.ContactAnswered("x", at, "c", "a", "q", at),
+                "done": ev.ContactLeft("x", at, "c", "q", "completed", 0.0),
+                "pause": ev.AdvisorStateChanged("x", at, "a", "paused", "pause"),
+                "out": ev.AdvisorStateChanged("x", at, "a", "logged_out", ""),
+            }[kind]
+        )
+    acc.feed(decisions)
+    c = acc.get("p", interval)
+    assert (c.call_busy_s, c.staffed_s) == (pytest.approx(busy), pytest.approx(staffed))
+    assert compute(c)["occupancy"] == pytest.approx(occupancy)
+
+
+@given(
+    st.lists(st.tuples(st.floats(0, 5000), st.floats(1, 2000)), min_size=1, max_size=30),
+    st.lists(st.floats(0, 8000), max_size=6),
+)
+def test_occupancy_is_never_above_100_in_any_interval(calls: list[tuple[float, float]], pauses: list[float]):
+    """Calls one after another (an advisor holds one call), pauses and resumes anywhere: every interval <= 100 %."""
+    decisions: list[ev.Decision] = [ev.AdvisorStateChanged("x", 0, "a", "available", "")]
+    t = 0.0
+    for n, (gap, length) in enumerate(calls):
+        t += gap
+        decisions += [ev.ContactAnswered("x", t, f"c{n}", "a", "q", 0.0)]
+        t += length
+        decisions += [ev.ContactLeft("x", t, f"c{n}", "q", "completed", 0.0)]
+    for k, at in enumerate(sorted(pauses)):
+        state = "paused" if k % 2 == 0 else "available"
+        decisions.append(ev.AdvisorStateChanged("x", at, "a", state, ""))
+    decisions.sort(key=lambda d: d.at)
+    decisions.append(ev.AdvisorStateChanged("x", t + 5, "a", "logged_out", ""))
+    acc = KpiAccumulator(CONFIG, interval_s=900)
+    acc.feed(decisions)
+    for scope in (ALL, "p"):
+        for interval in [None, *acc.intervals(scope)]:
+            occupancy = compute(acc.get(scope, interval))["occupancy"]
+            assert occupancy is None or 0 <= occupancy <= 100 + 1e-9

@@ -43,6 +43,11 @@ def test_given_erlang_c_assumptions_when_simulating_then_service_level_asa_and_o
     assert day["asa"].mean == pytest.approx(float(exact.asa), rel=0.25)
     assert day["occupancy"].mean == pytest.approx(float(exact.occupancy), abs=0.02)
     assert day["sl_offered"].low <= float(exact.service_level) <= day["sl_offered"].high
+    # Probability of waiting: Erlang C's C (0.37 here), within 0.03 and inside the CI; nobody hangs up, so the
+    # share of all calls that waited is the share of answered calls that waited.
+    assert day["p_wait_answered"].mean == pytest.approx(float(exact.p_wait), abs=0.03)
+    assert day["p_wait_answered"].low <= float(exact.p_wait) <= day["p_wait_answered"].high
+    assert day["p_wait"].mean == day["p_wait_answered"].mean
 
 
 def test_given_erlang_a_overload_when_simulating_then_abandonment_service_level_and_asa_match():
@@ -53,6 +58,16 @@ def test_given_erlang_a_overload_when_simulating_then_abandonment_service_level_
     assert day["sl_answered"].mean == pytest.approx(float(exact.sl_answered), abs=0.03)
     assert day["asa"].mean == pytest.approx(float(exact.asa), rel=0.1)
     assert day["occupancy"].mean == pytest.approx(float(exact.occupancy), abs=0.02)
+    assert day["p_wait"].mean == pytest.approx(float(exact.p_wait), abs=0.03)  # Erlang A's P(W > 0)
+
+
+def test_given_ring_time_when_a_call_is_offered_on_arrival_then_it_did_not_wait():
+    # A light load: most calls find an idle advisor; the ring time is not a wait in the queue.
+    spec = SimulationSpec(single_queue_config(20), (Stream("file", (80.0, 80.0)),), ring_s=4.0)  # 13 erlangs
+    tally = simulate_once(spec, 3)
+    assert tally.answered.sum() > 100
+    assert tally.answered_waited.sum() < 0.05 * tally.answered.sum()
+    assert tally.kpis()["p_wait_answered"] < 0.05
 
 
 def test_given_two_language_pools_when_skills_route_then_each_behaves_as_its_own_erlang_c_group():

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ class Router:
         self.redis = redis.Redis.from_url(REDIS_URL)
 
     def start(self) -> None:
-        self.redis.delete(bus_module.STATUS_KEY)
+        self.redis.delete(bus_module.status_key())
         with self.log.open("ab") as out:
             cmd = [sys.executable, "-m", "plateau.cli", "router"]
             self.proc = subprocess.Popen(cmd, env=self.env, stdout=out, stderr=out)
@@ -68,7 +68,7 @@ class Router:
         """The first status published after ``newer_than`` (the router publishes one every second)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            raw = self.redis.get(bus_module.STATUS_KEY)
+            raw = self.redis.get(bus_module.status_key())
             if raw is not None:
                 status = dict(json.loads(raw))
                 if status["at"] > newer_than:
@@ -148,6 +148,13 @@ class Traffic:
         return threads
 
 
+def _wait_for(condition: Callable[[], bool], what: str, router: Router, timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, f"no {what} within {timeout} s: {router.log.read_text()[-3000:]}"
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def router(tmp_path: Path, transactional_db: Any) -> Iterator[Router]:
     if connection.vendor != "postgresql":
@@ -156,7 +163,7 @@ def router(tmp_path: Path, transactional_db: Any) -> Iterator[Router]:
     demo_programmes()  # committed before the router starts: it reads the configuration at start
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env |= {"DATABASE_URL": _database_url(), "REDIS_URL": REDIS_URL, "PLATEAU_VAR_DIR": str(tmp_path)}
-    redis.Redis.from_url(REDIS_URL).delete(runtime.INBOX)
+    redis.Redis.from_url(REDIS_URL).delete(runtime.inbox_key())
     process = Router(env, tmp_path / "router.log")
     process.start()
     try:
@@ -179,10 +186,11 @@ def test_given_traffic_when_plateau_router_is_killed_then_the_restart_loses_no_c
 
     traffic = Traffic()
     threads = traffic.run()
-    time.sleep(2.0)
+    # However busy the machine, the kill comes after a given amount of traffic, never after a given time.
+    _wait_for(lambda: len(traffic.acked) > 50, "50 acknowledged commands", router)
     before = router.status(newer_than=time.time())  # published while the traffic flows
     router.kill()  # mid-traffic: commands are being journaled, others wait in the Redis inbox
-    time.sleep(0.5)
+    _wait_for(lambda: bool(traffic.lost), "a command whose answer the crash swallowed", router)
     traffic.running.clear()
     for t in threads:
         t.join(10)

@@ -14,7 +14,7 @@ import redis
 from plateau.domain.routing import events as ev
 from plateau.services.router import runtime
 from plateau.services.router.bus import InProcessBus, RedisBus, RoutingMessage
-from plateau.services.router.client import RouterClient, new_id
+from plateau.services.router.client import RouterClient, RouterUnavailableError, new_id
 from plateau.services.router.journal_sqlite import SqliteJournal
 from plateau.services.router.journaled import JournaledRouter
 from plateau.services.router.service import RouterService
@@ -127,7 +127,7 @@ def runtime_config() -> Any:
 
 def test_given_redis_when_a_web_process_sends_commands_then_the_router_answers_and_publishes_on_redis(tmp_path: Path):
     url = "redis://127.0.0.1:6379/0"
-    redis.Redis.from_url(url).delete(runtime.INBOX)
+    redis.Redis.from_url(url).delete(runtime.inbox_key())
     bus = RedisBus(url)
     service = _start(tmp_path, bus)
     inbox = asyncio.run_coroutine_threadsafe(runtime.serve_redis_inbox(service, url), service.loop)  # type: ignore[arg-type]
@@ -163,11 +163,40 @@ def test_given_a_running_router_when_a_queue_and_its_targets_are_saved_in_the_ad
         assert response.status_code == 302, response.content.decode()[:2000]
         assert len(callbacks) == 1  # one reload for the queue and its targets saved together
         assert AuditEntry.objects.filter(action="routing.configuration_changed", programme=queue.programme).exists()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while service.router.engine.config.queue(QUEUE).wrap_up_s != 99 and time.monotonic() < deadline:
             time.sleep(0.05)
         applied = service.router.engine.config.queue(QUEUE)
         assert (applied.wrap_up_s, applied.targets[0].timeout_s) == (99, 45)
     finally:
+        runtime.stop_embedded()
+        runtime.reset_bus()
+
+
+def test_given_two_deployments_on_one_redis_then_their_prefixes_keep_commands_decisions_and_status_apart(
+    tmp_path: Path, settings: Any
+) -> None:
+    """PLATEAU_REDIS_PREFIX: a second platform (or test run) on the same Redis sees nothing of the first."""
+    url = "redis://127.0.0.1:6379/0"
+    mine = settings.PLATEAU_REDIS_PREFIX
+    assert mine.startswith("plateau-test-")  # tests/settings.py: one namespace per test session
+    bus = RedisBus(url)
+    service = _start(tmp_path, bus)
+    inbox = asyncio.run_coroutine_threadsafe(runtime.serve_redis_inbox(service, url), service.loop)  # type: ignore[arg-type]
+    try:
+        seen = Collector(RedisBus(url))
+        RouterClient(redis_url=url).submit(ev.AdvisorLoggedIn(new_id(), 0, ADVISOR))
+        seen.wait_for("status")
+        assert bus.latest_status() is not None and redis.Redis.from_url(url).exists(f"{mine}:routing:status")
+        settings.PLATEAU_REDIS_PREFIX = f"{mine}-other"
+        other = RedisBus(url)
+        assert other.latest_status() is None  # the other deployment's status is not ours
+        with pytest.raises(RouterUnavailableError):  # nobody serves the other deployment's inbox
+            RouterClient(redis_url=url, timeout=1.0).submit(ev.AdvisorLoggedIn(new_id(), 0, ADVISOR))
+        assert redis.Redis.from_url(url).llen(runtime.inbox_key()) == 1  # the command waits in its own inbox
+    finally:
+        redis.Redis.from_url(url).delete(runtime.inbox_key())
+        settings.PLATEAU_REDIS_PREFIX = mine
+        inbox.cancel()
         runtime.stop_embedded()
         runtime.reset_bus()

@@ -8,7 +8,9 @@ show them all at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,19 @@ DIGITS = set("0123456789*#")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CALENDARS = ("france", "alsace-moselle", "none")
 _NAME = re.compile(r"[a-z0-9_\-]{1,64}")
+# The shape of an IANA zone name ("Europe/Paris", "Etc/GMT+1"): no dots, so never a path out of the database.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,32}(?:/[A-Za-z0-9_+\-]{1,32}){0,2}")
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_known_timezone(name: object) -> bool:
+    """Whether ``name`` is a zone of the time-zone database. The name is looked up in the database's list of
+    names, never opened as a path, so ``"../../etc/passwd"`` is refused without touching a file."""
+    return isinstance(name, str) and _ZONE_NAME.fullmatch(name) is not None and name in _zones()
 
 
 class FlowInvalid(DomainError):
@@ -184,13 +199,20 @@ def _hours(r: _Reader) -> Hours:
     if calendar and calendar not in CALENDARS:
         r.fail(f"calendrier « {calendar} » inconnu (attendu : {', '.join(CALENDARS)})")
     closed: set[dt.date] = set()
-    for day in r.data.get("closed_dates", []):
+    closed_dates = r.data.get("closed_dates", [])
+    if not isinstance(closed_dates, list):
+        r.fail("« closed_dates » doit être une liste de dates (AAAA-MM-JJ)")
+        closed_dates = []
+    for day in closed_dates:
         try:
             closed.add(dt.date.fromisoformat(day))
         except (TypeError, ValueError):
             r.fail(f"date de fermeture « {day} » illisible (AAAA-MM-JJ)")
-    return Hours(weekly, r.text("open"), r.text("closed"), calendar, r.text("timezone", "Europe/Paris"),
-                 frozenset(closed))  # fmt: skip
+    timezone = r.text("timezone", "Europe/Paris")
+    if timezone and not is_known_timezone(timezone):
+        r.fail(f"fuseau horaire « {timezone[:64]} » inconnu (par exemple Europe/Paris, America/Cayenne)")
+        timezone = "Europe/Paris"
+    return Hours(weekly, r.text("open"), r.text("closed"), calendar, timezone, frozenset(closed))
 
 
 def _node(r: _Reader) -> Node | None:
@@ -207,8 +229,9 @@ def _node(r: _Reader) -> Node | None:
                 r.fail(f"touche « {digit} » invalide (0-9, * ou #)")
             if not isinstance(target, str):
                 r.fail(f"la touche « {digit} » doit mener à une étape")
+        targets = {d: t for d, t in options.items() if isinstance(t, str)}
         return Menu(
-            r.text("prompt"), dict(options), r.number("timeout_s", 5.0, 1, 60), int(r.number("retries", 2, 0, 9)),
+            r.text("prompt"), targets, r.number("timeout_s", 5.0, 1, 60), int(r.number("retries", 2, 0, 9)),
             r.text("invalid_prompt", required=False) or None, r.text("no_input_prompt", required=False) or None,
             r.text("fallback", required=False) or None,
         )  # fmt: skip

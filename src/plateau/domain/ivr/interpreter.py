@@ -28,6 +28,9 @@ from plateau.domain.ivr.flow import (
 from plateau.domain.ivr.holidays import is_holiday
 
 MAX_SILENT_STEPS = 64  # hours/set steps in a row without any prompt: a loop in the data
+# Where a caller goes when the flow itself fails (a bug, or data the validation of its day did not refuse):
+# the programme's main call queue, where the gateway plays its "queued" prompt. Never a dropped call.
+FALLBACK_QUEUE = "appels"
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,19 @@ def is_open(node: Hours, now: dt.datetime) -> bool:
 class Interpreter:
     """Runs one call through a flow. ``path`` lists the nodes visited (for the call record)."""
 
-    def __init__(self, flow: Flow, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        clock: Callable[[], dt.datetime],
+        *,
+        fallback_queue: str = FALLBACK_QUEUE,
+        on_failure: Callable[[str, BaseException], None] | None = None,
+    ) -> None:
         self.flow = flow
         self.clock = clock
+        self.fallback_queue = fallback_queue
+        self.on_failure = on_failure  # told the step and the error (the gateway logs an alert)
+        self.failure: str | None = None
         self.node = flow.start
         self.phase = "idle"
         self.attempts = 0
@@ -107,11 +120,31 @@ class Interpreter:
         self.finished = False
         self._timer = 0
 
+    # events: each one runs through _safely, so no flow can make the interpreter raise --------------------------
     def start(self) -> list[Action]:
-        return self._enter(self.flow.start)
+        return self._safely(lambda: self._enter(self.flow.start))
 
-    # events ---------------------------------------------------------------------------------------------------
     def prompt_done(self) -> list[Action]:
+        return self._safely(self._prompt_done)
+
+    def digit(self, digit: str) -> list[Action]:
+        return self._safely(lambda: self._digit(digit))
+
+    def timeout(self, timer: int) -> list[Action]:
+        return self._safely(lambda: self._timeout(timer))
+
+    def _safely(self, step: Callable[[], list[Action]]) -> list[Action]:
+        if self.failure is not None:
+            return []
+        try:
+            return step()
+        except Exception as exc:  # a broken flow must never break the line: the caller goes to the fallback queue
+            self.failure = f"{type(exc).__name__}: {exc}"
+            if self.on_failure is not None:
+                self.on_failure(self.node, exc)
+            return self._finish(QueueCall(self.fallback_queue, dict(self.attributes), "music", True, 30.0))
+
+    def _prompt_done(self) -> list[Action]:
         node = self.flow.nodes[self.node]
         match (self.phase, node):
             case ("play", Play(next=n)):
@@ -130,7 +163,7 @@ class Interpreter:
                 return self._finish(HangUp())
         return []
 
-    def digit(self, digit: str) -> list[Action]:
+    def _digit(self, digit: str) -> list[Action]:
         if self.finished:
             return []
         self.digits.append(digit)
@@ -151,7 +184,7 @@ class Interpreter:
             return actions + self._finish(HangUp("callback"))
         return []
 
-    def timeout(self, timer: int) -> list[Action]:
+    def _timeout(self, timer: int) -> list[Action]:
         if timer != self._timer or self.finished:
             return []
         node = self.flow.nodes[self.node]

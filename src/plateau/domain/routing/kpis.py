@@ -100,10 +100,13 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "occupancy",
         "Taux d'occupation",
-        "(traitement + clôture des appels) / temps connecté hors pause x 100",
+        "(traitement + clôture des appels, répartis sur les intervalles qu'ils couvrent) / temps connecté hors "
+        "pause x 100, plafonné à 100",
         "%",
-        1,
-        lambda c: _ratio(c.call_busy_s, c.staffed_s, 100),
+        2,
+        # A call goes on when its advisor pauses or its wrap-up outlasts the shift: busy but not staffed then.
+        # Such an interval was fully occupied, never more (v1 put a call's whole duration in its last interval).
+        lambda c: _ratio(min(c.call_busy_s, c.staffed_s), c.staffed_s, 100),
     ),
     Kpi(
         "lost",
@@ -227,10 +230,12 @@ class KpiAccumulator:
                 c.completed += 1
                 c.handle_s += handled
                 c.wrap_up_s += wrap
-                if is_call:
-                    c.call_busy_s += handled + wrap
 
             self._bump(d.at, scopes, done)
+            if is_call and start is not None:
+                # Busy time is spread over the intervals it covers, like staffed time: counted whole in the
+                # interval of the completion, a call begun at 17:50 made the 18:00 interval over 100 % busy.
+                self._add_span(scopes, start, d.at + wrap, "call_busy_s")
         elif d.reason == "abandoned":
             within = d.waited_s <= self._sl(d.queue_id)
 
@@ -252,13 +257,18 @@ class KpiAccumulator:
             self._add_staffed(d.advisor_id, start, d.at)
 
     def _add_staffed(self, advisor_id: str, start: float, end: float) -> None:
+        profile = self.config.advisor_by_id.get(advisor_id)
+        self._add_span((ALL, *(profile.programmes if profile else ())), start, end, "staffed_s")
+
+    def _add_span(self, scopes: Iterable[str], start: float, end: float, attr: str) -> None:
+        """Add the seconds of ``[start, end)`` to ``attr`` of ``scopes``, split across the intervals they cover."""
         start = max(start, self.since)
         if end <= start:
             return
-        profile = self.config.advisor_by_id.get(advisor_id)
-        scopes = (ALL, *(profile.programmes if profile else ()))
+        scopes = tuple(scopes)
         for s in scopes:
-            self.counters[(None, s)].staffed_s += end - start
+            c = self.counters[(None, s)]
+            setattr(c, attr, getattr(c, attr) + end - start)
         if self.interval_s:
             step = self.interval_s
             t = start
@@ -266,7 +276,8 @@ class KpiAccumulator:
                 bucket = t - t % step
                 upto = min(end, bucket + step)
                 for s in scopes:
-                    self.counters[(bucket, s)].staffed_s += upto - t
+                    c = self.counters[(bucket, s)]
+                    setattr(c, attr, getattr(c, attr) + upto - t)
                 t = upto
 
     def close(self, now: float) -> None:

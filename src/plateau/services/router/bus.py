@@ -13,8 +13,24 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-CHANNEL = "plateau:routing:events"
-STATUS_KEY = "plateau:routing:status"
+
+def redis_key(name: str) -> str:
+    """A Redis key or channel of this deployment: ``<PLATEAU_REDIS_PREFIX>:routing:<name>``.
+
+    The prefix keeps two platforms (or two test suites) sharing one Redis server from reading each other's
+    commands, decisions and status.
+    """
+    from django.conf import settings
+
+    return f"{settings.PLATEAU_REDIS_PREFIX}:routing:{name}"
+
+
+def events_channel() -> str:
+    return redis_key("events")
+
+
+def status_key() -> str:
+    return redis_key("status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +100,22 @@ class InProcessBus:
 
 
 class RedisBus:
-    """Redis pub/sub; the latest status is also kept under :data:`STATUS_KEY` for pages rendered cold."""
+    """Redis pub/sub; the latest status is also kept under :func:`status_key` for pages rendered cold."""
 
     def __init__(self, url: str) -> None:
         import redis
 
         self.url = url
         self._sync = redis.Redis.from_url(url)
+        self.channel, self.status_key = events_channel(), status_key()
 
     def publish(self, messages: list[RoutingMessage]) -> None:
         pipe = self._sync.pipeline(transaction=False)
         for m in messages:
             raw = m.to_json()
-            pipe.publish(CHANNEL, raw)
+            pipe.publish(self.channel, raw)
             if m.kind == "status":
-                pipe.set(STATUS_KEY, json.dumps(m.data), ex=30)
+                pipe.set(self.status_key, json.dumps(m.data), ex=30)
         pipe.execute()
 
     async def subscribe(self) -> AsyncIterator[RoutingMessage]:
@@ -106,17 +123,17 @@ class RedisBus:
 
         client = aioredis.Redis.from_url(self.url)
         pubsub = client.pubsub()
-        await pubsub.subscribe(CHANNEL)
+        await pubsub.subscribe(self.channel)
         try:
             while True:
                 msg = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
                 if msg is not None and msg["type"] == "message":
                     yield RoutingMessage.from_json(msg["data"])
         finally:
-            await pubsub.unsubscribe(CHANNEL)
+            await pubsub.unsubscribe(self.channel)
             await pubsub.aclose()  # type: ignore[no-untyped-call]
             await client.aclose()
 
     def latest_status(self) -> dict[str, Any] | None:
-        raw = self._sync.get(STATUS_KEY)
+        raw = self._sync.get(self.status_key)
         return None if raw is None else dict(json.loads(raw))

@@ -14,10 +14,21 @@ from typing import Any
 from plateau.domain.routing import events as ev
 from plateau.domain.routing.codec import event_to_dict
 from plateau.services.router import runtime
+from plateau.services.router.bus import redis_key
 
 
 class RouterUnavailableError(RuntimeError):
     pass
+
+
+def router_expected() -> bool:
+    """Is a router meant to answer now: over Redis (production), or embedded and running in this process?"""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        return True
+    service = runtime.embedded()
+    return service is not None and service.ready
 
 
 def new_id(prefix: str = "e") -> str:
@@ -50,8 +61,8 @@ class RouterClient:
         import redis
 
         client = redis.Redis.from_url(self.redis_url)
-        reply = f"plateau:routing:reply:{uuid.uuid4().hex}"
-        client.rpush(runtime.INBOX, json.dumps({"events": [event_to_dict(e) for e in events], "reply": reply}))
+        reply = redis_key(f"reply:{uuid.uuid4().hex}")
+        client.rpush(runtime.inbox_key(), json.dumps({"events": [event_to_dict(e) for e in events], "reply": reply}))
         item = client.blpop([reply], timeout=self.timeout)
         client.close()
         if item is None:

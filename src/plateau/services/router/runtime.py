@@ -19,15 +19,19 @@ from typing import Any
 
 from plateau.domain.routing.codec import event_from_dict, event_to_dict
 from plateau.domain.routing.journal import EventJournal
-from plateau.services.router.bus import Bus, InProcessBus, RedisBus
+from plateau.services.router.bus import Bus, InProcessBus, RedisBus, redis_key
 from plateau.services.router.journaled import JournaledRouter
 from plateau.services.router.service import RouterService
 
 log = logging.getLogger(__name__)
-INBOX = "plateau:routing:inbox"
 
 _embedded: RouterService | None = None
 _bus: Bus | None = None
+
+
+def inbox_key() -> str:
+    """The Redis list web processes push routing commands on (namespaced by ``PLATEAU_REDIS_PREFIX``)."""
+    return redis_key("inbox")
 
 
 def open_journal() -> EventJournal:
@@ -116,13 +120,14 @@ def stop_embedded() -> None:
 
 
 async def serve_redis_inbox(service: RouterService, url: str) -> None:
-    """Production: commands from web processes (``{"events": [...], "reply": key}`` on :data:`INBOX`)."""
+    """Production: commands from web processes (``{"events": [...], "reply": key}`` on :func:`inbox_key`)."""
     import redis.asyncio as aioredis
 
+    inbox = inbox_key()
     client = aioredis.Redis.from_url(url)
     try:
         while True:
-            item = await client.blpop([INBOX], timeout=1)
+            item = await client.blpop([inbox], timeout=1)
             if item is None:
                 continue
             request = json.loads(item[1])

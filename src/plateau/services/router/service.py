@@ -232,6 +232,13 @@ class RouterService:
                     if c.advisor_id == a.advisor_id and c.answered_at and c.channel == "call"
                 ),
                 "offer": self._offer(a.offer_id),
+                # What the advisor holds, with the queue that owns each item: the desk links every item to the
+                # programme that owns it, and a supervisor may release it (see plateau.web.held_work).
+                "work": [
+                    {"contact_id": cid, "queue_id": c.queue_id, "channel": c.channel}
+                    for cid, c in sorted(engine.contacts.items())
+                    if c.advisor_id == a.advisor_id and c.answered_at
+                ],
             }
             for a in engine.advisors.values()
         }

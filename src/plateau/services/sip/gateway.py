@@ -33,6 +33,12 @@ from plateau.services.sip.transport import ServerTransaction, SipEndpoint
 log = logging.getLogger(__name__)
 
 
+def _flow_failed(programme: str, call_id: str, step: str, exc: BaseException) -> None:
+    """The alert when a voice menu fails during a call (the caller was sent to the fallback queue)."""
+    log.error("ivr.flow_failed programme=%s call=%s step=%s: caller sent to the fallback queue", programme, call_id,
+              step, exc_info=exc)  # fmt: skip
+
+
 class Gateway(Reoffers):
     """A B2BUA: one caller dialog per call, plus at most one outbound leg at a time."""
 
@@ -183,7 +189,9 @@ class Gateway(Reoffers):
         dialog.contact = f"<{self.uri}>"
         now = time.time()
         caller = sipmsg.uri_of(msg.header("From") or "")
-        call = Call(msg.call_id, programme, number, caller, dialog, leg, tx, Interpreter(flow, self.config.clock))
+        interp = Interpreter(flow, self.config.clock, on_failure=lambda step, exc: _flow_failed(programme, msg.call_id,
+                                                                                             step, exc))  # fmt: skip
+        call = Call(msg.call_id, programme, number, caller, dialog, leg, tx, interp)
         call.record = ev.CallRecord(msg.call_id, programme, caller, started_at=now)
         self.calls[call.id] = call
         leg.on_digit = lambda digit: self._digit(call, digit, "rfc4733")

@@ -108,6 +108,9 @@ def router_port(queues: list[str], stdout: bool) -> Any:
     django.setup()
     from django.conf import settings
 
+    from plateau.startup import refuse_unsafe_start
+
+    refuse_unsafe_start()
     if not settings.REDIS_URL:  # the router runs in another process (plateau router); Redis joins them
         raise SystemExit("plateau sip --router needs REDIS_URL (and plateau router running)")
     from plateau.calls import services as store
@@ -171,6 +174,9 @@ def _database_flows(
         import django
 
         django.setup()
+        from plateau.startup import refuse_unsafe_start
+
+        refuse_unsafe_start()
         source = DatabaseFlows(fallback, prompts)
         programmes, store = source.load()
     except Exception as exc:  # no database (or not migrated): the built-in line still answers
