@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from plateau.contacts.wrap_up_codes import seed_programme_codes
 from plateau.tenants.models import Membership, Organisation, Programme, ProgrammeKind, Role, User
+from plateau.tenants.services import apply_capability_preset
 
 _seq = itertools.count(1)
 PASSWORD = "plateau-test-pw"
@@ -19,9 +21,12 @@ def programme(
     org: Organisation | None = None, *, slug: str | None = None, kind: str = ProgrammeKind.DIRECTORY
 ) -> Programme:
     n = next(_seq)
-    return Programme.objects.create(
+    prog = Programme.objects.create(
         organisation=org or organisation(), slug=slug or f"prog-{n}", name=f"Programme {n}", kind=kind
     )
+    apply_capability_preset(prog)  # as the demo and the admin do for a new programme
+    seed_programme_codes(prog)
+    return prog
 
 
 def user(*roles: tuple[Programme, str], username: str | None = None, platform_admin: bool = False) -> User:

@@ -20,7 +20,7 @@ from plateau.contacts.errors import (
     WrapUpCodeRequired,
 )
 from plateau.contacts.events import ContactStarted, ContactWrappedUp
-from plateau.contacts.models import Caller, Contact, DetailsGiven, WrapUpCode
+from plateau.contacts.models import Caller, Contact, DetailsGiven
 from plateau.directory.models import Activity
 from plateau.domain.ids.phone import InvalidPhoneNumber
 from plateau.errors import PermissionDenied
@@ -236,10 +236,3 @@ def test_given_contact_of_yesterday_when_listing_today_then_not_counted(line: bu
     today = _call(line)
     assert list(todays_contacts(line.programme)) == [today]
     assert [(c, n) for c, n in wrap_up_counts(line.programme)] == [(None, 1)]
-
-
-def test_seeded_wrap_up_codes_include_nuisance_and_urssaf_transfer() -> None:
-    labels = dict(WrapUpCode.objects.values_list("code", "label_fr"))
-    assert labels["nuisance_prank"] == "Appel malveillant / canular"
-    assert "URSSAF" in labels["transferred_urssaf"]
-    assert {"details_given", "no_provider_found", "wrong_number", "silent_call", "callback_requested"} <= set(labels)

@@ -92,14 +92,14 @@ def test_given_a_routed_call_when_the_advisor_wraps_it_up_then_the_router_frees_
     wrap_url = f"/p/{SLUG}/contacts/{contact.pk}/cloture/"
 
     runtime.stop_embedded()  # the router is down: the wrap-up is refused as a whole, the contact stays open
-    refused = desk.post(wrap_url, {"code": "information_only"})
+    refused = desk.post(wrap_url, {"code": "welfare_isolation"})
     assert "Le service de distribution ne répond pas" in refused.content.decode()
     contact.refresh_from_db()
     assert contact.status == "open"
 
     _start(router)  # back, recovered from its journal: the contact is still the advisor's
     assert _engine().advisor_state(FIRST).value == "busy"
-    done = desk.post(wrap_url, {"code": "information_only"})
+    done = desk.post(wrap_url, {"code": "welfare_isolation"})
     assert done.status_code == 302
     contact.refresh_from_db()
     assert contact.status == "closed"
@@ -177,7 +177,7 @@ def test_given_a_routed_contact_when_a_supervisor_closes_it_then_its_advisor_is_
     contact = Contact.objects.get(programme__slug=SLUG, status="open")
 
     closed = _desk("superviseur.teleassistance").post(
-        f"/p/{SLUG}/contacts/{contact.pk}/cloture/", {"code": "information_only"}
+        f"/p/{SLUG}/contacts/{contact.pk}/cloture/", {"code": "welfare_isolation"}
     )
     assert closed.status_code == 302
     assert _engine().contact_status(routing_id) is None

@@ -68,14 +68,14 @@ def test_given_an_advisor_in_routing_when_a_letter_arrives_then_it_rings_is_acce
     # One completion: the contact's wrap-up form also finishes the routed work item (no other button).
     expect(adv.locator("#routed-hint")).to_be_visible()
     expect(adv.get_by_role("button", name=re.compile("Terminer le contact"))).to_have_count(0)
-    adv.get_by_label("Code de clôture").select_option(label="Information seule")
+    adv.get_by_label("Code de clôture").select_option(label="Appel de convivialité / isolement")
     adv.get_by_role("button", name="Clore le contact").click()
     expect(adv.get_by_role("heading", name=re.compile("Poste conseiller"))).to_be_visible()
     expect(adv.locator("#routing-state")).to_have_attribute("data-state", "available")
     expect(sup.locator("#wb-state-busy")).to_have_text("0")
     expect(sup.locator("#wb-state-available")).to_have_text("1")
     contact = Contact.objects.get(programme__slug=SLUG, correspondent="Mme Odile Lambert")
-    assert (contact.status, contact.wrap_up.code) == ("closed", "information_only")  # type: ignore[union-attr]
+    assert (contact.status, contact.wrap_up.code) == ("closed", "welfare_isolation")  # type: ignore[union-attr]
     service = runtime.embedded()
     assert service is not None
     assert service.router.engine.contact_status(contact.routed.routing_id) is None  # completed: gone

@@ -5,8 +5,11 @@ from .models import Caller, Contact, DetailsGiven, WrapUpCode
 
 @admin.register(WrapUpCode)
 class WrapUpCodeAdmin(admin.ModelAdmin):
-    list_display = ("code", "label_fr", "category", "position", "is_active")
-    list_editable = ("position", "is_active")
+    """A code is retired (date), never deleted: the contacts closed with it keep counting under it."""
+
+    list_display = ("programme", "code", "label_fr", "category", "excluded_from_kpis", "position", "retired_on")
+    list_editable = ("position", "retired_on")
+    list_filter = ("programme", "category", "excluded_from_kpis")
 
 
 @admin.register(Caller)

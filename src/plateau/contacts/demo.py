@@ -65,6 +65,12 @@ def generate_contacts(
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     now = now or timezone.now()
+    # The programme's own codes that need no search, weighted like the national line's when it has them.
+    endings = {
+        c: _OTHER_ENDINGS.get(c, 5)
+        for c in services.active_wrap_up_codes(programme).values_list("code", flat=True)
+        if c not in ("details_given", "no_provider_found")
+    }
     communes = [c for c in communes if c.latitude is not None]
     if not advisors or not communes:
         return 0
@@ -119,7 +125,7 @@ def generate_contacts(
                     )
                     code = "details_given"
             else:
-                code = rng.choices(list(_OTHER_ENDINGS), list(_OTHER_ENDINGS.values()))[0]
+                code = rng.choices(list(endings), list(endings.values()))[0]
             services.wrap_up(contact, actor=actor, code=code, ended_at=min(ended, now))
             created += 1
     return created

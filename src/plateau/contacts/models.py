@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plateau.tenants.models import ProgrammeOwned
@@ -65,29 +66,43 @@ class Caller(ProgrammeOwned):
 
 
 class WrapUpCategory(models.TextChoices):
-    ANSWERED = "answered", _("Demande traitée")
-    ORIENTED = "oriented", _("Orientation / transfert")
-    UNMET = "unmet", _("Besoin non satisfait")
+    HANDLED = "handled", _("Demande traitée")
+    ORIENTED = "oriented", _("Orientation")
+    TRANSFERRED = "transferred", _("Transfert")
     NUISANCE = "nuisance", _("Appel parasite")
-    FOLLOW_UP = "follow_up", _("Suite à donner")
+    EMERGENCY = "emergency", _("Urgence")
+    OTHER = "other", _("Autre")
 
 
-class WrapUpCode(models.Model):
-    """How a contact ended (reference data shared by all programmes, seeded by a data migration)."""
+class WrapUpCode(ProgrammeOwned):
+    """How a contact of one programme ended: the programme's own list (defaults from its capabilities).
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    A code is retired, never deleted, so the contacts closed with it keep counting under it in past reports;
+    ``excluded_from_kpis`` marks the codes that do not count in service KPIs (nuisance, wrong number…).
+    """
+
+    code = models.CharField(_("code"), max_length=32)
     label_fr = models.CharField(_("libellé"), max_length=120)
     category = models.CharField(_("catégorie"), max_length=16, choices=WrapUpCategory.choices)
-    position = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField(_("actif"), default=True)
+    excluded_from_kpis = models.BooleanField(
+        _("hors indicateurs de service"), default=False, help_text=_("Appel parasite, erreur de numéro, appel muet…")
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    introduced_on = models.DateField(_("en service depuis le"), default=timezone.localdate)
+    retired_on = models.DateField(_("retiré le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("code de clôture")
         verbose_name_plural = _("codes de clôture")
-        ordering = ["position", "code"]
+        ordering = ["programme", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="wrap_up_code_once_per_programme")]
 
     def __str__(self) -> str:
         return self.label_fr
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_on is None or self.retired_on > timezone.localdate()
 
 
 class Contact(ProgrammeOwned):

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,6 +238,16 @@ def give_details(
 NOTES_MAX_CHARS = 4000
 
 
+def active_wrap_up_codes(programme: Programme, on: dt.date | None = None) -> QuerySet[WrapUpCode]:
+    """The programme's wrap-up codes in service on ``on`` (today), in display order."""
+    on = on or timezone.localdate()
+    return (
+        WrapUpCode.objects.for_programme(programme)
+        .filter(Q(retired_on__isnull=True) | Q(retired_on__gt=on))
+        .order_by("position", "code")
+    )
+
+
 @transaction.atomic
 def wrap_up(
     contact: Contact, *, actor: User, code: str, notes: str = "", ended_at: dt.datetime | None = None
@@ -247,7 +258,8 @@ def wrap_up(
         raise WrapUpCodeRequired(field="wrap_up")
     if len(notes.strip()) > NOTES_MAX_CHARS:  # a pasted e-mail thread made a contact page take 16 s to show
         raise NotesTooLong(field="notes", length=len(notes.strip()))
-    wrap_up_code = WrapUpCode.objects.filter(code=code.strip(), is_active=True).first()
+    # Only the programme's own codes still in service (the transport line has no "transferred to URSSAF").
+    wrap_up_code = active_wrap_up_codes(contact.programme).filter(code=code.strip()).first()
     if wrap_up_code is None:
         raise UnknownWrapUpCode(field="wrap_up", code=code)
     contact.wrap_up = wrap_up_code

@@ -35,10 +35,7 @@ CONTACTS_PER_DAY = {
     "transport-solidarite": 8,
     "assistance-informatique": 4,
 }
-REFERRING = {"sap-national", "reseaux-prestataires", "teleassistance"}
 DAYS = 21
-# Programmes whose advisors forward requests to providers (48 h call-back promise).
-LEAD_DISPATCH = {"reseaux-prestataires"}
 
 
 def _advisors(programme: Programme) -> list[User]:
@@ -79,11 +76,11 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
             days=DAYS,
             per_day=max(1, round(CONTACTS_PER_DAY.get(slug, 4) * scale)),
             seed=seed,
-            search_share=0.6 if slug in REFERRING else 0.0,
+            search_share=0.6 if programme.has_capability("directory") else 0.0,
         )
-    if slug in LEAD_DISPATCH and not Lead.objects.for_programme(programme).exists():
+    if programme.has_capability("leads") and not Lead.objects.for_programme(programme).exists():
         load_leads_demo(programme, count=max(3, round(30 * scale)), seed=seed)
-    if slug in LEAD_DISPATCH:
+    if programme.has_capability("leads"):
         demo_provider_account(programme)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from plateau.contacts.wrap_up_codes import seed_programme_codes
 from plateau.tenants.models import (
     CallerCost,
     Membership,
@@ -22,6 +23,7 @@ from plateau.tenants.models import (
     Role,
     User,
 )
+from plateau.tenants.services import apply_capability_preset
 
 # Documented in the README: every demo account uses this password.
 DEMO_PASSWORD = "plateau"  # noqa: S105 - public demo credentials, documented
@@ -215,6 +217,9 @@ def load_programmes() -> dict[str, Programme]:
             },
         )
         programmes[spec.slug] = programme
+        if not programme.capabilities.exists():  # a re-load keeps what an admin changed since
+            apply_capability_preset(programme)
+        seed_programme_codes(programme)
         for n in spec.numbers:
             number, _ = ProgrammeNumber.objects.update_or_create(
                 number=n.number, defaults={"programme": programme, "e164": n.e164, "label": n.label}

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from stdnum import luhn
 
 from plateau.geo.models import Commune, PostalCode
-from plateau.tenants.models import Programme, ProgrammeKind
+from plateau.tenants.models import Programme
 
 from .models import (
     AbsencePeriod,
@@ -143,7 +143,9 @@ def generate_providers(
     cum_weights = list(itertools.accumulate(max(c.population or 100, 50) for c in communes))
     activities = {a.code: a for a in Activity.objects.all()}
     postal = dict(PostalCode.objects.filter(commune__in=communes).values_list("commune_id", "code"))
-    lead_dispatch = programme.kind == ProgrammeKind.LEAD_DISPATCH
+    # A programme that forwards leads works with the networks' providers only (the code string, not an
+    # import: the directory never imports another capability).
+    lead_dispatch = programme.has_capability("leads")
     # SIRETs are unique per programme; the programme term only varies them between programmes. Modulo 100:
     # fictional_siret takes n < 10**7, and test databases (PostgreSQL sequences) reach programme ids past 100.
     offset = Provider.objects.for_programme(programme).count() + (programme.pk % 100) * 100_000

@@ -17,9 +17,11 @@ from plateau.domain.directory.eligibility import Area, Mode, Place, ProviderFact
 from plateau.events import publish_on_commit
 from plateau.geo.models import Commune
 from plateau.geo.services import communes_within
+from plateau.tenants.errors import require_capability
 from plateau.tenants.models import Programme, User
 from plateau.tenants.services import record_audit
 
+from .capability import DIRECTORY
 from .errors import InvalidRadius
 from .events import ProvidersProposed, UnmetNeedRecorded
 from .models import (
@@ -213,6 +215,9 @@ def search_providers(
     written in one transaction, under a lock on the (programme, activity) rotation cursor, so concurrent
     searches see each other's rotation and never get the same order by accident.
     """
+    # A programme without the directory capability (the transport line) never searches providers, so it
+    # never records a false unmet need in its report.
+    require_capability(programme, DIRECTORY)
     if not 0 < radius_km <= MAX_RADIUS_KM:
         raise InvalidRadius(radius_km=radius_km)
     limit = max(1, min(limit, MAX_LIMIT))

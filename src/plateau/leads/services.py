@@ -27,11 +27,12 @@ from plateau.domain.leads.lifecycle import (
 from plateau.domain.leads.lifecycle import feedback_due as feedback_deadline
 from plateau.errors import InvalidInput, PermissionDenied
 from plateau.tenants.access import has_role
-from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Programme, ProgrammeKind, Role, User
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Programme, Role, User
 from plateau.tenants.services import record_audit
 
 from . import escalation, notify
 from .access import access_lead
+from .capability import LEADS
 from .dispatching import choose_provider, settings_for, sla_of
 from .errors import (
     HealthConsentRequired,
@@ -125,7 +126,7 @@ def forward_request(
     """
     now = now or timezone.now()
     programme = contact.programme
-    if programme.kind != ProgrammeKind.LEAD_DISPATCH:
+    if not programme.has_capability(LEADS):
         raise NotLeadDispatchProgramme()
     if not has_role(actor, programme, STAFF_ROLES):
         raise PermissionDenied()

@@ -1,7 +1,23 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Membership, NumberTariff, Organisation, Programme, ProgrammeNumber, User
+from plateau import capabilities
+
+from .models import (
+    AuditEntry,
+    Membership,
+    NumberTariff,
+    Organisation,
+    Programme,
+    ProgrammeCapability,
+    ProgrammeNumber,
+    User,
+)
+from .services import apply_capability_preset
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,10 +36,36 @@ class ProgrammeNumberInline(admin.TabularInline):
     extra = 0
 
 
+class ProgrammeCapabilityForm(forms.ModelForm):
+    # The choices are read from the registry when the form is built (apps register in ready()).
+    capability = forms.ChoiceField(label=_("capacité"), choices=capabilities.choices)
+
+    class Meta:
+        model = ProgrammeCapability
+        fields = ("capability", "position")
+
+
+class ProgrammeCapabilityInline(admin.TabularInline):
+    """Platform admins enable a programme's desk capabilities and order them (position: smallest first)."""
+
+    model = ProgrammeCapability
+    form = ProgrammeCapabilityForm
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "kind", "organisation", "is_active")
-    inlines = [ProgrammeNumberInline]
+    inlines = [ProgrammeCapabilityInline, ProgrammeNumberInline]
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.capabilities.exists():
+            apply_capability_preset(form.instance, actor=request.user)  # a new programme starts from its kind
+        if not change:
+            from plateau.contacts.wrap_up_codes import seed_programme_codes
+
+            seed_programme_codes(form.instance)  # and with its capabilities' wrap-up codes
 
 
 class NumberTariffInline(admin.TabularInline):

@@ -72,6 +72,50 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def capability_codes(self) -> list[str]:
+        """The enabled capabilities' codes in the programme's order (cached on the instance)."""
+        cached: list[str] | None = getattr(self, "_capability_codes", None)
+        if cached is None:
+            cached = list(self.capabilities.order_by("position", "pk").values_list("capability", flat=True))
+            self._capability_codes = cached
+        return cached
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_capability_codes", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    def has_capability(self, code: str) -> bool:
+        """The one question code asks about a programme (never "is it kind Y"): see docs/capabilities.md."""
+        return code in self.capability_codes()
+
+
+# The capabilities a new programme of each kind starts with (the kind is only this preset).
+CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
+    ProgrammeKind.DIRECTORY: ("directory",),
+    ProgrammeKind.LEAD_DISPATCH: ("directory", "leads"),
+    ProgrammeKind.PUBLIC_INFORMATION: (),
+    ProgrammeKind.TELECARE: (),
+    ProgrammeKind.ELIGIBILITY: (),
+    ProgrammeKind.IT_ASSISTANCE: (),
+}
+
+
+class ProgrammeCapability(models.Model):
+    """A capability enabled for a programme, at a position on its desk (edited by platform admins)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="capabilities")
+    capability = models.CharField(_("capacité"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("capacité du programme")
+        verbose_name_plural = _("capacités du programme")
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "capability"], name="programme_capability_once")]
+
+    def __str__(self) -> str:
+        return self.capability
+
 
 class ProgrammeNumber(models.Model):
     """A number callers dial to reach a programme (short number, toll-free, geographic)."""

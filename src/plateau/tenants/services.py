@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from .models import AuditEntry, Programme, User
+from django.db import transaction
+
+from plateau import capabilities
+
+from .errors import UnknownCapabilityCode
+from .models import CAPABILITY_PRESETS, AuditEntry, Programme, ProgrammeCapability, User
 
 
 def record_audit(
@@ -24,3 +30,33 @@ def record_audit(
         object_id=str(getattr(obj, "pk", "") or "") if obj is not None else "",
         data=data,
     )
+
+
+def set_capabilities(programme: Programme, codes: Sequence[str], *, actor: User | None = None) -> list[str]:
+    """Enable exactly ``codes`` on the programme, in that order (platform admins; the demo; tests).
+
+    An unknown code is refused (the registry lists what exists); the change is audited.
+    """
+    unknown = [c for c in codes if c not in {cap.code for cap in capabilities.all_capabilities()}]
+    if unknown:
+        raise UnknownCapabilityCode(code=", ".join(unknown))
+    codes = list(dict.fromkeys(codes))
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        before = list(programme.capabilities.values_list("capability", flat=True))
+        programme.capabilities.all().delete()
+        ProgrammeCapability.objects.bulk_create(
+            ProgrammeCapability(programme=programme, capability=code, position=10 * (i + 1))
+            for i, code in enumerate(codes)
+        )
+        if actor is not None:  # a person's change; a preset applied at creation (demo, tests) is not one
+            record_audit(
+                action="programme.capabilities_set", actor=actor, programme=programme, before=before, after=codes
+            )
+    programme.__dict__.pop("_capability_codes", None)
+    return codes
+
+
+def apply_capability_preset(programme: Programme, *, actor: User | None = None) -> list[str]:
+    """Enable the capabilities of the programme's kind preset (a new programme; the demo)."""
+    return set_capabilities(programme, CAPABILITY_PRESETS.get(programme.kind, ()), actor=actor)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,23 +17,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plateau import capabilities
 from plateau.calls.access import call_records_of
 from plateau.contacts import services
 from plateau.contacts.access import access_contact, access_contact_for_change, can_change, previous_contacts
-from plateau.contacts.models import Contact, DetailsGiven
+from plateau.contacts.models import Contact
+from plateau.directory.capability import DIRECTORY
 from plateau.directory.models import ProviderProposal, ProviderSearch
 from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
 from plateau.geo.access import commune_by_insee, resolve_commune
 from plateau.geo.models import Commune, Department
-from plateau.leads.access import follow_ups_for_contact
 from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
-from plateau.tenants.models import STAFF_ROLES, Programme, ProgrammeKind, Role
+from plateau.tenants.errors import CapabilityNotEnabled
+from plateau.tenants.models import STAFF_ROLES, Programme, Role
 
 from ._errors import add_error
 from .forms import DetailsForm, NeedForm, SearchForm, StartContactForm, WrapUpForm
-from .search_rows import proposal_rows, providers_map
 
 
 def _contact_url(contact: Contact) -> str:
@@ -100,74 +100,61 @@ def _latest_search(contact: Contact) -> ProviderSearch | None:
 
 
 def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpResponse:
-    search = _latest_search(contact)
-    proposals = list(
-        ProviderProposal.objects.filter(search=search).select_related("provider__base_commune").order_by("rank")
-        if search
-        else []
-    )
-    given = list(DetailsGiven.objects.filter(contact=contact).select_related("provider").order_by("rank"))
-    given_ids = {d.provider_id for d in given}
-    choices = [(p.provider_id, str(p.provider)) for p in proposals if p.provider_id not in given_ids]
-    need_initial = {
-        "activity": contact.activity_id,
-        # "Name (dép.)" resolves again to the same commune when the advisor re-submits the need.
-        "commune": f"{contact.commune.name} ({contact.commune.department_code})" if contact.commune else "",
-        "need_date": contact.need_date,
-    }
-    if not contact.is_open:
-        step = "closed"
-    elif not contact.need_captured:
-        step = "need"
-    elif search is None:
-        step = "search"
-    elif choices and not given:
-        step = "details"
-    else:
-        step = "wrap_up"
-    step = forms.get("step") or step
-    need_form = forms.get("need_form") or NeedForm(initial=need_initial)
-    _focus_and_suggest(contact, step if not forms.get("candidates") else "choose_commune", need_form)
-    search_form = forms.get("search_form") or SearchForm(
-        initial={"radius_km": int(search.radius_km)} if search else None
-    )
-    # The wrap-up code suggested from what was done (the advisor can change it).
-    suggested = "details_given" if given else ("no_provider_found" if search is not None and not proposals else "")
-    wrap_form = forms.get("wrap_form") or WrapUpForm(initial={"code": suggested} if suggested else None)
-    if step == "search":
-        search_form.fields["radius_km"].widget.attrs["autofocus"] = True
-    elif step == "wrap_up":
-        wrap_form.fields["code"].widget.attrs["autofocus"] = True
-    context = {
-        "programme": contact.programme,
+    """The desk frame: caller, then the panels of the programme's capabilities in its order, then wrap-up.
+
+    The frame never asks which kind of programme this is: each capability's panel brings its own template
+    and context (``plateau.capabilities``); the frame only passes back the forms of a refused post.
+    """
+    programme = contact.programme
+    codes = programme.capability_codes()
+    context: dict[str, Any] = {
+        "programme": programme,
         "contact": contact,
         "previous": list(previous_contacts(contact)),
-        "need_form": need_form,
         "candidates": forms.get("candidates") or [],
         "query": forms.get("query", ""),
-        "search_form": search_form,
-        "search": search,
-        "proposals": proposals,
-        "proposal_rows": proposal_rows(proposals),
-        "providers_map": providers_map(contact, proposals),
-        "map_tiles_url": settings.PLATEAU_MAP_TILES_URL,
-        # Ticked boxes survive a refused submission (no consent): the advisor does not tick them again.
-        "ticked": {int(v) for v in request.POST.getlist("providers") if v.isdigit()},
-        "given": given,
-        "given_ids": given_ids,
-        "details_form": forms.get("details_form") or DetailsForm(choices=choices),
-        "wrap_form": wrap_form,
-        "step": step,
-        "unmet": search is not None and not proposals,
+        "step": "wrap_up" if contact.is_open else "closed",
         # Colleagues read a contact (caller history) but only its advisor and supervisors change it.
         "editable": contact.is_open and can_change(request.user, contact),
         "routed": contact.is_open and routing_services.routing_id_of(contact) is not None,
         "title": _("Contact n° %(id)s") % {"id": contact.pk},
         "call_records": call_records_of(contact),
-        "lead_follow_ups": follow_ups_for_contact(request.user, contact)
-        if contact.programme.kind == ProgrammeKind.LEAD_DISPATCH
-        else [],
+        "panels": capabilities.panels_for(codes),
+        "shortcuts": capabilities.shortcuts_for(codes),
     }
+    for panel in context["panels"]:
+        if panel.context is not None:
+            context.update(panel.context(request, contact, context))
+    step = forms.get("step") or context["step"]
+    context["step"] = step
+    # The directory panel's forms are built here because their views still live in web/ (issue 10 item 9
+    # moves them to the directory app); building them costs nothing when no panel renders them.
+    need_form = forms.get("need_form") or NeedForm(
+        initial={
+            "activity": contact.activity_id,
+            # "Name (dép.)" resolves again to the same commune when the advisor re-submits the need.
+            "commune": f"{contact.commune.name} ({contact.commune.department_code})" if contact.commune else "",
+            "need_date": contact.need_date,
+        }
+    )
+    _focus_and_suggest(contact, step if not forms.get("candidates") else "choose_commune", need_form)
+    search = context.get("search")
+    search_form = forms.get("search_form") or SearchForm(
+        initial={"radius_km": int(search.radius_km)} if search else None
+    )
+    # The wrap-up code suggested from what the panels say was done (the advisor can change it).
+    suggested = "details_given" if context.get("given") else ("no_provider_found" if context.get("unmet") else "")
+    wrap_form = forms.get("wrap_form") or WrapUpForm(programme=programme, initial={"code": suggested})
+    if step == "search":
+        search_form.fields["radius_km"].widget.attrs["autofocus"] = True
+    elif step == "wrap_up":
+        wrap_form.fields["code"].widget.attrs["autofocus"] = True
+    context.update(
+        need_form=need_form,
+        search_form=search_form,
+        details_form=forms.get("details_form") or DetailsForm(choices=context.get("detail_choices", [])),
+        wrap_form=wrap_form,
+    )
     return render(request, "web/contact.html", context)
 
 
@@ -193,6 +180,15 @@ def _open_contact(request: HttpRequest, slug: str, contact_id: int, *, change: b
     return access_contact(request.user, contact_id, programme=programme)
 
 
+def _directory_refused(request: HttpRequest, contact: Contact) -> HttpResponse | None:
+    """A post to the directory panel of a programme without that capability (a stale page, a crafted
+    request) is refused before anything is written; the services refuse it too."""
+    if contact.programme.has_capability(DIRECTORY):
+        return None
+    messages.error(request, str(CapabilityNotEnabled.default_message))
+    return redirect(_contact_url(contact))
+
+
 @login_required
 def contact_page(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     return _contact_page(request, _open_contact(request, slug, contact_id, change=False))
@@ -203,6 +199,8 @@ def contact_page(request: HttpRequest, slug: str, contact_id: int) -> HttpRespon
 def capture_need(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     """Capture activity, commune and date; an ambiguous commune comes back as a list to choose from."""
     contact = _open_contact(request, slug, contact_id, change=True)
+    if (refused := _directory_refused(request, contact)) is not None:
+        return refused
     form = NeedForm(request.POST)
     if not form.is_valid():
         return _contact_page(request, contact, need_form=form, step="need")
@@ -243,6 +241,8 @@ def capture_need(request: HttpRequest, slug: str, contact_id: int) -> HttpRespon
 @require_POST
 def search(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     contact = _open_contact(request, slug, contact_id, change=True)
+    if (refused := _directory_refused(request, contact)) is not None:
+        return refused
     form = SearchForm(request.POST)
     if not form.is_valid():
         return _contact_page(request, contact, search_form=form, step="search")
@@ -260,6 +260,8 @@ def search(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
 @require_POST
 def give_details(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     contact = _open_contact(request, slug, contact_id, change=True)
+    if (refused := _directory_refused(request, contact)) is not None:
+        return refused
     search_obj = _latest_search(contact)
     proposals = ProviderProposal.objects.filter(search=search_obj).select_related("provider") if search_obj else []
     form = DetailsForm(request.POST, choices=[(p.provider_id, str(p.provider)) for p in proposals])
@@ -284,7 +286,7 @@ def give_details(request: HttpRequest, slug: str, contact_id: int) -> HttpRespon
 @require_POST
 def wrap_up(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     contact = _open_contact(request, slug, contact_id, change=True)
-    form = WrapUpForm(request.POST)
+    form = WrapUpForm(request.POST, programme=contact.programme)
     if not form.is_valid():
         return _contact_page(request, contact, wrap_form=form, step="wrap_up")
     try:

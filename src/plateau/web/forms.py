@@ -9,7 +9,7 @@ from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from plateau.contacts.models import Channel, WrapUpCode
-from plateau.contacts.services import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
+from plateau.contacts.services import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, active_wrap_up_codes
 from plateau.directory.models import Activity
 from plateau.domain.directory.activities import MOST_FREQUENT
 
@@ -105,7 +105,9 @@ class WrapUpForm(DsfrBaseForm):
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        codes = [(c.code, c.label_fr) for c in WrapUpCode.objects.filter(is_active=True)]
+        # The programme's own codes in service (none offered without a programme: nothing to close with).
+        active = active_wrap_up_codes(programme) if programme is not None else WrapUpCode.objects.none()
+        codes = [(c.code, c.label_fr) for c in active]
         cast(forms.ChoiceField, self.fields["code"]).choices = [("", _("— Choisir —")), *codes]

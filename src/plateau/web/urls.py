@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import desk, held_work, live, supervision, two_factor, views
+from . import capabilities_page, desk, held_work, live, supervision, two_factor, views
 from ._errors import guarded
 
 app_name = "web"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("p/<slug:slug>/contacts/<int:contact_id>/recherche/", guarded(desk.search), name="search"),
     path("p/<slug:slug>/contacts/<int:contact_id>/coordonnees/", guarded(desk.give_details), name="give_details"),
     path("p/<slug:slug>/contacts/<int:contact_id>/cloture/", guarded(desk.wrap_up), name="wrap_up"),
+    path("p/<slug:slug>/capacites/", guarded(capabilities_page.capabilities_page), name="capabilities"),
     path("p/<slug:slug>/supervision/", guarded(supervision.supervision), name="supervision"),
     path("p/<slug:slug>/poste/routage/", guarded(live.desk_action), name="desk_action"),
     path("p/<slug:slug>/poste/flux/", live.desk_stream, name="desk_stream"),

@@ -6,107 +6,251 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0002_load_activities'),
-        ('geo', '0002_commune_type_key_and_version'),
-        ('tenants', '0001_initial'),
+        ("directory", "0002_load_activities"),
+        ("geo", "0002_commune_type_key_and_version"),
+        ("tenants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WrapUpCode',
+            name="WrapUpCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('label_fr', models.CharField(max_length=120, verbose_name='libellé')),
-                ('category', models.CharField(choices=[('answered', 'Demande traitée'), ('oriented', 'Orientation / transfert'), ('unmet', 'Besoin non satisfait'), ('nuisance', 'Appel parasite'), ('follow_up', 'Suite à donner')], max_length=16, verbose_name='catégorie')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("label_fr", models.CharField(max_length=120, verbose_name="libellé")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("answered", "Demande traitée"),
+                            ("oriented", "Orientation / transfert"),
+                            ("unmet", "Besoin non satisfait"),
+                            ("nuisance", "Appel parasite"),
+                            ("follow_up", "Suite à donner"),
+                        ],
+                        max_length=16,
+                        verbose_name="catégorie",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
             ],
             options={
-                'verbose_name': 'code de clôture',
-                'verbose_name_plural': 'codes de clôture',
-                'ordering': ['position', 'code'],
+                "verbose_name": "code de clôture",
+                "verbose_name_plural": "codes de clôture",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Caller',
+            name="Caller",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone_e164', models.CharField(max_length=16, verbose_name='téléphone (E.164)')),
-                ('phone_raw', models.CharField(blank=True, max_length=40, verbose_name='téléphone saisi')),
-                ('kind', models.CharField(choices=[('geographic', 'Fixe géographique'), ('mobile', 'Mobile'), ('polyvalent', 'Non géographique (09)'), ('special_free', 'Numéro spécial gratuit'), ('special_normal', "Numéro spécial au prix d'un appel"), ('special_surcharged', 'Numéro spécial surtaxé'), ('short_free', 'Numéro court gratuit'), ('short_other', 'Numéro court'), ('emergency', "Numéro d'urgence"), ('foreign', 'Numéro étranger')], max_length=20, verbose_name='type de numéro')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='nom')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenants.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phone_e164", models.CharField(max_length=16, verbose_name="téléphone (E.164)")),
+                ("phone_raw", models.CharField(blank=True, max_length=40, verbose_name="téléphone saisi")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("geographic", "Fixe géographique"),
+                            ("mobile", "Mobile"),
+                            ("polyvalent", "Non géographique (09)"),
+                            ("special_free", "Numéro spécial gratuit"),
+                            ("special_normal", "Numéro spécial au prix d'un appel"),
+                            ("special_surcharged", "Numéro spécial surtaxé"),
+                            ("short_free", "Numéro court gratuit"),
+                            ("short_other", "Numéro court"),
+                            ("emergency", "Numéro d'urgence"),
+                            ("foreign", "Numéro étranger"),
+                        ],
+                        max_length=20,
+                        verbose_name="type de numéro",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="nom")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenants.programme"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appelant',
+                "verbose_name": "appelant",
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('call', 'Appel'), ('letter', 'Courrier'), ('email', 'Courriel'), ('callback', 'Rappel'), ('web', 'Formulaire web')], max_length=16, verbose_name='canal')),
-                ('direction', models.CharField(choices=[('inbound', 'Entrant'), ('outbound', 'Sortant')], default='inbound', max_length=16, verbose_name='sens')),
-                ('correspondent', models.CharField(blank=True, max_length=250, verbose_name='correspondant')),
-                ('started_at', models.DateTimeField(db_index=True, verbose_name='début')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='fin')),
-                ('status', models.CharField(choices=[('open', 'En cours'), ('closed', 'Clos')], default='open', max_length=8, verbose_name='état')),
-                ('commune_insee', models.CharField(blank=True, max_length=5, verbose_name='code INSEE de la commune')),
-                ('need_date', models.DateField(blank=True, null=True, verbose_name='date souhaitée')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.activity', verbose_name='activité')),
-                ('advisor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='conseiller')),
-                ('caller', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='contacts.caller', verbose_name='appelant')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.commune', verbose_name='commune')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenants.programme')),
-                ('searches', models.ManyToManyField(blank=True, related_name='+', to='directory.providersearch')),
-                ('wrap_up', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.wrapupcode', verbose_name='clôture')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("call", "Appel"),
+                            ("letter", "Courrier"),
+                            ("email", "Courriel"),
+                            ("callback", "Rappel"),
+                            ("web", "Formulaire web"),
+                        ],
+                        max_length=16,
+                        verbose_name="canal",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("inbound", "Entrant"), ("outbound", "Sortant")],
+                        default="inbound",
+                        max_length=16,
+                        verbose_name="sens",
+                    ),
+                ),
+                ("correspondent", models.CharField(blank=True, max_length=250, verbose_name="correspondant")),
+                ("started_at", models.DateTimeField(db_index=True, verbose_name="début")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "En cours"), ("closed", "Clos")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="état",
+                    ),
+                ),
+                ("commune_insee", models.CharField(blank=True, max_length=5, verbose_name="code INSEE de la commune")),
+                ("need_date", models.DateField(blank=True, null=True, verbose_name="date souhaitée")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.activity",
+                        verbose_name="activité",
+                    ),
+                ),
+                (
+                    "advisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="conseiller",
+                    ),
+                ),
+                (
+                    "caller",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="contacts.caller",
+                        verbose_name="appelant",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="tenants.programme"
+                    ),
+                ),
+                ("searches", models.ManyToManyField(blank=True, related_name="+", to="directory.providersearch")),
+                (
+                    "wrap_up",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.wrapupcode",
+                        verbose_name="clôture",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'ordering': ['-started_at'],
+                "verbose_name": "contact",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='DetailsGiven',
+            name="DetailsGiven",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rang')),
-                ('distance_km', models.FloatField(verbose_name='distance (km)')),
-                ('consent_given_at', models.DateTimeField(verbose_name='consentement recueilli le')),
-                ('consent_text', models.TextField(verbose_name='texte du consentement')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='details_given', to='contacts.contact')),
-                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.provider')),
-                ('search', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.providersearch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="rang")),
+                ("distance_km", models.FloatField(verbose_name="distance (km)")),
+                ("consent_given_at", models.DateTimeField(verbose_name="consentement recueilli le")),
+                ("consent_text", models.TextField(verbose_name="texte du consentement")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="details_given", to="contacts.contact"
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="directory.provider"
+                    ),
+                ),
+                (
+                    "search",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="directory.providersearch"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coordonnées données',
-                'verbose_name_plural': 'coordonnées données',
-                'ordering': ['contact', 'rank'],
+                "verbose_name": "coordonnées données",
+                "verbose_name_plural": "coordonnées données",
+                "ordering": ["contact", "rank"],
             },
         ),
         migrations.AddConstraint(
-            model_name='caller',
-            constraint=models.UniqueConstraint(fields=('programme', 'phone_e164'), name='caller_phone_unique'),
+            model_name="caller",
+            constraint=models.UniqueConstraint(fields=("programme", "phone_e164"), name="caller_phone_unique"),
         ),
         migrations.AddConstraint(
-            model_name='detailsgiven',
-            constraint=models.UniqueConstraint(fields=('contact', 'provider'), name='details_given_once'),
+            model_name="detailsgiven",
+            constraint=models.UniqueConstraint(fields=("contact", "provider"), name="details_given_once"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['programme', 'started_at'], name='contact_prog_started_idx'),
+            model_name="contact",
+            index=models.Index(fields=["programme", "started_at"], name="contact_prog_started_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'open'), models.Q(('ended_at__isnull', False), ('wrap_up__isnull', False)), _connector='OR'), name='contact_closed_has_wrap_up'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "open"),
+                    models.Q(("ended_at__isnull", False), ("wrap_up__isnull", False)),
+                    _connector="OR",
+                ),
+                name="contact_closed_has_wrap_up",
+            ),
         ),
     ]

@@ -1,0 +1,127 @@
+"""The registry of programme capabilities: what each desk capability contributes, filled at start-up.
+
+A programme enables capabilities the way a pretix event enables plugins. Each capability's Django app
+declares one :class:`Capability` in its own ``capability.py`` and registers it from its
+``AppConfig.ready()``; the desk frame (``web/``) asks :func:`panels_for` which panels to render for a
+programme, in the programme's order. The registry is a plain module dictionary (like ``admin.site``), not
+Django signals: it is easy to list, easy to test, and it never imports a capability's code itself.
+
+See docs/capabilities.md for the contract and a worked example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+# A French label, lazily translated by the declaring app (gettext_lazy) or a plain string.
+Label = Any
+
+# A panel's context provider: (request, contact, frame_context) -> extra template variables.
+PanelContext = Callable[[Any, Any, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of the contact page: a template of the capability's app and what it needs to render."""
+
+    key: str
+    template: str
+    context: PanelContext | None = None
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A keyboard shortcut the capability's panels bind (``accesskey``), listed under the wrap-up form."""
+
+    key: str
+    label: Label
+
+
+# Wrap-up categories (the contacts app maps them to its model choices).
+HANDLED, ORIENTED, TRANSFERRED, NUISANCE, EMERGENCY, OTHER = (
+    "handled",
+    "oriented",
+    "transferred",
+    "nuisance",
+    "emergency",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class WrapUpPreset:
+    """A wrap-up code a programme with this capability starts with (the programme manager edits them)."""
+
+    code: str
+    label_fr: str
+    category: str
+    excluded_from_kpis: bool = False
+
+
+@dataclass(frozen=True)
+class Capability:
+    """What one capability contributes to a programme's desk. ``code`` is stored on the programme."""
+
+    code: str
+    label: Label
+    description: Label = ""
+    panels: tuple[Panel, ...] = ()
+    shortcuts: tuple[Shortcut, ...] = ()
+    wrap_up_presets: tuple[WrapUpPreset, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class UnknownCapability(KeyError):
+    pass
+
+
+_REGISTRY: dict[str, Capability] = {}
+
+
+def register(capability: Capability) -> Capability:
+    """Register a capability (called from its app's ``AppConfig.ready()``); registering twice is refused."""
+    existing = _REGISTRY.get(capability.code)
+    if existing is not None and existing is not capability:
+        raise ValueError(f"capability {capability.code!r} is already registered")
+    _REGISTRY[capability.code] = capability
+    return capability
+
+
+def get(code: str) -> Capability:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise UnknownCapability(code) from None
+
+
+def all_capabilities() -> list[Capability]:
+    return sorted(_REGISTRY.values(), key=lambda c: c.code)
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(c.code, str(c.label)) for c in all_capabilities()]
+
+
+def resolve(codes: Iterable[str]) -> list[Capability]:
+    """The registered capabilities among ``codes``, in the given order (an unregistered code is skipped:
+    its app may have been removed from INSTALLED_APPS; the programme's row stays for when it returns)."""
+    return [_REGISTRY[c] for c in codes if c in _REGISTRY]
+
+
+def panels_for(codes: Iterable[str]) -> list[Panel]:
+    return [p for cap in resolve(codes) for p in cap.panels]
+
+
+def shortcuts_for(codes: Iterable[str]) -> list[Shortcut]:
+    return [s for cap in resolve(codes) for s in cap.shortcuts]
+
+
+def wrap_up_presets_for(codes: Iterable[str]) -> list[WrapUpPreset]:
+    """The presets of the capabilities, first declaration of a code wins (two capabilities may share one)."""
+    seen: dict[str, WrapUpPreset] = {}
+    for cap in resolve(codes):
+        for preset in cap.wrap_up_presets:
+            seen.setdefault(preset.code, preset)
+    return list(seen.values())

@@ -1,0 +1,117 @@
+"""Programme capabilities: the registry the apps fill at start-up, the presets, the admin, the read-only page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from plateau import capabilities
+from plateau.tenants.errors import UnknownCapabilityCode
+from plateau.tenants.models import AuditEntry, ProgrammeCapability, ProgrammeKind, Role
+from plateau.tenants.services import set_capabilities
+from tests import factories
+
+
+def test_given_installed_apps_when_listing_registry_then_directory_and_leads_with_their_panels() -> None:
+    codes = [c.code for c in capabilities.all_capabilities()]
+    assert codes == ["directory", "leads"]
+    directory = capabilities.get("directory")
+    assert [p.template for p in directory.panels] == ["directory/desk/_search_panel.html"]
+    assert {s.key for s in directory.shortcuts} == {"B", "R", "D"}
+    assert "transferred_urssaf" in {p.code for p in directory.wrap_up_presets}
+    assert [p.template for p in capabilities.panels_for(["leads", "directory"])] == [
+        "leads/desk/_forwarding_panel.html",
+        "directory/desk/_search_panel.html",
+    ]
+    with pytest.raises(capabilities.UnknownCapability):
+        capabilities.get("telecare")
+
+
+def test_given_same_code_registered_twice_when_registering_then_refused() -> None:
+    clone = capabilities.Capability(code="directory", label="copie")
+    with pytest.raises(ValueError, match="already registered"):
+        capabilities.register(clone)
+    assert capabilities.get("directory") is not clone
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (ProgrammeKind.DIRECTORY, ["directory"]),
+        (ProgrammeKind.LEAD_DISPATCH, ["directory", "leads"]),
+        (ProgrammeKind.ELIGIBILITY, []),
+        (ProgrammeKind.TELECARE, []),
+    ],
+)
+def test_given_kind_when_programme_created_then_preset_capabilities(kind: str, expected: list[str]) -> None:
+    programme = factories.programme(kind=kind)
+    assert programme.capability_codes() == expected
+    assert programme.has_capability("directory") == ("directory" in expected)
+
+
+@pytest.mark.django_db
+def test_given_admin_when_setting_capabilities_then_order_kept_and_audited() -> None:
+    programme = factories.programme(kind=ProgrammeKind.DIRECTORY)
+    admin = factories.user(platform_admin=True)
+    set_capabilities(programme, ["leads", "directory"], actor=admin)
+    programme.refresh_from_db()
+    assert programme.capability_codes() == ["leads", "directory"]
+    entry = AuditEntry.objects.filter(action="programme.capabilities_set", actor=admin).get()
+    assert entry.data == {"before": ["directory"], "after": ["leads", "directory"]}
+    with pytest.raises(UnknownCapabilityCode):
+        set_capabilities(programme, ["directory", "teleportation"], actor=admin)
+    assert list(ProgrammeCapability.objects.filter(programme=programme).values_list("capability", flat=True)) == [
+        "leads",
+        "directory",
+    ]
+
+
+@pytest.mark.django_db
+def test_given_platform_admin_when_editing_in_django_admin_then_capabilities_changed() -> None:
+    programme = factories.programme(kind=ProgrammeKind.ELIGIBILITY)
+    admin = factories.user(platform_admin=True)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = Client()
+    client.force_login(admin)
+    url = reverse("admin:tenants_programme_change", args=[programme.pk])
+    page = client.get(url).content.decode()
+    assert "Annuaire de prestataires" in page  # the registry's choices, in French
+    data = {
+        "organisation": programme.organisation_id,
+        "slug": programme.slug,
+        "name": programme.name,
+        "client": "",
+        "kind": programme.kind,
+        "opening_hours": "{}",
+        "is_active": "on",
+        "capabilities-TOTAL_FORMS": 1,
+        "capabilities-INITIAL_FORMS": 0,
+        "capabilities-0-capability": "directory",
+        "capabilities-0-position": 10,
+        "numbers-TOTAL_FORMS": 0,
+        "numbers-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    programme.refresh_from_db()
+    assert programme.capability_codes() == ["directory"]
+    bad = client.post(url, {**data, "capabilities-0-capability": "nope"}).content.decode()
+    assert "Sélectionnez un choix valide" in bad
+
+
+@pytest.mark.django_db
+def test_given_manager_when_opening_capabilities_page_then_read_only_list_and_advisor_refused() -> None:
+    programme = factories.programme(kind=ProgrammeKind.LEAD_DISPATCH)
+    manager = factories.user((programme, Role.PROGRAMME_MANAGER))
+    client = Client()
+    client.force_login(manager)
+    page = client.get(reverse("web:capabilities", args=[programme.slug])).content.decode()
+    assert 'data-capability="directory"' in page and 'data-capability="leads"' in page
+    assert page.index('data-capability="directory"') < page.index('data-capability="leads"')
+    assert "<form" not in page.split('id="enabled-capabilities"')[1]
+    advisor = Client()
+    advisor.force_login(factories.advisor(programme))
+    assert advisor.get(reverse("web:capabilities", args=[programme.slug])).status_code == 404
