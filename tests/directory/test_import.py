@@ -79,11 +79,11 @@ def test_given_bad_rows_then_each_reported_with_line_and_reason_and_good_rows_ke
     rejected = {r.line: r for r in report.rejected}
     assert sorted(rejected) == [3, 4, 5, 6, 8, 9, 10]
     assert "clé de contrôle" in rejected[3].reasons[0]
-    assert rejected[4].reasons == ["activities : code d'activité inconnu « SAP99 »"]
-    assert rejected[5].reasons == ["insee_code : code INSEE de commune inconnu « 23999 »"]
-    assert rejected[6].reasons[0].startswith("phone : ")
+    assert rejected[4].reasons == ["Activités (activities) : code d'activité inconnu « SAP99 »"]
+    assert rejected[5].reasons == ["Code INSEE de la commune (insee_code) : code INSEE de commune inconnu « 23999 »"]
+    assert rejected[6].reasons[0].startswith("Téléphone (phone) : ")
     assert len(rejected[8].reasons) == 5  # commune, activities, phone, radius, SAP number — all said at once
-    assert rejected[9].reasons == ["siret : déjà présent ligne 2 du même fichier"]
+    assert rejected[9].reasons == ["SIRET (siret) : déjà présent ligne 2 du même fichier"]
     assert "département" in rejected[10].reasons[0]
     assert rejected[3].siret == "80000001000011"
     assert set(Provider.objects.filter(programme=prog).values_list("legal_name", flat=True)) == {
@@ -124,7 +124,7 @@ def test_management_command_prints_the_report(communes: None, tmp_path: Path) ->
     out, err = StringIO(), StringIO()
     call_command("import_providers", prog.slug, str(f), stdout=out, stderr=err)
     assert "1 créé(s), 0 mis à jour, 1 ligne(s) rejetée(s)." in out.getvalue()
-    assert "ligne 3 (SIRET 80000001000011) rejetée : siret : " in err.getvalue()
+    assert "ligne 3 (SIRET 80000001000011) rejetée : SIRET (siret) : " in err.getvalue()
 
 
 def _valid_sirets(n: int) -> list[str]:
@@ -154,12 +154,17 @@ def test_given_a_file_a_reviewer_broke_then_every_bad_row_is_reported_and_the_im
     assert (report.created, report.updated) == (2, 0)
     rejected = {r.line: r.reasons for r in report.rejected}
     assert sorted(rejected) == [3, 4, 5, 6, 7, 8]
-    assert rejected[3] == [f"capacity_per_week : « ² » n'est pas un nombre entier entre 0 et {MAX_CAPACITY_PER_WEEK}"]
-    assert rejected[4][0].startswith("capacity_per_week : « 99999999999999999999999 »")
-    assert rejected[5] == ["legal_name : 300 caractères, 200 au plus", "trade_name : 201 caractères, 200 au plus"]
-    assert rejected[6] == ["activities : pour SAP03, « 23096 » n'est pas un code de département"]
-    assert rejected[7] == ["area_departments : code(s) de département invalide(s) 23096"]
-    assert rejected[8] == ["legal_name : caractère nul interdit"]
+    assert rejected[3] == [
+        f"Capacité par semaine (capacity_per_week) : « ² » n'est pas un nombre entier entre 0 et {MAX_CAPACITY_PER_WEEK}"
+    ]
+    assert rejected[4][0].startswith("Capacité par semaine (capacity_per_week) : « 99999999999999999999999 »")
+    assert rejected[5] == [
+        "Raison sociale (legal_name) : 300 caractères, 200 au plus",
+        "Nom commercial (trade_name) : 201 caractères, 200 au plus",
+    ]
+    assert rejected[6] == ["Activités (activities) : pour SAP03, « 23096 » n'est pas un code de département"]
+    assert rejected[7] == ["Départements desservis (area_departments) : code(s) de département invalide(s) 23096"]
+    assert rejected[8] == ["Raison sociale (legal_name) : caractère nul interdit"]
     assert set(Provider.objects.filter(programme=prog).values_list("legal_name", flat=True)) == {"Premier", "Dernier"}
     audit = AuditEntry.objects.get(action="directory.import_providers", programme=prog)
     assert (audit.data["created"], len(audit.data["rejected"])) == (2, 6)

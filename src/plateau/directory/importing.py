@@ -46,6 +46,42 @@ OPTIONAL_COLUMNS = (
     "capacity_per_week",
     "active",
 )
+# What each column holds, said to the person reading the report: the file's column names are stable English
+# identifiers (the format is shared with integrators), so a message names both.
+COLUMN_LABELS = {
+    "siret": "SIRET",
+    "legal_name": "Raison sociale",
+    "insee_code": "Code INSEE de la commune",
+    "activities": "Activités",
+    "trade_name": "Nom commercial",
+    "network": "Réseau",
+    "sap_number": "Numéro SAP",
+    "phone": "Téléphone",
+    "email": "Courriel",
+    "website": "Site web",
+    "address": "Adresse",
+    "postal_code": "Code postal",
+    "area_communes": "Communes desservies",
+    "area_departments": "Départements desservis",
+    "area_radius_km": "Rayon d'intervention (km)",
+    "accepting_new_clients": "Accepte de nouveaux clients",
+    "capacity_per_week": "Capacité par semaine",
+    "active": "Actif",
+}
+
+
+def column_label(column: str) -> str:
+    """« Raison sociale (legal_name) »: the French meaning first, the file's column name to find it."""
+    label = COLUMN_LABELS.get(column)
+    return f"{label} ({column})" if label else column
+
+
+def _say(message: str) -> str:
+    # Row checks write "<column> : reason"; the report shows the column's French name beside it.
+    column, sep, rest = message.partition(" : ")
+    return f"{column_label(column)}{sep}{rest}" if sep and column in COLUMN_LABELS else message
+
+
 # A provider's weekly capacity is a count of new clients: a bound catches a typo before the integer column does.
 MAX_CAPACITY_PER_WEEK = 100_000
 # The text columns checked against the model's max_length (a longer value is a rejected row, never a DataError).
@@ -285,7 +321,8 @@ def import_providers(*, programme: Programme, actor: User | None, data: bytes) -
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if missing := [c for c in REQUIRED_COLUMNS if c not in header]:
-        raise InvalidImportFile(f"Colonnes obligatoires absentes : {', '.join(missing)}.", missing=missing)
+        named = ", ".join(column_label(c) for c in missing)
+        raise InvalidImportFile(f"Colonnes obligatoires absentes : {named}.", missing=missing)
     reader.fieldnames = header
     activities = {a.code: a for a in Activity.objects.all()}
     try:
@@ -327,7 +364,7 @@ def _import_rows(
         if row is not None and (first := seen.get(row.fields["siret"])) is not None:
             errors, row = [f"siret : déjà présent ligne {first} du même fichier"], None
         if row is None:
-            report.rejected.append(RejectedRow(line, siret, errors))
+            report.rejected.append(RejectedRow(line, siret, [_say(e) for e in errors]))
             continue
         seen[row.fields["siret"]] = line
         try:
