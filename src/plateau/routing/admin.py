@@ -21,7 +21,7 @@ def _checked_form(check: Callable[[Any], None], *, only_if: Callable[[Any], bool
 
     class CheckedForm(forms.ModelForm):
         def _post_clean(self) -> None:
-            super()._post_clean()  # builds self.instance from the cleaned data and runs the model's checks
+            super()._post_clean()  # type: ignore[misc]  # Django builds self.instance here (not in the stubs)
             if self.errors or not only_if(self.instance):
                 return
             try:
