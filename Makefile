@@ -16,7 +16,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/plateau
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test venv test-system-deps prompts sip lint fmt test-sqlite test-postgres demo clean
+.PHONY: help run test venv test-system-deps test-js-deps prompts sip lint fmt test-sqlite test-postgres demo clean
 
 help:
 	@echo "make run   - install, migrate, load the demo programmes, serve on http://$(HOST):$(PORT)/"
@@ -40,6 +40,15 @@ test-system-deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@command -v npm >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm; }
+
+# JavaScript the browser tests inject (axe-core, pinned in package-lock.json); never served by the application.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test-js-deps: test-system-deps node_modules/.installed
 
 run: venv
 	$(BIN)/plateau run --host $(HOST) --port $(PORT) $(if $(filter 1,$(EXPOSE_DEMO)),--expose-demo)
@@ -61,7 +70,7 @@ fmt: venv
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-test-sqlite: venv test-system-deps
+test-sqlite: venv test-system-deps test-js-deps
 	$(BIN)/pytest
 
 test-postgres: venv
@@ -70,4 +79,4 @@ test-postgres: venv
 test: lint test-sqlite test-postgres
 
 clean:
-	rm -rf $(VENV) $(TOOLS) var
+	rm -rf $(VENV) $(TOOLS) var node_modules

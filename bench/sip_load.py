@@ -134,7 +134,7 @@ class Bench(asyncio.DatagramProtocol):
         assert leg.transport is not None and self.transport is not None
         port = leg.transport.get_extra_info("sockname")[1]
         call_id, tag, branch = sipmsg.new_call_id(HOST), sipmsg.new_tag(), sipmsg.new_branch()
-        body = sdp.offer(HOST, port, 1, codec="PCMA")
+        body = sdp.offer(HOST, port, sdp.Session(1), codec="PCMA")
         uri = f"sip:9000@{HOST}:{self.gateway[1]}"
         data = sipmsg.request(
             "INVITE",
@@ -218,7 +218,7 @@ class Bench(asyncio.DatagramProtocol):
         assert leg.transport is not None and self.transport is not None
         neg = sdp.negotiate(sdp.parse(invite.body))
         leg.remote = (neg.remote_host, neg.remote_port)
-        body = sdp.answer(neg, HOST, leg.transport.get_extra_info("sockname")[1], 2)
+        body = sdp.answer(neg, HOST, leg.transport.get_extra_info("sockname")[1], sdp.Session(2))
         self.calls[invite.call_id] = {"leg": leg, "start": time.perf_counter()}
         self.pending.discard(invite.call_id)
         reply = sipmsg.response(

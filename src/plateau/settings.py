@@ -8,6 +8,7 @@ the same code.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "plateau.web.navigation.navigation",
             ],
         },
     },
@@ -213,6 +215,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Leaflet (the desk's map of providers) as django-leaflet ships it. Only its static files: the app itself
+# would pull in GeoDjango (GDAL) through its admin module, and nothing else of it is used.
+_LEAFLET = importlib.util.find_spec("leaflet")
+# Map tiles are optional: none by default, so that the desk makes no request outside the platform. Set e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png" (respecting its usage policy) or an internal tile server.
+PLATEAU_MAP_TILES_URL = os.environ.get("PLATEAU_MAP_TILES_URL", "")
+STATICFILES_DIRS = [Path(next(iter(_LEAFLET.submodule_search_locations or []))) / "static"] if _LEAFLET else []
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request if it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from plateau.api import api
 
 urlpatterns = [
+    # Browsers and tools ask for /favicon.ico whatever the page's <link rel="icon"> says: DSFR's Marianne.
+    path("favicon.ico", RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"), permanent=True)),
     # One login form for the site and the admin: throttled, and asking for the second factor (web/two_factor.py).
     path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
@@ -14,3 +17,8 @@ urlpatterns = [
     path("", include("plateau.web.ivr_urls")),
     path("", include("plateau.web.urls")),
 ]
+
+handler400 = "plateau.web.error_views.bad_request"
+handler403 = "plateau.web.error_views.permission_denied"
+handler404 = "plateau.web.error_views.page_not_found"
+handler500 = "plateau.web.error_views.server_error"

@@ -37,6 +37,10 @@ def test_given_a_manager_when_typing_then_the_check_shows_every_reason_or_the_tr
     client = client_for(line.manager)
     bad = client.post(url("validate", line.programme.slug), {"flow": '{"start": "a", '})
     assert bad.status_code == 200 and "JSON illisible ligne 1" in bad.content.decode()
+    assert "un nom entre guillemets droits" in bad.content.decode() and "Expecting" not in bad.content.decode()
+    for text, words in (('{"start": "a" "x": 1}', "virgule « , » attendue"), ('{"a": 1,}', "guillemets droits")):
+        page = client.post(url("validate", line.programme.slug), {"flow": text}).content.decode()
+        assert words in page and "Expecting" not in page, text
     unknown = flow({"file": {"type": "queue", "queue": "inconnue"}})
     page = client.post(url("validate", line.programme.slug), {"flow": json.dumps(unknown)}).content.decode()
     assert "file « inconnue » absente de la configuration de routage" in page and 'id="flow-errors"' in page
@@ -122,7 +126,8 @@ def test_given_someone_not_managing_the_programme_then_every_editor_endpoint_is_
     assert (list(IvrFlow.objects.values_list("pk", "status", "version")), AuditEntry.objects.count()) == before
     assert not RecordedPrompt.objects.exists()
     if user is not None:
-        assert b.programme.name not in client.get(reverse("ivr:index")).content.decode()
+        main = client.get(reverse("ivr:index")).content.decode().split("<main", 1)[1]  # the header names their own
+        assert b.programme.name not in main
 
 
 def test_given_the_add_step_form_then_a_template_of_the_type_is_inserted_and_checked_without_saving():

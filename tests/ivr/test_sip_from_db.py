@@ -107,7 +107,8 @@ def test_given_a_recorded_welcome_then_the_caller_hears_its_bytes_instead_of_the
         party = {"from_": f"<sip:caller@127.0.0.1:{sip_port}>;tag=db", "call_id": "db-1", "cseq": 1}
         invite = sipmsg.request("INVITE", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(),
                                 to=f"<{uri}>", contact=f"<sip:caller@127.0.0.1:{sip_port}>",
-                                body=sdp.offer("127.0.0.1", rtp_port, 1, codec="PCMU"), **party)  # fmt: skip
+                                body=sdp.offer("127.0.0.1", rtp_port, sdp.Session(1), codec="PCMU"),
+                                **party)  # fmt: skip
         sip.transport.sendto(invite, ("127.0.0.1", gateway.port))
         async with asyncio.timeout(5):
             while not any(b" 200 OK" in d[:20] for _, d in sip.received):  # noqa: ASYNC110

@@ -11,7 +11,7 @@ SIPP_OFFER = (
 def test_given_an_offer_with_pcmu_first_then_pcmu_is_chosen_with_telephone_event():
     neg = sdp.negotiate(sdp.parse(SIPP_OFFER))
     assert (neg.codec, neg.payload_type, neg.dtmf_payload_type, neg.remote_port) == ("PCMU", 0, 101, 6000)
-    answer = sdp.parse(sdp.answer(neg, "127.0.0.1", 7000, 1))
+    answer = sdp.parse(sdp.answer(neg, "127.0.0.1", 7000, sdp.Session(1)))
     assert answer.payload_types == (0, 101)
     assert answer.port == 7000
 
@@ -23,7 +23,7 @@ def test_given_only_opus_then_there_is_no_common_codec():
 
 
 def test_given_an_offer_restricted_to_the_caller_codec_then_only_that_codec_is_offered():
-    offer = sdp.parse(sdp.offer("127.0.0.1", 7002, 5, codec="PCMA"))
+    offer = sdp.parse(sdp.offer("127.0.0.1", 7002, sdp.Session(5), codec="PCMA"))
     assert offer.payload_types == (8, 101)
 
 

@@ -41,7 +41,8 @@ def test_given_a_call_then_the_welcome_prompt_arrives_byte_for_byte_in_one_paced
             invite = sipmsg.request(
                 "INVITE", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(),
                 from_=f"<sip:caller@127.0.0.1:{sip_port}>;tag=abc", to=f"<{uri}>", call_id="rtp-1", cseq=1,
-                contact=f"<sip:caller@127.0.0.1:{sip_port}>", body=sdp.offer("127.0.0.1", rtp_port, 1, codec="PCMU"),
+                contact=f"<sip:caller@127.0.0.1:{sip_port}>",
+                body=sdp.offer("127.0.0.1", rtp_port, sdp.Session(1), codec="PCMU"),
             )  # fmt: skip
             sip.transport.sendto(invite, ("127.0.0.1", gw.gateway.port))
             async with asyncio.timeout(5):

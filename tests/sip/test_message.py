@@ -75,5 +75,20 @@ def test_fuzz_given_a_mutated_invite_then_parse_never_raises_and_any_400_is_itse
     result = parse(data)
     if isinstance(result, ParseError) and result.response is not None:
         answer = parse(result.response)
-        assert isinstance(answer, SipMessage), result.response
-        assert answer.code == 400
+        if b"\r\nCall-ID: " in result.response and b"\r\nCSeq: " in result.response:
+            assert isinstance(answer, SipMessage), result.response
+            assert answer.code == 400
+        else:  # the request had no Call-ID or CSeq: the 400 lacks them too but is readable and routable
+            assert result.response.startswith(b"SIP/2.0 400 "), result.response
+            assert b"\r\nVia: SIP/2.0/UDP " in result.response
+
+
+def test_given_a_request_without_call_id_or_cseq_then_a_400_goes_back_along_its_via():
+    for name in (b"Call-ID", b"CSeq"):
+        lines = [line for line in INVITE.split(b"\r\n") if not line.startswith(name + b":")]
+        result = parse(b"\r\n".join(lines))
+        assert isinstance(result, ParseError)
+        assert result.response is not None and result.response.startswith(b"SIP/2.0 400 Bad Request\r\n")
+        assert b"Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-abc" in result.response
+        assert (name + b":") not in result.response
+        assert b"missing " + name in result.response

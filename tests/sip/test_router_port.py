@@ -414,7 +414,7 @@ async def raw_call(gateway_port: int, call_id: str = "ewt-1") -> RawCall:
     invite = sipmsg.request(
         "INVITE", uri, via_host="127.0.0.1", via_port=sip_port, branch=sipmsg.new_branch(), from_=party,
         to=f"<{uri}>", call_id=call_id, cseq=1, contact=f"<sip:caller@127.0.0.1:{sip_port}>",
-        body=sdp.offer("127.0.0.1", rtp_port, 1, codec="PCMA"),
+        body=sdp.offer("127.0.0.1", rtp_port, sdp.Session(1), codec="PCMA"),
     )  # fmt: skip
     sip.transport.sendto(invite, ("127.0.0.1", gateway_port))
     async with asyncio.timeout(5):

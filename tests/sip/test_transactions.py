@@ -76,7 +76,7 @@ def test_given_a_caller_that_never_acks_then_the_200_is_retransmitted_until_time
             invite = sipmsg.request("INVITE", uri, via_host="127.0.0.1", via_port=caller.port, branch="z9hG4bKnoack",
                                     from_=f"<sip:c@127.0.0.1:{caller.port}>;tag=c1", to=f"<{uri}>", call_id="noack-1",
                                     cseq=1, contact=f"<sip:c@127.0.0.1:{caller.port}>",
-                                    body=sdp.offer("127.0.0.1", 9, 1, codec="PCMA"))  # fmt: skip
+                                    body=sdp.offer("127.0.0.1", 9, sdp.Session(1), codec="PCMA"))  # fmt: skip
             caller.transport.sendto(invite, ("127.0.0.1", gw.gateway.port))
             (ended,) = await gw.wait_for(ev.CallEnded, limit=5)
             assert (ended.record.cause, ended.record.ended_by) == ("no_ack", "gateway")

@@ -56,7 +56,8 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
     expect(page.get_by_label("Numéro de l'appelant")).to_be_focused()
     page.keyboard.type("06 12 34 56 78")
     page.keyboard.press("Enter")
-    expect(page.locator("#caller-e164")).to_have_text("+33612345678")
+    expect(page.locator("#caller-e164")).to_have_text("06 12 34 56 78")
+    expect(page.locator("#caller-e164 [data-e164]")).to_have_attribute("data-e164", "+33612345678")
     expect(page.locator("#previous-contacts")).to_contain_text("Premier contact")
 
     # Capture the need: "Neuilly" is ambiguous, the advisor picks Neuilly-sur-Seine among the candidates.
@@ -81,12 +82,19 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
         float(re.sub(r"[^\d,]", "", d).replace(",", ".")) for d in table.locator(".distance").all_inner_texts()
     ]
     assert all(d <= 15 for d in distances)
+    # Each row says why it is there; the map draws the caller's commune and the three providers, offline.
+    expect(table.locator(".ranking").first).to_contain_text("distance 0 à 5 km")
+    expect(page.locator("#search-count")).to_contain_text("3 prestataires correspondent")
+    expect(page.locator("#providers-map path.leaflet-interactive")).to_have_count(4)
+    expect(page.locator("#providers-map .leaflet-tooltip")).to_contain_text("Neuilly-sur-Seine")
 
     # Give details: without consent it is refused; with consent it is recorded.
     _tick_first_two(page)
     page.get_by_role("button", name="Donner les coordonnées").click()
     expect(page.get_by_role("alert")).to_contain_text("consentement")
-    _tick_first_two(page)
+    boxes = page.locator("#providers tbody input[type=checkbox]")
+    for i in (0, 1):  # kept after the refusal: the advisor does not tick them again
+        expect(boxes.nth(i)).to_be_checked()
     page.locator("label[for=consent]").click()
     expect(page.locator("#consent")).to_be_checked()
     path = os.environ.get("PLATEAU_DESK_SCREENSHOT", "")
@@ -121,7 +129,7 @@ def test_given_advisor_when_handling_a_call_in_the_browser_then_rows_recorded_an
     _log_in(page, base, line.supervisor.username)
     page.get_by_role("link", name="Supervision").click()
     expect(page.locator("#todays-contacts tbody tr")).to_have_count(1)
-    expect(page.locator("#todays-contacts")).to_contain_text("+33612345678")
+    expect(page.locator("#todays-contacts")).to_contain_text("06 12 34 56 78")
     expect(page.locator('#wrap-up-counts tr[data-code="details_given"] .count')).to_have_text("1")
     if path:
         page.screenshot(path=path.replace(".png", "-supervision.png"), full_page=True)

@@ -48,12 +48,12 @@ async def call_through_the_gateway(
 @pytest.mark.skipif(harness.SIPP is None or shutil.which("sox") is None, reason="make test-system-deps")
 @pytest.mark.django_db(transaction=True)
 def test_given_a_caller_queued_when_the_advisor_accepts_on_the_desk_then_the_phone_is_bridged_and_the_call_shows(
-    plateau_asgi: str, browser: Any, tmp_path: Path
+    plateau_asgi: str, open_page: Any, tmp_path: Path
 ) -> None:
     voice = harness.voice_wav(tmp_path / "voice.wav")
     base = plateau_asgi
     advisor = experts()[0]
-    page = browser.new_context(locale="fr-FR").new_page()
+    page = open_page()
     log_in(page, base, advisor)
     page.goto(f"{base}/p/{SLUG}/poste/")
     page.locator("#routing-login").click()
@@ -86,4 +86,3 @@ def test_given_a_caller_queued_when_the_advisor_accepts_on_the_desk_then_the_pho
     record = page.locator(".call-record")
     expect(record).to_contain_text("sap-national.appels")
     expect(record).to_contain_text("hangup (caller)")
-    page.context.close()

@@ -38,15 +38,15 @@ def log_in(page: Any, base: str, username: str) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_given_an_advisor_in_routing_when_a_letter_arrives_then_it_rings_is_accepted_and_the_wallboard_counts_it(
-    plateau_asgi: str, browser: Any
+    plateau_asgi: str, open_page: Any
 ) -> None:
     base = plateau_asgi
-    sup = browser.new_context(locale="fr-FR").new_page()
+    sup = open_page()
     log_in(sup, base, SUPERVISOR)
     sup.goto(f"{base}/p/{SLUG}/tableau/")
     expect(sup.locator("#wb-kpi-answered")).to_have_text("0")
 
-    adv = browser.new_context(locale="fr-FR").new_page()
+    adv = open_page()
     log_in(adv, base, ADVISOR)
     adv.goto(f"{base}/p/{SLUG}/poste/")
     adv.locator("#routing-login").click()
@@ -79,14 +79,12 @@ def test_given_an_advisor_in_routing_when_a_letter_arrives_then_it_rings_is_acce
     service = runtime.embedded()
     assert service is not None
     assert service.router.engine.contact_status(contact.routed.routing_id) is None  # completed: gone
-    adv.context.close()
-    sup.context.close()
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_given_callback_promises_then_the_wallboard_counts_them_and_the_desk_shows_number_and_window(
-    plateau_asgi: str, browser: Any
+    plateau_asgi: str, open_page: Any
 ) -> None:
     base = plateau_asgi
     service = runtime.embedded()
@@ -98,7 +96,7 @@ def test_given_callback_promises_then_the_wallboard_counts_them_and_the_desk_sho
     soon = client.enqueue(QUEUE, caller="+33622222222")[0]["contact_id"]
     client.submit(ev.CallbackRequested(new_id(), 0, soon, "0622222222", now - 60, now + 1800))
 
-    sup = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris").new_page()
+    sup = open_page()
     log_in(sup, base, SUPERVISOR)
     sup.goto(f"{base}/p/{SLUG}/tableau/")
     row = sup.locator(f'#wb-queues tr[data-queue="{QUEUE}"]')
@@ -107,7 +105,7 @@ def test_given_callback_promises_then_the_wallboard_counts_them_and_the_desk_sho
     expect(row.locator('[data-gauge="ewt_s"]')).to_have_text("—")  # nobody staffed: no estimate
     expect(sup.locator("#wb-gauge-definitions")).to_contain_text("conseillers effectifs")
 
-    adv = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris").new_page()
+    adv = open_page()
     log_in(adv, base, ADVISOR)
     adv.goto(f"{base}/p/{SLUG}/poste/")
     adv.locator("#routing-login").click()
@@ -125,8 +123,6 @@ def test_given_callback_promises_then_the_wallboard_counts_them_and_the_desk_sho
     expect(row.locator('[data-gauge="next_callback_at"]')).to_have_text(_hhmm(now + 3600))
     contact = Contact.objects.get(programme__slug=SLUG, status="open")
     assert (contact.channel, contact.direction, contact.caller.phone_e164) == ("callback", "outbound", "+33622222222")  # type: ignore[union-attr]
-    adv.context.close()
-    sup.context.close()
 
 
 def _hhmm(at: float) -> str:

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -40,6 +41,10 @@ def test_given_supervisor_when_staffing_textbook_volumes_then_erlang_c_and_a_cur
     assert "<td>29</td>" in page  # 180 calls / 30 min, 240 s, 80 % in 20 s: the textbook 29 agents
     assert "<svg" in page and "Conseillers nécessaires par intervalle" in page
     assert "Erlang A" in page and "08:30" in page
+    # Figures as a French reader reads them: service levels as percentages with a decimal comma.
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert any(re.fullmatch(r"\d{1,3},\d\u00a0%", c) for c in cells)
+    assert not any(re.fullmatch(r"0\.\d+", c) for c in cells)  # no "0.812" fraction left
 
 
 def test_given_staffing_page_when_exporting_csv_then_one_row_per_interval(programme):

@@ -60,6 +60,8 @@ class CallDetailRecord(ProgrammeOwned):
     ended_at = models.DateTimeField(_("fin"), null=True, blank=True)
     wait_seconds = models.FloatField(_("attente (s)"), null=True, blank=True)
     talk_seconds = models.FloatField(_("conversation (s)"), null=True, blank=True)
+    hold_seconds = models.FloatField(_("mise en garde (s)"), default=0.0)
+    holds = models.PositiveIntegerField(_("mises en garde"), default=0)
     cause = models.CharField(_("cause de fin"), max_length=40, blank=True)
     ended_by = models.CharField(_("raccroché par"), max_length=20, blank=True)
     path = models.JSONField(_("parcours du serveur vocal"), default=list, blank=True)

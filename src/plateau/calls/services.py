@@ -58,6 +58,8 @@ def store_call_record(record: CallRecord, *, number: str = "", queue: str = "", 
         "ended_at": _when(record.ended_at),
         "wait_seconds": record.wait_seconds,
         "talk_seconds": record.talk_seconds,
+        "hold_seconds": record.hold_seconds,
+        "holds": record.holds,
         "cause": record.cause,
         "ended_by": record.ended_by,
         "path": list(record.path),
@@ -88,6 +90,16 @@ def link_contact(contact: Contact, routing_contact_id: str) -> None:
     if cdr.contact_id != contact.pk:
         cdr.contact = contact
         cdr.save(update_fields=["contact"])
+
+
+def request_hold(programme: Programme, advisor: User, routing_contact_id: str, *, hold: bool) -> None:
+    """Audit the advisor's hold or resume from the desk; the gateway re-INVITEs the advisor's phone."""
+    record_audit(
+        action="call.hold_requested" if hold else "call.resume_requested",
+        actor=advisor,
+        programme=programme,
+        routing_contact_id=routing_contact_id,
+    )
 
 
 def request_recording(programme: Programme, advisor: User, routing_contact_id: str) -> None:

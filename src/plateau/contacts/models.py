@@ -58,6 +58,7 @@ class Caller(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("appelant")
+        verbose_name_plural = _("appelants")
         constraints = [models.UniqueConstraint(fields=["programme", "phone_e164"], name="caller_phone_unique")]
 
     def __str__(self) -> str:
@@ -141,6 +142,7 @@ class Contact(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["programme", "started_at"], name="contact_prog_started_idx")]
         constraints = [

@@ -6,12 +6,12 @@ import logging
 import time
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from plateau.contacts.demo import generate_contacts
 from plateau.contacts.models import Contact
 from plateau.directory.demo import generate_providers
-from plateau.directory.models import Provider
+from plateau.directory.models import Provider, ProviderUser
 from plateau.geo.models import Commune
 from plateau.geo.services import load_demo_communes
 from plateau.ivr.demo import load_ivr_demo
@@ -20,7 +20,7 @@ from plateau.leads.models import Lead
 from plateau.routing.demo import load_routing_demo
 from plateau.tenants.models import Programme, Role, User
 
-from .programmes import load_programmes
+from .programmes import demo_member, demo_user, load_programmes
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +80,31 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
         )
     if programme.has_capability("leads") and not Lead.objects.for_programme(programme).exists():
         load_leads_demo(programme, count=max(3, round(30 * scale)), seed=seed)
+    if programme.has_capability("leads"):
+        demo_provider_account(programme)
+
+
+# The provider portal's demo login (README): password DEMO_PASSWORD like every demo account.
+DEMO_PROVIDER_USERNAME = "prestataire.reseaux"
+
+
+def demo_provider_account(programme: Programme) -> User | None:
+    """Give the provider with the most leads of ``programme`` (else its first) a documented portal login."""
+    top = (
+        Lead.objects.for_programme(programme)
+        .filter(provider__isnull=False)
+        .values("provider")
+        .annotate(n=Count("id"))
+        .order_by("-n", "provider")
+        .first()
+    )
+    provider_id = (
+        top["provider"] if top else Provider.objects.for_programme(programme).values_list("pk", flat=True).first()
+    )
+    if provider_id is None:
+        return None
+    user = demo_user(DEMO_PROVIDER_USERNAME, "Paul", "Prestataire")
+    demo_member(user, programme, Role.PROVIDER_USER)
+    if not ProviderUser.objects.filter(user=user).exists():
+        ProviderUser.objects.create(user=user, provider_id=provider_id)
+    return user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -163,7 +164,7 @@ DEMO_ADVISORS_PER_PROGRAMME = 4
 SHARED_TEAM = ("sap-national", "reseaux-prestataires")
 
 
-def _user(username: str, first: str, last: str, *, platform_admin: bool = False) -> User:
+def demo_user(username: str, first: str, last: str, *, platform_admin: bool = False) -> User:
     user, created = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@plateau.test"}
     )
@@ -182,12 +183,19 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _member(user: User, programme: Programme, role: str) -> None:
+def demo_member(user: User, programme: Programme, role: str) -> None:
     Membership.objects.get_or_create(user=user, programme=programme, role=role)
 
 
 FIRST_NAMES = ("Camille", "Nadia", "Thomas", "Léa", "Karim", "Sophie", "Julien", "Fatou", "Hugo", "Inès")
 LAST_NAMES = ("Martin", "Bernard", "Dubois", "Moreau", "Laurent", "Garcia", "Roux", "Diallo", "Fournier", "Petit")
+
+
+def distinct_names() -> Iterator[tuple[str, str]]:
+    """First and last names, no pair twice (100 of them): a supervisor must tell two advisors apart."""
+    for n in range(len(FIRST_NAMES) * len(LAST_NAMES)):
+        q, r = divmod(n, len(FIRST_NAMES))
+        yield FIRST_NAMES[r], LAST_NAMES[(q + r) % len(LAST_NAMES)]
 
 
 @transaction.atomic
@@ -223,19 +231,20 @@ def load_programmes() -> dict[str, Programme]:
                     defaults={"caller_cost": cost, "price_per_minute_eur": price, "valid_until": end},
                 )
 
-    _user("admin", "Alex", "Admin", platform_admin=True)
-    for i, spec in enumerate(PROGRAMMES):
+    demo_user("admin", "Alex", "Admin", platform_admin=True)
+    names = distinct_names()
+    for spec in PROGRAMMES:
         programme = programmes[spec.slug]
         short = spec.slug.split("-")[0]
-        sup = _user(f"superviseur.{short}", FIRST_NAMES[i], LAST_NAMES[i])
-        _member(sup, programme, Role.SUPERVISOR)
-        manager = _user(f"responsable.{short}", FIRST_NAMES[-1 - i], LAST_NAMES[-1 - i])
-        _member(manager, programme, Role.PROGRAMME_MANAGER)
+        sup = demo_user(f"superviseur.{short}", *next(names))
+        demo_member(sup, programme, Role.SUPERVISOR)
+        manager = demo_user(f"responsable.{short}", *next(names))
+        demo_member(manager, programme, Role.PROGRAMME_MANAGER)
         if spec.slug in SHARED_TEAM[1:]:
             continue  # served by the shared team below
         for k in range(1, DEMO_ADVISORS_PER_PROGRAMME + 1):
-            adv = _user(f"conseiller{k}.{short}", FIRST_NAMES[(i + k) % 10], LAST_NAMES[(i * 3 + k) % 10])
-            _member(adv, programme, Role.ADVISOR)
+            adv = demo_user(f"conseiller{k}.{short}", *next(names))
+            demo_member(adv, programme, Role.ADVISOR)
             if spec.slug == SHARED_TEAM[0]:
-                _member(adv, programmes[SHARED_TEAM[1]], Role.ADVISOR)
+                demo_member(adv, programmes[SHARED_TEAM[1]], Role.ADVISOR)
     return programmes

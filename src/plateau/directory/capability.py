@@ -24,11 +24,16 @@ DIRECTORY = "directory"
 
 def search_panel_context(request: Any, contact: Any, frame: dict[str, Any]) -> dict[str, Any]:
     """The latest search of the contact, its proposals, the details already given, and the next step."""
+    from django.conf import settings
+
+    from .explain import proposal_rows, providers_map
     from .models import ProviderProposal
 
     search = contact.searches.order_by("-at", "-pk").first()
     proposals = list(
-        ProviderProposal.objects.filter(search=search).select_related("provider").order_by("rank") if search else []
+        ProviderProposal.objects.filter(search=search).select_related("provider__base_commune").order_by("rank")
+        if search
+        else []
     )
     given = list(contact.details_given.select_related("provider").order_by("rank"))
     given_ids = {d.provider_id for d in given}
@@ -48,6 +53,11 @@ def search_panel_context(request: Any, contact: Any, frame: dict[str, Any]) -> d
         "detail_choices": [(p.provider_id, str(p.provider)) for p in proposals if p.provider_id not in given_ids],
         "unmet": search is not None and not proposals,
         "step": step,
+        "proposal_rows": proposal_rows(proposals),
+        "providers_map": providers_map(contact, proposals),
+        "map_tiles_url": settings.PLATEAU_MAP_TILES_URL,
+        # Ticked boxes survive a refused submission (no consent): the advisor does not tick them again.
+        "ticked": {int(v) for v in request.POST.getlist("providers") if v.isdigit()},
     }
 
 

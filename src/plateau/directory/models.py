@@ -47,6 +47,7 @@ class Activity(models.Model):
 
     class Meta:
         verbose_name = _("activité")
+        verbose_name_plural = _("activités")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -82,6 +83,7 @@ class Provider(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("prestataire")
+        verbose_name_plural = _("prestataires")
         ordering = ["legal_name"]
         constraints = [models.UniqueConstraint(fields=["programme", "siret"], name="provider_siret_unique")]
         indexes = [models.Index(fields=["programme", "base_commune"], name="provider_prog_base_idx")]
@@ -223,6 +225,7 @@ class ProviderUser(models.Model):
 
     class Meta:
         verbose_name = _("utilisateur du prestataire")
+        verbose_name_plural = _("utilisateurs des prestataires")
         constraints = [models.UniqueConstraint(fields=["user", "provider"], name="provider_user_unique")]
 
     def __str__(self) -> str:
@@ -236,6 +239,8 @@ class RotationCursor(ProgrammeOwned):
     next_seq = models.BigIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("curseur de rotation")
+        verbose_name_plural = _("curseurs de rotation")
         constraints = [models.UniqueConstraint(fields=["programme", "activity"], name="rotation_cursor_unique")]
 
 
@@ -251,6 +256,8 @@ class ProviderRotation(ProgrammeOwned):
     last_proposed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("rotation d'un prestataire")
+        verbose_name_plural = _("rotations des prestataires")
         constraints = [
             models.UniqueConstraint(fields=["programme", "activity", "provider"], name="provider_rotation_unique")
         ]
@@ -268,6 +275,10 @@ class ProviderSearch(ProgrammeOwned):
     on_date = models.DateField(_("date souhaitée"))
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     result_count = models.PositiveIntegerField(default=0)
+    # Eligible providers found (result_count is how many of them were proposed). Not exact when the nearest
+    # distance band already filled the page and farther bands were not examined.
+    eligible_count = models.PositiveIntegerField(_("prestataires éligibles"), null=True, blank=True)
+    eligible_count_exact = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("recherche de prestataires")
@@ -287,6 +298,8 @@ class ProviderProposal(models.Model):
     distance_km = models.FloatField()
 
     class Meta:
+        verbose_name = _("prestataire proposé")
+        verbose_name_plural = _("prestataires proposés")
         ordering = ["search", "rank"]
         constraints = [models.UniqueConstraint(fields=["search", "rank"], name="proposal_rank_unique")]
 

@@ -230,8 +230,10 @@ def search_providers(
     # holds thousands of providers; its first 5 km usually suffice).
     first_band = [pk for pk, d in distances.items() if ranking.distance_band(d) == 0]
     rest = [pk for pk, d in distances.items() if ranking.distance_band(d) > 0]
+    farther_skipped = False  # the count of matches is then a lower bound (shown as "at least")
     for ids in (first_band, rest):
         if not ids or len(eligible) >= limit:
+            farther_skipped = farther_skipped or bool(ids)
             continue
         for candidate in _candidates(programme, activity, ids, on_date):
             distance = distances[candidate.base_commune_id]
@@ -300,6 +302,8 @@ def search_providers(
             radius_km=radius_km,
             on_date=on_date,
             result_count=len(proposed),
+            eligible_count=len(eligible),
+            eligible_count_exact=not farther_skipped,
         )
         shown = Provider.objects.select_related("base_commune").in_bulk([c.provider_id for c in proposed])
         matches = [

@@ -12,6 +12,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = _("région")
+        verbose_name_plural = _("régions")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -25,6 +26,7 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = _("département")
+        verbose_name_plural = _("départements")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -60,6 +62,7 @@ class Commune(models.Model):
 
     class Meta:
         verbose_name = _("commune")
+        verbose_name_plural = _("communes")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["insee_code", "commune_type"], name="commune_insee_type_unique")]
 
@@ -84,6 +87,7 @@ class PostalCode(models.Model):
 
     class Meta:
         verbose_name = _("code postal")
+        verbose_name_plural = _("codes postaux")
         constraints = [models.UniqueConstraint(fields=["commune", "code"], name="postal_code_unique")]
 
     def __str__(self) -> str:
@@ -102,6 +106,7 @@ class GeoDataVersion(models.Model):
 
     class Meta:
         verbose_name = _("version des données géographiques")
+        verbose_name_plural = _("versions des données géographiques")
 
     def __str__(self) -> str:
         return self.token

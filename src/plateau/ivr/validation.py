@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from plateau.domain.ivr import Flow, FlowInvalid, parse_flow
 from plateau.routing.models import Channel, Queue
@@ -50,6 +51,21 @@ def _depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+# The json module's messages (CPython's scanner), in the words of a programme manager.
+_JSON_MESSAGES = {
+    "Expecting value": _lazy("une valeur est attendue (texte entre guillemets, nombre, objet ou liste)"),
+    "Expecting property name enclosed in double quotes": _lazy('un nom entre guillemets droits ("nom") est attendu'),
+    "Expecting ':' delimiter": _lazy("deux-points « : » attendus après le nom"),
+    "Expecting ',' delimiter": _lazy("virgule « , » attendue entre deux éléments"),
+    "Unterminated string starting at": _lazy("texte entre guillemets jamais refermé"),
+    "Invalid control character at": _lazy("caractère de contrôle interdit dans un texte (retour à la ligne ?)"),
+    "Invalid \\escape": _lazy("séquence d'échappement « \\ » invalide"),
+    "Extra data": _lazy("texte en trop après la fin du menu"),
+    "Illegal trailing comma before end of object": _lazy("virgule en trop avant « } »"),
+    "Illegal trailing comma before end of array": _lazy("virgule en trop avant « ] »"),
+}
+
+
 def parse_flow_json(text: str) -> tuple[Any, list[str]]:
     """The flow typed in the editor as data, or the reasons (French) it cannot be read — never an exception."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FLOW_BYTES:
@@ -61,8 +77,9 @@ def parse_flow_json(text: str) -> tuple[Any, list[str]]:
     try:
         return json.loads(text), []
     except json.JSONDecodeError as exc:
+        words = _JSON_MESSAGES.get(exc.msg, _lazy("syntaxe JSON invalide"))
         return None, [_("JSON illisible ligne %(l)s, colonne %(c)s : %(m)s") % {"l": exc.lineno, "c": exc.colno,
-                                                                              "m": exc.msg}]  # fmt: skip
+                                                                              "m": words}]  # fmt: skip
     except (RecursionError, ValueError) as exc:  # e.g. an integer of more than 4,300 digits
         return None, [_("JSON illisible : %(m)s") % {"m": str(exc)[:200]}]
 

@@ -9,7 +9,7 @@ import random
 from django.utils import timezone
 
 from plateau.contacts.models import Contact
-from plateau.directory.models import ProviderUser
+from plateau.directory.models import Provider, ProviderUser
 from plateau.tenants.models import Membership, Programme, Role, User
 
 from . import services
@@ -21,7 +21,10 @@ def _provider_user(programme: Programme, provider_id: int) -> User:
     link = ProviderUser.objects.filter(provider_id=provider_id).select_related("user").first()
     if link is not None:
         return link.user
-    user = User.objects.create_user(username=f"presta-{programme.slug}-{provider_id}", email="")
+    provider = Provider.objects.get(pk=provider_id)
+    user = User.objects.create_user(
+        username=f"presta-{programme.slug}-{provider_id}", email="", first_name="Accueil", last_name=str(provider)[:150]
+    )
     Membership.objects.get_or_create(user=user, programme=programme, role=Role.PROVIDER_USER)
     ProviderUser.objects.create(user=user, provider_id=provider_id)
     return user

@@ -25,7 +25,7 @@ class LeadState(models.TextChoices):
     REFUSED = State.REFUSED.value, _("Refusée par le client")
     NO_CAPACITY = State.NO_CAPACITY.value, _("Pas de disponibilité")
     EXPIRED = State.EXPIRED.value, _("Délai de rappel dépassé")
-    CLOSED = State.CLOSED.value, _("Close")
+    CLOSED = State.CLOSED.value, _("Clôturée")
 
 
 class DispatchSettings(ProgrammeOwned):
@@ -51,6 +51,7 @@ class DispatchSettings(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("réglages de mise en relation")
+        verbose_name_plural = _("réglages de mise en relation")
         constraints = [models.UniqueConstraint(fields=["programme"], name="dispatch_settings_one_per_programme")]
 
 
@@ -95,6 +96,7 @@ class Lead(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("demande transmise")
+        verbose_name_plural = _("demandes transmises")
         indexes = [models.Index(fields=["programme", "provider", "state"], name="lead_prog_provider_state")]
 
     def __str__(self) -> str:
@@ -120,6 +122,7 @@ class LeadProposal(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("candidat proposé")
+        verbose_name_plural = _("candidats proposés")
         ordering = ["attempt", "rotation_rank"]
 
 
@@ -135,6 +138,7 @@ class LeadDeadline(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("échéance")
+        verbose_name_plural = _("échéances")
         indexes = [
             models.Index(fields=["due_at"], name="lead_deadline_open_due", condition=models.Q(done_at__isnull=True))
         ]
@@ -154,6 +158,7 @@ class Survey(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("enquête de satisfaction")
+        verbose_name_plural = _("enquêtes de satisfaction")
 
 
 def _new_secret() -> str:
@@ -178,6 +183,7 @@ class WebhookEndpoint(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
 
     def wants(self, event: str) -> bool:
         return not self.events or event in self.events
@@ -197,6 +203,7 @@ class WebhookDelivery(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("envoi de webhook")
+        verbose_name_plural = _("envois de webhook")
 
 
 class InboundWebhookKey(ProgrammeOwned):
@@ -208,6 +215,8 @@ class InboundWebhookKey(ProgrammeOwned):
     response = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("clé de webhook entrant")
+        verbose_name_plural = _("clés de webhook entrant")
         constraints = [models.UniqueConstraint(fields=["provider", "key"], name="inbound_webhook_key_unique")]
 
 
@@ -219,6 +228,8 @@ class InboundSignature(ProgrammeOwned):
     seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("signature de webhook entrant")
+        verbose_name_plural = _("signatures de webhook entrant")
         constraints = [models.UniqueConstraint(fields=["provider", "mac"], name="inbound_signature_unique")]
 
 
@@ -241,3 +252,4 @@ class ProviderApiToken(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("jeton d'API prestataire")
+        verbose_name_plural = _("jetons d'API prestataire")

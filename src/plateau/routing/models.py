@@ -47,6 +47,7 @@ class Skill(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("compétence")
+        verbose_name_plural = _("compétences")
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="routing_skill_unique")]
 
     def __str__(self) -> str:
@@ -98,6 +99,7 @@ class QueueTarget(models.Model):
 
     class Meta:
         verbose_name = _("cible")
+        verbose_name_plural = _("cibles")
         ordering = ["queue", "order"]
 
     def __str__(self) -> str:
@@ -110,6 +112,7 @@ class PauseReason(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("motif de pause")
+        verbose_name_plural = _("motifs de pause")
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="routing_pause_unique")]
 
     def __str__(self) -> str:
@@ -127,6 +130,7 @@ class AdvisorProfile(ProgrammeOwned):
 
     class Meta:
         verbose_name = _("profil de routage")
+        verbose_name_plural = _("profils de routage")
         constraints = [models.UniqueConstraint(fields=["programme", "user"], name="routing_profile_unique")]
 
     def __str__(self) -> str:
@@ -145,6 +149,7 @@ class RoutedContact(models.Model):
 
     class Meta:
         verbose_name = _("contact distribué")
+        verbose_name_plural = _("contacts distribués")
 
     def __str__(self) -> str:
         return self.routing_id

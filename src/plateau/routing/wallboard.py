@@ -19,12 +19,14 @@ STATES = (
 )
 
 
-def wallboard(status: dict[str, Any] | None, programmes: list[str]) -> dict[str, Any]:
-    """Queues, advisors by state, KPIs (with their definitions) and the trend of ``programmes`` together."""
+def wallboard(status: dict[str, Any] | None, programmes: list[str], on_hold: int | None = None) -> dict[str, Any]:
+    """Queues, advisors by state, KPIs (with their definitions) and the trend of ``programmes`` together;
+    ``on_hold``: the calls on hold (told by the SIP gateway's hold events, not by the router), None if unknown."""
     wanted = set(programmes)
     if status is None:
         return {
             "live": False,
+            "on_hold": on_hold,
             "kpis": [_kpi(k, None) for k in KPIS],
             "gauges": [_definition(g) for g in QUEUE_GAUGES],
             "queues": [],
@@ -44,6 +46,7 @@ def wallboard(status: dict[str, Any] | None, programmes: list[str]) -> dict[str,
     return {
         "live": True,
         "at": status["at"],
+        "on_hold": on_hold,
         "queues": [{**q, "cells": [_gauge(g, q.get(g.key)) for g in QUEUE_GAUGES]} for q in queues],
         "gauges": [_definition(g) for g in QUEUE_GAUGES],
         "waiting": sum(q["waiting"] for q in queues),

@@ -37,6 +37,7 @@ class Organisation(models.Model):
 
     class Meta:
         verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
         return self.name
@@ -65,6 +66,7 @@ class Programme(models.Model):
 
     class Meta:
         verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -125,6 +127,7 @@ class ProgrammeNumber(models.Model):
 
     class Meta:
         verbose_name = _("numéro")
+        verbose_name_plural = _("numéros")
 
     def __str__(self) -> str:
         return self.number
@@ -165,6 +168,7 @@ class NumberTariff(models.Model):
 
     class Meta:
         verbose_name = _("tarif")
+        verbose_name_plural = _("tarifs")
         ordering = ["valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -198,6 +202,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("rôle dans un programme")
+        verbose_name_plural = _("rôles dans un programme")
         constraints = [models.UniqueConstraint(fields=["user", "programme", "role"], name="membership_unique")]
 
     def __str__(self) -> str:
@@ -250,6 +255,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("entrée du journal d'audit")
+        verbose_name_plural = _("entrées du journal d'audit")
         ordering = ["-at"]
 
     def __str__(self) -> str:

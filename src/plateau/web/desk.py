@@ -149,7 +149,9 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
     search_form = forms.get("search_form") or SearchForm(
         initial={"radius_km": int(search.radius_km)} if search else None
     )
-    wrap_form = forms.get("wrap_form") or WrapUpForm(programme=programme)
+    # The wrap-up code suggested from what the panels say was done (the advisor can change it).
+    suggested = "details_given" if context.get("given") else ("no_provider_found" if context.get("unmet") else "")
+    wrap_form = forms.get("wrap_form") or WrapUpForm(programme=programme, initial={"code": suggested})
     if step == "search":
         search_form.fields["radius_km"].widget.attrs["autofocus"] = True
     elif step == "wrap_up":

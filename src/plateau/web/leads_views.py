@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from plateau.contacts.access import access_contact_for_change
-from plateau.directory.models import AbsencePeriod, Provider
+from plateau.directory.models import AbsencePeriod, Activity, Provider
 from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
+from plateau.geo.models import Department
 from plateau.leads import coverage as gaps_report
 from plateau.leads import feedback, integrations, services
 from plateau.leads.access import access_lead, leads_for_provider_user, leads_for_staff, own_providers
@@ -34,7 +35,7 @@ from ._dsfr import DsfrBaseForm
 from ._errors import add_error
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(DsfrBaseForm):
     client_name = forms.CharField(label=_l("Nom du client"), max_length=200, required=False)
     client_email = forms.EmailField(label=_l("Courriel du client (pour l'enquête de satisfaction)"), required=False)
     need_summary = forms.CharField(label=_l("Besoin en quelques mots"), max_length=500, required=False)
@@ -54,7 +55,7 @@ class ForwardForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(DsfrBaseForm):
     outcome = forms.ChoiceField(
         label=_l("Résultat"),
         choices=[
@@ -379,6 +380,30 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _trend_bars(trend: list[tuple[str, int]], width: int = 480, height: int = 160) -> list[dict[str, Any]]:
+    """Bars of the monthly trend chart, in SVG user units (the template must not localise them)."""
+    if not trend:
+        return []
+    peak = max(n for _, n in trend) or 1
+    step = width / len(trend)
+    bars = []
+    for i, (month, n) in enumerate(trend):
+        h = round((height - 30) * n / peak, 1)
+        bars.append(
+            {
+                "month": month,
+                "count": n,
+                "x": round(i * step + step * 0.15, 1),
+                "width": round(step * 0.7, 1),
+                "y": round(height - 20 - h, 1),
+                "height": h,
+                "label_x": round(i * step + step / 2, 1),
+                "label_y": round(height - 24 - h, 1),
+            }
+        )
+    return bars
+
+
 @login_required
 def coverage(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
@@ -392,18 +417,31 @@ def coverage(request: HttpRequest, slug: str) -> HttpResponse:
         if xy is not None:
             level = p.count / peak
             colour = "#000091" if level < 0.34 else ("#ff9940" if level < 0.67 else "#ce0500")
-            dots.append({"x": xy[0], "y": xy[1], "r": 3 + 6 * level, "colour": colour, "point": p})
+            dots.append({"x": xy[0], "y": xy[1], "r": round(3 + 6 * level, 1), "colour": colour, "point": p})
     trend: dict[str, int] = {}
     for r in rows:
         trend[r.period] = trend.get(r.period, 0) + r.total
+    departments = dict(
+        Department.objects.filter(code__in={r.department_code for r in rows}).values_list("code", "name")
+    )
+    activities = dict(Activity.objects.filter(code__in={r.activity_code for r in rows}).values_list("code", "label_fr"))
+    named = [
+        {
+            "row": r,
+            "department": departments.get(r.department_code, ""),
+            "activity": activities.get(r.activity_code, ""),
+        }
+        for r in rows
+    ]
     return render(
         request,
         "web/leads/coverage.html",
         {
             "programme": programme,
-            "rows": rows,
+            "rows": named,
             "dots": dots,
             "trend": sorted(trend.items()),
+            "trend_bars": _trend_bars(sorted(trend.items())),
             "start": start,
             "end": end,
             "title": _("Besoins non couverts"),

@@ -26,18 +26,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plateau.calls import services as call_services
+from plateau.contacts.models import Channel
 from plateau.domain.errors import DomainError
 from plateau.domain.routing import events as ev
 from plateau.errors import NotFound, PermissionDenied, PlateauError
 from plateau.leads import escalation
 from plateau.routing import services as routing_services
+from plateau.routing.configuration import queue_id
 from plateau.routing.models import PauseReason, Queue
 from plateau.routing.report import day_report, to_csv
 from plateau.routing.wallboard import wallboard
 from plateau.services.router.bus import RoutingMessage
 from plateau.services.router.client import RouterClient, RouterUnavailableError, new_id
 from plateau.services.router.runtime import bus
-from plateau.services.sip.events import RECORDING_REQUESTED
+from plateau.services.sip.events import HOLD_REQUESTED, RECORDING_REQUESTED
 from plateau.tenants.access import access_programme_by_slug, programmes_for
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, Role
 
@@ -84,6 +86,8 @@ def desk_action(request: HttpRequest, slug: str) -> HttpResponse:
     desk_url = reverse("web:desk", args=[slug])
     if action == "record":
         return _request_recording(request, programme, p.get("contact_id", ""), desk_url)
+    if action in ("hold", "resume"):
+        return _request_hold(request, programme, p.get("contact_id", ""), action == "hold", desk_url)
     events: dict[str, ev.RoutingEvent] = {
         "login": ev.AdvisorLoggedIn(new_id(), 0, me),
         "logout": ev.AdvisorLoggedOut(new_id(), 0, me),
@@ -167,6 +171,22 @@ def _request_recording(request: HttpRequest, programme: Programme, contact_id: s
         messages.error(request, _("L'enregistrement n'a pas pu être demandé. Réessayez dans un instant."))
     else:
         messages.success(request, _("Enregistrement demandé : l'appelant en est informé avant qu'il commence."))
+    return redirect(desk_url)
+
+
+def _request_hold(
+    request: HttpRequest, programme: Programme, contact_id: str, hold: bool, desk_url: str
+) -> HttpResponse:  # fmt: skip
+    """Hold or resume the advisor's call: the SIP gateway re-INVITEs the phone, the caller hears the music."""
+    me = request.user.get_username()
+    call_services.request_hold(programme, request.user, contact_id, hold=hold)  # type: ignore[arg-type]
+    message = RoutingMessage(HOLD_REQUESTED, {"contact_id": contact_id, "hold": hold}, (programme.slug,), me)
+    try:
+        bus().publish([message])
+    except Exception:  # Redis down: the call goes on as it was
+        messages.error(request, _("La mise en garde n'a pas pu être demandée. Réessayez dans un instant."))
+    else:
+        messages.success(request, _("Appel mis en garde.") if hold else _("Appel repris."))
     return redirect(desk_url)
 
 
@@ -268,9 +288,12 @@ async def wallboard_stream(request: HttpRequest, slug: str = "") -> HttpResponse
 
     async def events() -> AsyncIterator[str]:
         yield "retry: 2000\n\n"
+        held: dict[str, int] = {}  # programme -> its calls on hold, from the gateway's last hold event
         async for m in source.subscribe():
-            if m.kind == "status":
-                yield _sse("wallboard", wallboard(m.data, slugs))
+            if m.kind in ("CallHeld", "CallResumed") and m.data.get("programme") in slugs:
+                held[m.data["programme"]] = int(m.data.get("on_hold", 0))
+            elif m.kind == "status":
+                yield _sse("wallboard", wallboard(m.data, slugs, sum(held.values()) if held else None))
 
     return _stream(events())
 
@@ -286,12 +309,17 @@ def wallboard_page(request: HttpRequest, slug: str = "") -> HttpResponse:
             raise NotFound()
     slugs = [p.slug for p in programmes]
     board = wallboard(bus().latest_status(), slugs)
+    names = {queue_id(p, q.code): q.label for p in programmes for q in Queue.objects.for_programme(p)}
+    for q in board["queues"]:
+        q["name"] = names.get(q["queue_id"])  # people read the queue's label, not its routing id
     title = programmes[0].name if slug else _("Tous mes programmes")
     return render(
         request,
         "web/wallboard.html",
         {
             "board": board,
+            "queue_names": names,
+            "channel_labels": {c.value: str(c.label) for c in Channel},
             "programmes": programmes,
             "slug": slug,
             "stream_url": reverse("web:wallboard_stream", args=[slug]) if slug else reverse("web:wallboard_all_stream"),

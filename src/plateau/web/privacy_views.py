@@ -23,8 +23,10 @@ from plateau.leads import privacy
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import Role, User
 
+from ._dsfr import DsfrBaseForm
 
-class PersonForm(forms.Form):
+
+class PersonForm(DsfrBaseForm):
     phone = forms.CharField(label=_l("Numéro de téléphone de la personne"), max_length=40)
     confirm = forms.CharField(label=_l("Pour effacer, retapez le numéro"), max_length=40, required=False)
 

@@ -1,6 +1,9 @@
-"""Supervisor page of a programme: today's contacts and counts per wrap-up code."""
+"""Supervisor page of a programme: the contacts of a day (today unless ``?jour=YYYY-MM-DD``) and counts per
+wrap-up code."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +19,13 @@ from plateau.tenants.models import SUPERVISING_ROLES
 @login_required
 def supervision(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
-    day = timezone.localdate()
+    today = timezone.localdate()
+    day, day_error = today, ""
+    if request.GET.get("jour"):
+        try:
+            day = dt.date.fromisoformat(request.GET["jour"])
+        except ValueError:
+            day_error = _("Date illisible : choisissez un jour dans le calendrier (jj/mm/aaaa).")
     contacts = list(todays_contacts(programme, day))
     counts = wrap_up_counts(programme, day)
     template = "web/_supervision_body.html" if request.htmx else "web/supervision.html"  # type: ignore[attr-defined]
@@ -26,6 +35,8 @@ def supervision(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "day": day,
+            "today": today,
+            "day_error": day_error,
             "contacts": contacts,
             "counts": counts,
             "total": len(contacts),

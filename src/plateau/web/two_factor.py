@@ -48,6 +48,13 @@ class LoginForm(AuthenticationForm, DsfrBaseForm):
     )
     otp_device: TOTPDevice | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _l("Identifiant")
+        self.fields["password"].label = _l("Mot de passe")
+        # DsfrBaseForm.__init__ drew the bound fields with Django's English label ("Username"): draw them again.
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         user = self.get_user()

@@ -42,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_advisor": Role.ADVISOR in roles,
             "supervises": any(r in SUPERVISING_ROLES for r in roles),
             "manages": Role.PROGRAMME_MANAGER in roles,
+            "provides": Role.PROVIDER_USER in roles,
         }
         for programme, roles in sorted(by_programme.items(), key=lambda kv: str(kv[0]))
     ]

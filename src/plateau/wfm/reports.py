@@ -37,14 +37,26 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
     def cells(self) -> list[list[object]]:
-        return [[_cell(r.get(k)) for k, _label in self.columns] for r in self.rows]
+        """The rows as a French reader reads them: decimal commas, shares of calls or time as percentages."""
+        return [[_cell(r.get(k), percent=_is_share(k)) for k, _label in self.columns] for r in self.rows]
 
 
-def _cell(value: object) -> object:
+# Columns holding a share (0..1) of calls or time: service levels, abandons, occupancy, waiting, day profile.
+_SHARE_PREFIXES = ("sl", "abandon", "occupancy", "p_wait", "share")
+
+
+def _is_share(key: str) -> bool:
+    return key.startswith(_SHARE_PREFIXES)
+
+
+def _cell(value: object, *, percent: bool = False) -> object:
     if isinstance(value, float):
         if math.isnan(value):
             return "\u2013"
-        return f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:.0f}"
+        if percent:
+            return f"{value * 100:.1f}".replace(".", ",") + "\u00a0%"
+        text = f"{value:.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:.0f}"
+        return text.replace(".", ",")
     return "\u2013" if value is None else value
 
 

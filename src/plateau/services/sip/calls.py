@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from plateau.domain.ivr import Interpreter
 from plateau.services.sip import events as ev
+from plateau.services.sip import sdp
 from plateau.services.sip.dialog import Addr, Dialog
 from plateau.services.sip.media import RtpLeg
+from plateau.services.sip.session_timer import Agreed
 from plateau.services.sip.transport import ServerTransaction, Timers
 
-ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, NOTIFY, REGISTER"
+ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, NOTIFY, REGISTER, UPDATE"
 
 
 @dataclass
@@ -25,8 +28,23 @@ class GatewayConfig:
     ring_timeout: float = 15.0
     transfer_timeout: float = 30.0
     timers: Timers = field(default_factory=Timers)
+    min_se: int = 90  # RFC 4028 §5: shortest session interval we accept (lower in tests to prove refreshes fast)
     var_dir: Path = Path("var")
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Side:
+    """Offer/answer state of one of our dialogs (the caller's, or an outbound leg's)."""
+
+    sdp: sdp.Session = field(default_factory=lambda: sdp.Session(secrets.randbits(31)))
+    awaiting: dict[int, ServerTransaction] = field(default_factory=dict)  # 2xx sent, ACK due, by CSeq
+    offer_in_200: bool = False  # their INVITE had no SDP: our 200 offered, the answer comes in the ACK
+    reoffering: bool = False  # our own re-INVITE/UPDATE is in progress on this dialog (glare: 491)
+    ack: bytes | None = None  # ACK of our last 2xx-answered re-INVITE, re-sent on a retransmitted 2xx
+    holding: bool = False  # their last offer put the other party on hold (sendonly/inactive)
+    session: Agreed | None = None  # RFC 4028 interval and refresher
+    session_timer: asyncio.TimerHandle | None = None
 
 
 @dataclass
@@ -44,6 +62,7 @@ class OutboundLeg:
     dialog: Dialog | None = None
     ack: bytes | None = None
     cancelled: bool = False
+    side: Side = field(default_factory=Side)
 
 
 @dataclass
@@ -71,6 +90,11 @@ class Call:
     router_position: int | None = None  # the router's place for this call (priorities, callbacks), if told
     recording_started_at: float | None = None  # recording on demand (announced first)
     recording_by: str = ""
+    side: Side = field(default_factory=Side)
+    desk_hold: bool = False  # the advisor put the caller on hold from the desk (re-INVITE sendonly to the phone)
+    hold_since: float | None = None
+    hold_seconds: float = 0.0
+    holds: int = 0
 
     @property
     def ended(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -25,6 +26,19 @@ class Dialog:
     local_port: int
     local_cseq: int = 1
     contact: str = ""
+
+    @functools.cached_property
+    def local_tag(self) -> str | None:  # the parties never change once the dialog exists
+        return sipmsg.tag_of(self.local_party)
+
+    @functools.cached_property
+    def remote_tag(self) -> str | None:
+        return sipmsg.tag_of(self.remote_party)
+
+    def matches(self, msg: SipMessage) -> bool:
+        """An incoming request belongs to this dialog only with its Call-ID and both tags (RFC 3261 §12.2.2):
+        the Call-ID alone is no secret, and a BYE with someone else's tags must never end this call."""
+        return msg.call_id == self.call_id and msg.from_tag == self.remote_tag and msg.to_tag == self.local_tag
 
     @classmethod
     def as_uas(cls, invite: SipMessage, local_tag: str, source: Addr, host: str, port: int) -> Dialog:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 # Kind of the bus message by which the desk asks the gateway to record an advisor's call ({"contact_id": ...}).
 RECORDING_REQUESTED = "RecordingRequested"
+# Kind of the bus message by which the desk puts an advisor's call on hold or resumes it ({"contact_id", "hold"}).
+HOLD_REQUESTED = "HoldRequested"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,22 @@ class RecordingSaved(CallEvent):
 
 
 @dataclass(frozen=True)
+class CallHeld(CallEvent):
+    """A bridged call went on hold: ``by`` is "caller" (their phone) or "advisor" (desk or phone)."""
+
+    by: str
+    on_hold: int  # the programme's calls on hold at this gateway now (the wallboard shows it)
+
+
+@dataclass(frozen=True)
+class CallResumed(CallEvent):
+    """The hold is over: resumed, or the call ended (or lost its advisor) while on hold."""
+
+    seconds: float  # how long this hold lasted
+    on_hold: int
+
+
+@dataclass(frozen=True)
 class CallRecord:
     """CDR: every timing of one call (wall-clock seconds; None when the step never happened)."""
 
@@ -113,6 +131,8 @@ class CallRecord:
     path: tuple[str, ...] = ()
     digits: str = ""
     advisors_tried: tuple[str, ...] = field(default=())
+    hold_seconds: float = 0.0  # bridged time spent on hold (either side), counted out of talk time by KPIs
+    holds: int = 0
 
     @property
     def wait_seconds(self) -> float | None:

@@ -21,12 +21,13 @@ from plateau.domain.ivr import Flow, Interpreter
 from plateau.domain.ivr import interpreter as ivr
 from plateau.services.sip import events as ev
 from plateau.services.sip import message as sipmsg
-from plateau.services.sip import recording, rtp, sdp
-from plateau.services.sip.calls import ALLOW, Call, GatewayConfig, OutboundLeg
+from plateau.services.sip import recording, rtp, sdp, session_timer
+from plateau.services.sip.calls import ALLOW, Call, GatewayConfig, OutboundLeg, Side
 from plateau.services.sip.dialog import Addr, Dialog, Registrar
-from plateau.services.sip.media import MediaEngine
+from plateau.services.sip.media import MediaEngine, RtpLeg
 from plateau.services.sip.message import SipMessage
 from plateau.services.sip.prompts import PromptMissing, PromptStore
+from plateau.services.sip.reoffer import Reoffers
 from plateau.services.sip.transport import ServerTransaction, SipEndpoint
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def _flow_failed(programme: str, call_id: str, step: str, exc: BaseException) ->
               step, exc_info=exc)  # fmt: skip
 
 
-class Gateway:
+class Gateway(Reoffers):
     """A B2BUA: one caller dialog per call, plus at most one outbound leg at a time."""
 
     def __init__(
@@ -130,37 +131,22 @@ class Gateway:
                 self._dispatch()
         elif method == "OPTIONS":
             tx.respond(200, extra=[("Allow", ALLOW), ("Accept", "application/sdp")])
-        elif method in ("BYE", "INFO", "NOTIFY", "REFER", "INVITE"):
+        elif method in ("BYE", "INFO", "NOTIFY", "REFER", "INVITE", "UPDATE"):
             self._in_dialog(tx)
         else:
             tx.respond(405, extra=[("Allow", ALLOW)])
 
-    def on_ack(self, msg: SipMessage, addr: Addr) -> None:
-        call = self.calls.get(msg.call_id)
-        if call is None:
-            return
-        call.invite.acked()
-        if call.state == "answering":
-            call.state = "ivr"
-            call.leg.start_clock()
-            self._run(call, call.interp.start())
+    def _ivr_start(self, call: Call) -> None:
+        """The caller's ACK confirmed the call: the voice menu starts."""
+        call.state = "ivr"
+        call.leg.start_clock()
+        self._run(call, call.interp.start())
 
     def on_cancel(self, invite: ServerTransaction) -> None:
         invite.respond(487)
         call = self.calls.get(invite.request.call_id)
         if call is not None:
             self._end(call, "cancelled", "caller", notify_caller=False)
-
-    def on_no_ack(self, invite: ServerTransaction) -> None:
-        call = self.calls.get(invite.request.call_id)
-        if call is not None:
-            self._end(call, "no_ack", "gateway")
-
-    def on_stray_response(self, msg: SipMessage, addr: Addr) -> None:
-        call = self.outbound.get(msg.call_id)
-        if call and call.outbound and call.outbound.ack and msg.method == "INVITE" and 200 <= msg.code < 300:
-            assert self.endpoint is not None
-            self.endpoint.send(call.outbound.ack, call.outbound.dialog.addr if call.outbound.dialog else addr)
 
     # incoming calls -------------------------------------------------------------------------------------------
     def _incoming(self, tx: ServerTransaction) -> None:
@@ -174,21 +160,30 @@ class Gateway:
         if len(self.calls) >= self.config.max_calls:
             tx.respond(503, extra=[("Retry-After", "30")])
             return
-        try:
-            neg = sdp.negotiate(sdp.parse(msg.body))
-        except sdp.SdpError as exc:
-            tx.respond(488, extra=[("Warning", f'304 plateau "{exc}"')])
+        timer = session_timer.negotiate(msg, self.config.min_se)
+        if isinstance(timer, session_timer.TooSmall):
+            tx.respond(422, extra=[("Min-SE", str(timer.min_se))])
             return
+        neg = None  # no SDP: a delayed offer, we offer in the 200 and the answer comes in the ACK
+        if msg.body:
+            try:
+                neg = sdp.negotiate(sdp.parse(msg.body))
+            except sdp.SdpError as exc:
+                tx.respond(488, extra=[("Warning", f'304 plateau "{exc}"')])
+                return
         tx.respond(100)
-        self._spawn(self._answer(tx, number, neg))
+        self._spawn(self._answer(tx, number, neg, timer))
 
-    async def _answer(self, tx: ServerTransaction, number: str, neg: sdp.Negotiated) -> None:
+    async def _answer(
+        self, tx: ServerTransaction, number: str, neg: sdp.Negotiated | None, timer: session_timer.Agreed | None
+    ) -> None:  # fmt: skip
         msg = tx.request
         leg = await self.media.open_leg()
         if tx.final_code:  # CANCELled while we opened the media port
             leg.close()
             return
-        leg.configure(neg)
+        if neg is not None:
+            leg.configure(neg)
         programme, flow = self.programmes[number]
         dialog = Dialog.as_uas(msg, tx.to_tag, tx.addr, self.config.host, self.port)
         dialog.contact = f"<{self.uri}>"
@@ -202,21 +197,30 @@ class Gateway:
         leg.on_digit = lambda digit: self._digit(call, digit, "rfc4733")
         self._emit(ev.CallStarted(call.id, programme, now, number, caller))
         tx.respond(180)
-        body = sdp.answer(neg, self.config.host, leg.port, secrets.randbits(31))
-        tx.respond(200, contact=dialog.contact, extra=[("Allow", ALLOW)], body=body)
+        if neg is not None:
+            body = sdp.answer(neg, self.config.host, leg.port, call.side.sdp)
+        else:
+            call.side.offer_in_200 = True
+            body = sdp.offer(self.config.host, leg.port, call.side.sdp)
+        extra = [("Allow", ALLOW), *self._timer_headers(msg, timer)]
+        tx.respond(200, contact=dialog.contact, extra=extra, body=body)
+        call.side.awaiting[msg.cseq] = tx
+        self._arm_session(call, call.side, dialog, timer)
         self._stamp(call, answered_at=time.time())
 
     def _in_dialog(self, tx: ServerTransaction) -> None:
+        """Call-ID and both tags name the dialog (RFC 3261 §12.2.2); anything else is 481 and touches nothing."""
         msg = tx.request
         call = self.calls.get(msg.call_id)
-        outbound = self.outbound.get(msg.call_id)
-        if call is None and outbound is None:
-            tx.respond(481)
-            return
-        if call is not None:
+        if call is not None and call.dialog.matches(msg):
             self._from_caller(call, tx)
-        elif outbound is not None:
+            return
+        outbound = self.outbound.get(msg.call_id)
+        out = outbound.outbound if outbound is not None else None
+        if outbound is not None and out is not None and out.dialog is not None and out.dialog.matches(msg):
             self._from_advisor(outbound, tx)
+            return
+        tx.respond(481)
 
     def _from_caller(self, call: Call, tx: ServerTransaction) -> None:
         msg = tx.request
@@ -231,15 +235,8 @@ class Gateway:
         elif msg.method == "NOTIFY":
             tx.respond(200)
             self._refer_progress(call, msg)
-        elif msg.method == "INVITE":  # re-INVITE (hold, new media address): follow their new address
-            try:
-                neg = sdp.negotiate(sdp.parse(msg.body))
-            except sdp.SdpError:
-                tx.respond(488)
-                return
-            call.leg.configure(neg)
-            body = sdp.answer(neg, self.config.host, call.leg.port, secrets.randbits(31))
-            tx.respond(200, contact=call.dialog.contact, body=body)
+        elif msg.method in ("INVITE", "UPDATE"):  # hold, resume, new address or codec, session refresh
+            self._offer(call, call.side, call.dialog, call.leg, tx)
         else:
             tx.respond(405, extra=[("Allow", ALLOW)])
 
@@ -262,6 +259,10 @@ class Gateway:
             tx.respond(200)
             if digit is not None:
                 self._advisor_digit(call, digit)
+        elif msg.method in ("INVITE", "UPDATE") and call.outbound and call.outbound.dialog:
+            out = call.outbound
+            assert out.dialog is not None
+            self._offer(call, out.side, out.dialog, out.rtp, tx)
         else:
             tx.respond(200 if msg.method in ("INFO", "NOTIFY") else 405, extra=[("Allow", ALLOW)])
 
@@ -307,6 +308,12 @@ class Gateway:
 
     def _timeout(self, call: Call, timer: int) -> None:
         self._run(call, call.interp.timeout(timer))
+
+    def _music_frames(self, call: Call, leg: RtpLeg) -> list[bytes]:
+        try:
+            return self.prompts.frames(call.music, leg.codec)
+        except PromptMissing:
+            return []  # comfort silence
 
     def _play(self, call: Call, name: str, done: Callable[[], None] | None, *, loop: bool = False) -> None:
         try:
@@ -474,13 +481,14 @@ class Gateway:
         leg = await self.media.open_leg()
         from_tag, call_id, branch = sipmsg.new_tag(), sipmsg.new_call_id(self.config.host), sipmsg.new_branch()
         from_party = f"<sip:{call.number}@{self.config.host}:{self.port}>;tag={from_tag}"
-        body = sdp.offer(self.config.host, leg.port, secrets.randbits(31), codec=call.leg.codec)
+        side = Side()
+        body = sdp.offer(self.config.host, leg.port, side.sdp, codec=call.leg.codec)
         invite = sipmsg.request(
             "INVITE", uri, via_host=self.config.host, via_port=self.port, branch=branch, from_=from_party,
             to=f"<{uri}>", call_id=call_id, cseq=1, contact=f"<{self.uri}>", body=body,
             extra=[("Allow", ALLOW), ("X-Plateau-Call", call.id)],
         )  # fmt: skip
-        out = OutboundLeg(target, call_id, invite, branch, addr, uri, from_party, leg)
+        out = OutboundLeg(target, call_id, invite, branch, addr, uri, from_party, leg, side=side)
         call.outbound = out
         self.outbound[call_id] = call
         tx = self.endpoint.request("INVITE", branch, invite, addr)
@@ -530,6 +538,8 @@ class Gateway:
         now = time.time()
         self._stamp(call, bridged_at=now, advisor=target)
         self._emit(ev.CallBridged(call.id, call.programme, now, target))
+        if call.side.holding:  # the caller had put us on hold while queued: the advisor hears the music
+            self._apply_hold(call)
         return True
 
     def _confirm(self, out: OutboundLeg, resp: SipMessage) -> None:
@@ -567,7 +577,10 @@ class Gateway:
         elif out.dialog is None:
             self._cancel(out)
         out.rtp.close()
+        if out.side.session_timer is not None:  # that leg's session timer must not end the call later
+            out.side.session_timer.cancel()
         call.leg.unbridge()
+        self._hold_over(call)
         if not call.ended:
             call.leg.start_clock()
         self.outbound.pop(out.call_id, None)
@@ -692,6 +705,8 @@ class Gateway:
         if call.recording_started_at:
             self._save_recording(call)
         call.state = "ended"
+        self._stop_sessions(call)
+        self._hold_over(call)
         for handle in call.timers:
             handle.cancel()
         call.timers.clear()
@@ -716,7 +731,8 @@ class Gateway:
         call.leg.close()
         self.calls.pop(call.id, None)
         now = time.time()
-        self._stamp(call, ended_at=now, cause=cause, ended_by=by, path=tuple(call.interp.path), digits=call.digits)
+        self._stamp(call, ended_at=now, cause=cause, ended_by=by, path=tuple(call.interp.path), digits=call.digits,
+                    hold_seconds=call.hold_seconds, holds=call.holds)  # fmt: skip
         assert call.record is not None
         self._emit(ev.CallEnded(call.id, call.programme, now, call.record))
         self._dispatch()

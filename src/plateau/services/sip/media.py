@@ -44,6 +44,7 @@ class RtpLeg(asyncio.DatagramProtocol):
         self.seq = secrets.randbits(16)
         self.ts = secrets.randbits(32)
         self.marker = True
+        self.muted = False  # the party's offer said sendonly/inactive (they hold): we send nothing
         self.peer: RtpLeg | None = None
         self.on_digit: Callable[[str], None] | None = None
         self.recording: bytearray | None = None
@@ -107,7 +108,7 @@ class RtpLeg(asyncio.DatagramProtocol):
         self.codec, self.payload_type, self.dtmf_payload_type = neg.codec, neg.payload_type, neg.dtmf_payload_type
 
     def _send(self, payload: bytes) -> None:
-        if self.transport is None or self.remote is None or self.remote[1] == 0:
+        if self.muted or self.transport is None or self.remote is None or self.remote[1] == 0:
             return
         self.seq = (self.seq + 1) & 0xFFFF
         self.transport.sendto(

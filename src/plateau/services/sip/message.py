@@ -26,11 +26,13 @@ REASONS = {
     405: "Method Not Allowed",
     408: "Request Timeout",
     415: "Unsupported Media Type",
+    422: "Session Interval Too Small",
     480: "Temporarily Unavailable",
     481: "Call/Transaction Does Not Exist",
     486: "Busy Here",
     487: "Request Terminated",
     488: "Not Acceptable Here",
+    491: "Request Pending",
     500: "Server Internal Error",
     501: "Not Implemented",
     503: "Service Unavailable",
@@ -149,27 +151,41 @@ def _raw_headers(data: bytes) -> dict[str, list[str]]:
     return found
 
 
+# Without Call-ID or CSeq the client cannot match a 400 to its transaction, yet RFC 4475 (§3.1.2.x) asks for
+# one where it can be routed back: Via, From and To are enough for that.
+ROUTE_BACK = ("Via", "From", "To")
+
+
 def _bad_request(data: bytes, reason: str) -> ParseError:
     if data[:8] == b"SIP/2.0 " or data.strip() == b"":
         return ParseError(reason)  # never answer a response or a keep-alive
     found = _raw_headers(data)
-    if any(name not in found for name in MANDATORY) or data.split(b" ", 1)[0] == b"ACK":
+    if any(name not in found for name in ROUTE_BACK) or data.split(b" ", 1)[0] == b"ACK":
         return ParseError(reason)
     lines = ["SIP/2.0 400 Bad Request"]
     lines += [f"Via: {via}" for via in found["Via"]]
     to = found["To"][0]
     if tag_of(to) is None:
         to += f";tag={new_tag()}"
-    lines += [f"From: {found['From'][0]}", f"To: {to}", f"Call-ID: {found['Call-ID'][0]}"]
+    lines += [f"From: {found['From'][0]}", f"To: {to}"]
+    lines += [f"{name}: {found[name][0]}" for name in ("Call-ID", "CSeq") if name in found]
     warning = reason[:60].replace('"', "'")
-    lines += [f"CSeq: {found['CSeq'][0]}", f'Warning: 399 plateau "{warning}"', "Content-Length: 0", "", ""]
+    lines += [f'Warning: 399 plateau "{warning}"', "Content-Length: 0", "", ""]
     text = "\r\n".join(lines)
     answer = text.encode("utf-8", "replace")
-    try:  # only send a 400 the client can match to its transaction: it must be valid itself
-        _validate(Message.parse(answer))
+    try:  # only send a 400 the client can read: it must be valid itself
+        complete = "Call-ID" in found and "CSeq" in found
+        _validate(Message.parse(answer)) if complete else _routable(Message.parse(answer))
     except Exception:
         return ParseError(reason)
     return ParseError(reason, answer)
+
+
+def _routable(raw: Request | Response) -> None:
+    for name in ROUTE_BACK:
+        if raw.headers.get(name) is None:
+            raise ValueError(f"missing {name}")
+    Via.parse_many(raw.headers.getlist("Via")[0])
 
 
 def parse(data: bytes) -> SipMessage | ParseError:

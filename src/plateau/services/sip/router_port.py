@@ -270,6 +270,8 @@ class RouterPort:
             while True:
                 if m.kind == RECORDING_REQUESTED:
                     self._recording_requested(m)
+                elif m.kind == ev.HOLD_REQUESTED:
+                    self._hold_requested(m)
                 elif m.kind == "status":
                     self._positions(m.data.get("positions") or {})
                 else:
@@ -386,6 +388,13 @@ class RouterPort:
         r.advisor_keys = (r.advisor_keys + event.digit)[-len(RECORD_KEYS) :]
         if r.advisor_keys == RECORD_KEYS:
             self.gateway.start_recording(r.call_id, r.advisor)
+
+    def _hold_requested(self, m: RoutingMessage) -> None:
+        """Hold or resume from the desk: only the advisor bridged to that call may (re-INVITE to their phone)."""
+        r = self.routed.get(str(m.data.get("contact_id", "")))
+        if r is None or self.gateway is None or not m.advisor_id or r.advisor != m.advisor_id:
+            return
+        self._spawn(self.gateway.hold(r.call_id, bool(m.data.get("hold", True))))
 
     def _recording_requested(self, m: RoutingMessage) -> None:
         r = self.routed.get(str(m.data.get("contact_id", "")))

@@ -88,25 +88,60 @@ def negotiate(offer: MediaOffer, preferred: tuple[str, ...] = SUPPORTED) -> Nego
     return Negotiated(audio[1], audio[0], dtmf, offer.host, offer.port)
 
 
-def _lines(host: str, port: int, session_id: int, media: list[str]) -> bytes:
-    head = ["v=0", f"o=plateau {session_id} {session_id} IN IP4 {host}", "s=plateau", f"c=IN IP4 {host}", "t=0 0"]
-    return ("\r\n".join(head + media + ["a=ptime:20", "a=sendrecv", ""])).encode()
+# The direction we answer to an offered one (RFC 3264 §6.1): a phone putting us on hold sends "sendonly"
+# (it keeps sending, maybe its own music) and gets "recvonly"; "inactive" stays "inactive".
+MIRROR = {"sendrecv": "sendrecv", "sendonly": "recvonly", "recvonly": "sendonly", "inactive": "inactive"}
 
 
-def answer(neg: Negotiated, host: str, port: int, session_id: int) -> bytes:
-    """Our answer: the agreed codec plus telephone-event if the offer had it."""
+def holds(direction: str) -> bool:
+    """True when an offer with this direction puts the other party on hold (RFC 3264 §8.4)."""
+    return direction in ("sendonly", "inactive")
+
+
+@dataclass
+class Session:
+    """Our side of one SDP session: the same ``o=`` id for its whole life, the version incremented each time
+    the description changes (RFC 3264 §8), the last body kept to answer a refresh with the same version."""
+
+    session_id: int
+    version: int = 0
+    last: bytes = b""
+
+    def describe(self, body: bytes) -> bytes:
+        """``body`` is built with the placeholder origin; return it with our id and the right version."""
+        candidate = body.replace(_ORIGIN, f"{self.session_id} {self.version}".encode(), 1)
+        if self.last and candidate != self.last:
+            self.version += 1
+            candidate = body.replace(_ORIGIN, f"{self.session_id} {self.version}".encode(), 1)
+        self.last = candidate
+        return candidate
+
+
+_ORIGIN = b"@ORIGIN@"
+
+
+def _lines(host: str, port: int, media: list[str], direction: str) -> bytes:
+    head = ["v=0", f"o=plateau @ORIGIN@ IN IP4 {host}", "s=plateau", f"c=IN IP4 {host}", "t=0 0"]
+    return ("\r\n".join(head + media + ["a=ptime:20", f"a={direction}", ""])).encode()
+
+
+def answer(neg: Negotiated, host: str, port: int, session: Session, direction: str = "sendrecv") -> bytes:
+    """Our answer: the agreed codec plus telephone-event if the offer had it, ``direction`` mirrored."""
     pts = f"{neg.payload_type}" + (f" {neg.dtmf_payload_type}" if neg.dtmf_payload_type is not None else "")
     media = [f"m=audio {port} RTP/AVP {pts}", f"a=rtpmap:{neg.payload_type} {neg.codec}/8000"]
     if neg.dtmf_payload_type is not None:
         media += [f"a=rtpmap:{neg.dtmf_payload_type} telephone-event/8000", f"a=fmtp:{neg.dtmf_payload_type} 0-16"]
-    return _lines(host, port, session_id, media)
+    return session.describe(_lines(host, port, media, MIRROR.get(direction, "sendrecv")))
 
 
-def offer(host: str, port: int, session_id: int, codec: str | None = None) -> bytes:
-    """Our offer to an advisor phone; ``codec`` restricts it to the caller's codec so the relay never transcodes."""
+def offer(
+    host: str, port: int, session: Session, codec: str | None = None, direction: str = "sendrecv"
+) -> bytes:  # fmt: skip
+    """Our offer (to an advisor phone, in a 200 to an INVITE without SDP, or to put a phone on hold);
+    ``codec`` restricts it to the caller's codec so the relay never transcodes."""
     codecs = [c for c in (codec,) if c] or list(SUPPORTED)
     pts = [8 if c == "PCMA" else 0 for c in codecs]
     media = [f"m=audio {port} RTP/AVP {' '.join(map(str, pts))} 101"]
     media += [f"a=rtpmap:{pt} {c}/8000" for pt, c in zip(pts, codecs, strict=True)]
     media += ["a=rtpmap:101 telephone-event/8000", "a=fmtp:101 0-16"]
-    return _lines(host, port, session_id, media)
+    return session.describe(_lines(host, port, media, direction))
