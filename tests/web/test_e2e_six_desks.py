@@ -42,7 +42,7 @@ def test_given_a_demo_programme_when_its_advisor_takes_a_call_then_only_its_pane
     page.goto(f"{live_server.url}/p/{slug}/poste/")
     page.get_by_label("Numéro de l'appelant").fill("06 12 34 56 78")
     page.get_by_label("Numéro de l'appelant").press("Enter")
-    expect(page.locator("#caller-e164")).to_have_text("+33612345678")
+    expect(page.locator("#caller-e164 [data-e164]")).to_have_attribute("data-e164", "+33612345678")
 
     expect(page.locator("#need-form")).to_have_count(1 if directory else 0)
     expect(page.locator("#search-form")).to_have_count(0)  # nothing to search before the need, never without it
