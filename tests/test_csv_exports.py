@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from plateau import csvexport, wfm_cli
+from plateau import csvexport
+from plateau.cli.wfm import _io as wfm_cli_io
 from plateau.leads.coverage import GapRow, gaps_csv
 from plateau.routing.report import to_csv
 from tests import factories
@@ -28,7 +29,7 @@ EXPORTS = {
     "plateau/wfm/views.py": "test_wfm_export_neutralises_what_the_user_typed",
     "plateau/leads/coverage.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
     "plateau/routing/report.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
-    "plateau/wfm_cli.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
+    "plateau/cli/wfm/_io.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
 }
 # Writes reference data built from the official communes file (no user input), kept byte-identical.
 NOT_EXPORTS = {"plateau/geo/fixtures/build_demo.py"}
@@ -111,7 +112,7 @@ def test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells(tmp
     _assert_no_formula(_cells(report, ";"), HOSTILE[1])
 
     out = tmp_path / "out.csv"
-    wfm_cli._emit([{"queue": HOSTILE[5], "calls": -1.5}], str(out))
+    wfm_cli_io.emit([{"queue": HOSTILE[5], "calls": -1.5}], str(out))
     cells = _cells(out.read_text(encoding="utf-8"), ",")
     _assert_no_formula(cells, HOSTILE[5])
     assert "-1.5" in cells  # a negative number stays a number

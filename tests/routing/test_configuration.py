@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from plateau.routing.configuration import build_config
+from plateau.routing.configuration import build_config, check_profile, check_queue, check_target
 from plateau.routing.models import AdvisorProfile, Queue, QueueTarget, Skill
 from plateau.tenants.models import AuditEntry
 from tests.routing.builders import demo_programmes, queue_form
@@ -37,6 +37,7 @@ def test_given_a_target_asking_an_unknown_skill_when_saved_then_it_is_refused_wi
     target.requires = "astrophysique>=2"
     with pytest.raises(ValidationError, match=r"Compétence inconnue « sap-national.astrophysique »"):
         target.full_clean()
+        check_target(target)
 
 
 def test_given_an_overflow_to_an_unknown_queue_when_saved_then_it_is_refused_with_the_reason():
@@ -45,6 +46,7 @@ def test_given_an_overflow_to_an_unknown_queue_when_saved_then_it_is_refused_wit
     queue.overflow_kind, queue.overflow_destination, queue.overflow_after_s = "queue", "nulle-part", 60
     with pytest.raises(ValidationError, match=r"file inconnue « sap-national.nulle-part »"):
         queue.full_clean()
+        check_queue(queue)
 
 
 def test_given_a_profile_with_an_out_of_scale_proficiency_when_saved_then_it_is_refused():
@@ -54,6 +56,7 @@ def test_given_a_profile_with_an_out_of_scale_proficiency_when_saved_then_it_is_
     profile.skills = {"accueil": 9}
     with pytest.raises(ValidationError, match="hors de l'échelle"):
         profile.full_clean()
+        check_profile(profile)
 
 
 def test_given_the_admin_when_a_profile_names_an_unknown_skill_then_the_form_shows_the_reason(client):

@@ -25,7 +25,7 @@ def _all_subclasses(cls: type) -> set[type]:
 def application_forms() -> list[type[forms.BaseForm]]:
     """Every form class defined in a plateau module (admin and migrations excepted)."""
     for info in pkgutil.walk_packages(plateau.__path__, "plateau."):
-        if not re.search(r"\.(admin|migrations|tests?)(\.|$)|plateau\.(cli|wfm_cli|asgi|wsgi)$", info.name):
+        if not re.search(r"\.(admin|migrations|tests?)(\.|$)|plateau\.cli(\.|$)|plateau\.(asgi|wsgi)$", info.name):
             importlib.import_module(info.name)
     return sorted(
         (

@@ -44,7 +44,7 @@ def test_given_three_weeks_of_history_when_forecasting_monday_then_profile_and_b
 
 
 def test_given_programme_slug_when_cli_forecasts_then_history_read_from_contacts(capsys):
-    from plateau.wfm_cli import main
+    from plateau.cli.wfm import main
 
     programme = factories.programme()
     builders.weekly_history(programme, factories.advisor(programme), MONDAY, weeks=3)
@@ -54,7 +54,7 @@ def test_given_programme_slug_when_cli_forecasts_then_history_read_from_contacts
 
 
 def test_given_unknown_programme_when_cli_forecasts_then_error(capsys):
-    from plateau.wfm_cli import main
+    from plateau.cli.wfm import main
 
     assert main(["forecast", "--programme", "nulle-part", "--dates", MONDAY.isoformat()]) == 2
     assert "programme inconnu" in capsys.readouterr().err

@@ -110,7 +110,7 @@ def test_given_a_supervisor_when_opening_the_forecast_page_then_journal_forecast
 
 
 def test_given_a_programme_slug_when_the_cli_forecasts_from_the_journal_then_table_profile_and_wape(journal, capsys):
-    from plateau.wfm_cli import main
+    from plateau.cli.wfm import main
 
     argv = ["forecast", "--programme", "sap-national", "--dates", f"{MONDAY},{ASCENSION}", "--weeks", "3"]
     assert main([*argv, "--source", "journal", "--backtest-weeks", "1"]) == 0

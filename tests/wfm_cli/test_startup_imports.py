@@ -29,7 +29,7 @@ def _loaded_after(code: str, tmp_path) -> list[str]:
     "code",
     [
         "import plateau.cli",
-        "import plateau.wfm_cli",
+        "import plateau.cli.wfm",
         "import plateau.domain.wfm.simulation, plateau.domain.wfm.multiskill, plateau.services.wfm_simulation",
         "import django; django.setup(); from django.conf import settings; "
         "__import__(settings.ROOT_URLCONF); import plateau.asgi",

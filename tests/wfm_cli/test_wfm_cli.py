@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from plateau.cli import main as plateau_main
-from plateau.wfm_cli import main
+from plateau.cli.wfm import main
 
 
 def test_given_erlang_c_command_when_run_then_table_with_unstable_rows(capsys):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from plateau.wfm_cli import main
+from plateau.cli.wfm import main
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from plateau.errors import NotFound, PermissionDenied
 from plateau.tenants.access import has_role
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, User
 
-from .models import Contact, WrapUpCode
+from .models import Contact, WrapUpCategory, WrapUpCode
 
 
 def contacts_visible_to(user: User | AnonymousUser) -> QuerySet[Contact]:
@@ -65,6 +66,26 @@ def previous_contacts(contact: Contact, limit: int = 10) -> QuerySet[Contact]:
         .select_related("advisor", "activity", "wrap_up")
         .order_by("-started_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class NuisanceHistory:
+    count: int
+    last_at: dt.datetime | None
+
+
+def nuisance_history(contact: Contact) -> NuisanceHistory:
+    """How often this caller's earlier contacts in the programme were closed as nuisance, and the last time:
+    shown on their next contact so the advisor knows before answering (issue 10 item 5)."""
+    if contact.caller_id is None:
+        return NuisanceHistory(0, None)
+    found = (
+        Contact.objects.for_programme(contact.programme)
+        .filter(caller_id=contact.caller_id, wrap_up__category=WrapUpCategory.NUISANCE)
+        .exclude(pk=contact.pk)
+        .aggregate(n=Count("id"), last=Max("started_at"))
+    )
+    return NuisanceHistory(found["n"], found["last"])
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -57,3 +57,13 @@ class NotesTooLong(InvalidInput):
     default_message = _(
         "Notes trop longues : 4 000 caractères au plus. Résumez-les ; le contact n'a pas été clos, rien n'est perdu."
     )
+
+
+class WrapUpCodeExists(InvalidInput):
+    error_id = "wrap_up_code_exists"
+    default_message = _("Ce programme a déjà un code de clôture avec cet identifiant.")
+
+
+class InvalidWrapUpCode(InvalidInput):
+    error_id = "invalid_wrap_up_code"
+    default_message = _("Identifiant invalide : lettres minuscules, chiffres et « _ », 32 caractères au plus.")

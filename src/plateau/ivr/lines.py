@@ -30,11 +30,8 @@ class Lines:
 
 
 def dialled_forms(number: ProgrammeNumber) -> set[str]:
-    """How a number can arrive in a request URI: as dialled without spaces, and in E.164 with or without +."""
-    forms = {number.number.replace(" ", "")}
-    if number.e164:
-        forms |= {number.e164, number.e164.lstrip("+")}
-    return forms
+    """How a number can arrive in a request URI (see :meth:`ProgrammeNumber.dialled_forms`)."""
+    return number.dialled_forms()
 
 
 def with_recorded_prompts(data: dict[str, Any], slug: str, recorded: set[str]) -> dict[str, Any]:

@@ -1,15 +1,35 @@
-"""Routing configuration in the admin: each row is validated at save time (``clean``, the domain's reasons);
-every saved or deleted object then goes through :func:`plateau.routing.services.apply_configuration`."""
+"""Routing configuration in the admin: each row is validated at save time against the rest of its programme
+(``configuration.check_*``, the domain's reasons on the form); every saved or deleted object then goes through
+:func:`plateau.routing.services.apply_configuration`."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from . import models as m
+from .configuration import check_profile, check_queue, check_target
 from .services import apply_configuration
+
+
+def _checked_form(check: Callable[[Any], None], *, only_if: Callable[[Any], bool] = lambda obj: True) -> type:
+    """A ModelForm that runs ``check`` on the instance built from the input, after Django's own validation."""
+
+    class CheckedForm(forms.ModelForm):
+        def _post_clean(self) -> None:
+            super()._post_clean()  # type: ignore[misc]  # Django builds self.instance here (not in the stubs)
+            if self.errors or not only_if(self.instance):
+                return
+            try:
+                check(self.instance)
+            except ValidationError as err:
+                self.add_error(None, err)
+
+    return CheckedForm
 
 
 class ConfigurationAdmin(admin.ModelAdmin):
@@ -46,13 +66,19 @@ class ConfigurationAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
 
 
+def _has_queue(target: m.QueueTarget) -> bool:
+    return target.queue_id is not None or getattr(target, "queue", None) is not None
+
+
 class QueueTargetInline(admin.TabularInline):
     model = m.QueueTarget
+    form = _checked_form(check_target, only_if=_has_queue)
     extra = 0
 
 
 @admin.register(m.Queue)
 class QueueAdmin(ConfigurationAdmin):
+    form = _checked_form(check_queue)
     list_display = ("label", "code", "programme", "channel", "strategy", "wrap_up_s", "overflow_kind")
     list_filter = ("programme", "channel")
     inlines = [QueueTargetInline]
@@ -72,5 +98,6 @@ class PauseReasonAdmin(ConfigurationAdmin):
 
 @admin.register(m.AdvisorProfile)
 class AdvisorProfileAdmin(ConfigurationAdmin):
+    form = _checked_form(check_profile)
     list_display = ("user", "programme", "skills", "capacity")
     list_filter = ("programme",)

@@ -1,5 +1,7 @@
 """Routing configuration stored per programme; :mod:`plateau.routing.configuration` turns it into the domain's
-:class:`~plateau.domain.routing.RoutingConfig` and validates it with ``validate_config`` at save time.
+:class:`~plateau.domain.routing.RoutingConfig` and validates it with ``validate_config`` at save time (its
+``check_*`` functions, called by the admin's forms: the models do not import the configuration module, which
+imports them).
 
 Engine identifiers are global: a skill is ``<programme slug>.<code>``, a queue ``<programme slug>.<code>``,
 an advisor is the username (one advisor may serve several programmes: their profiles are merged).
@@ -83,11 +85,6 @@ class Queue(ProgrammeOwned):
     def __str__(self) -> str:
         return self.label
 
-    def clean(self) -> None:
-        from plateau.routing.configuration import check_queue
-
-        check_queue(self)
-
 
 class QueueTarget(models.Model):
     """One ordered step of a queue: required skills, then after ``timeout_s`` the next (wider) step."""
@@ -107,12 +104,6 @@ class QueueTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.queue} #{self.order}"
-
-    def clean(self) -> None:
-        from plateau.routing.configuration import check_target
-
-        if self.queue_id is not None or getattr(self, "queue", None) is not None:
-            check_target(self)
 
 
 class PauseReason(ProgrammeOwned):
@@ -146,11 +137,8 @@ class AdvisorProfile(ProgrammeOwned):
         return f"{self.user} · {self.programme}"
 
     def clean(self) -> None:
-        from plateau.routing.configuration import check_profile
-
         if not isinstance(self.skills, dict) or not isinstance(self.capacity, dict):
             raise ValidationError(_("Compétences et capacités : un objet JSON attendu."))
-        check_profile(self)
 
 
 class RoutedContact(models.Model):

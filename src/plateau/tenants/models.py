@@ -132,6 +132,13 @@ class ProgrammeNumber(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def dialled_forms(self) -> set[str]:
+        """How the number can arrive in a request URI: as dialled without spaces, and in E.164 with or without +."""
+        forms = {self.number.replace(" ", "")}
+        if self.e164:
+            forms |= {self.e164, self.e164.lstrip("+")}
+        return forms
+
     def tariff_on(self, day: dt.date) -> NumberTariff | None:
         return (
             self.tariffs.filter(valid_from__lte=day)

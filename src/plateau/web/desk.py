@@ -20,7 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from plateau import capabilities
 from plateau.calls.access import call_records_of
 from plateau.contacts import services
-from plateau.contacts.access import access_contact, access_contact_for_change, can_change, previous_contacts
+from plateau.contacts.access import (
+    access_contact,
+    access_contact_for_change,
+    can_change,
+    nuisance_history,
+    previous_contacts,
+)
 from plateau.contacts.models import Contact
 from plateau.directory.capability import DIRECTORY
 from plateau.directory.models import ProviderProposal, ProviderSearch
@@ -111,6 +117,7 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "programme": programme,
         "contact": contact,
         "previous": list(previous_contacts(contact)),
+        "nuisance": nuisance_history(contact),
         "candidates": forms.get("candidates") or [],
         "query": forms.get("query", ""),
         "step": "wrap_up" if contact.is_open else "closed",

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import capabilities_page, desk, held_work, live, supervision, two_factor, views
+from . import capabilities_page, desk, held_work, live, supervision, two_factor, views, wrap_up_codes_page
 from ._errors import guarded
 
 app_name = "web"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("p/<slug:slug>/contacts/<int:contact_id>/coordonnees/", guarded(desk.give_details), name="give_details"),
     path("p/<slug:slug>/contacts/<int:contact_id>/cloture/", guarded(desk.wrap_up), name="wrap_up"),
     path("p/<slug:slug>/capacites/", guarded(capabilities_page.capabilities_page), name="capabilities"),
+    path("p/<slug:slug>/codes-de-cloture/", guarded(wrap_up_codes_page.wrap_up_codes_page), name="wrap_up_codes"),
     path("p/<slug:slug>/supervision/", guarded(supervision.supervision), name="supervision"),
     path("p/<slug:slug>/poste/routage/", guarded(live.desk_action), name="desk_action"),
     path("p/<slug:slug>/poste/flux/", live.desk_stream, name="desk_stream"),

@@ -1,4 +1,4 @@
-"""The ``plateau`` command.
+"""The ``plateau`` command: parses the first word and hands over to the module of its command group.
 
 ``plateau run``      embedded mode: migrate, load the demo programmes, serve web (+ in-process services).
 ``plateau web``      one web process (production: several behind a load balancer).
@@ -15,15 +15,7 @@ import argparse
 import os
 import sys
 
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plateau.settings")
-    import django
-
-    django.setup()
-    from plateau.startup import refuse_unsafe_start
-
-    refuse_unsafe_start()
+from ._django import setup_django
 
 
 def _serve(host: str, port: int, workers: int = 1) -> None:
@@ -71,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     sip.add_argument("args", nargs=argparse.REMAINDER)
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["wfm"]:  # before argparse: REMAINDER would swallow the sub-command's own --help badly
-        from plateau.wfm_cli import main as wfm_main
+        from plateau.cli.wfm import main as wfm_main
 
         return wfm_main(args[1:])
     if args[:1] == ["sip"]:
@@ -80,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return sip_main(args[1:])
     ns = parser.parse_args(args)
 
-    _setup_django()
+    setup_django()
     from django.core.management import call_command, execute_from_command_line
 
     if ns.command == "manage":
@@ -119,7 +111,3 @@ def main(argv: list[str] | None = None) -> int:
         _serve(ns.host, ns.port, ns.workers)
         return 0
     return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
