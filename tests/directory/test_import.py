@@ -155,7 +155,8 @@ def test_given_a_file_a_reviewer_broke_then_every_bad_row_is_reported_and_the_im
     rejected = {r.line: r.reasons for r in report.rejected}
     assert sorted(rejected) == [3, 4, 5, 6, 7, 8]
     assert rejected[3] == [
-        f"Capacité par semaine (capacity_per_week) : « ² » n'est pas un nombre entier entre 0 et {MAX_CAPACITY_PER_WEEK}"
+        "Capacité par semaine (capacity_per_week) : « ² » n'est pas un nombre entier"
+        f" entre 0 et {MAX_CAPACITY_PER_WEEK}"
     ]
     assert rejected[4][0].startswith("Capacité par semaine (capacity_per_week) : « 99999999999999999999999 »")
     assert rejected[5] == [
