@@ -31,13 +31,23 @@ SLUG = "sap-national"
 
 
 async def call_through_the_gateway(
-    tmp: Path, advisor: str, voice: str, messages: list[RoutingMessage]
+    tmp: Path,
+    advisor: str,
+    voice: str,
+    messages: list[RoutingMessage],
+    *,
+    phone_scenario: str = "advisor_answer.xml",
+    phone_values: dict[str, str] | None = None,
+    talk_ms: int = 12000,
 ) -> list[tuple[int, str]]:
+    """One queued sipp caller reaching ``advisor``'s sipp phone through the gateway; the sipp results."""
     async with plant(Routing(runtime.bus(), ""), tmp, messages=messages) as p:
-        phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "5000", "VOICE_WAV": voice}, tmp=tmp)
+        values = {"VOICE_WAV": voice, "GATEWAY_PORT": str(p.gateway.port)}
+        values |= {"RINGMS": "5000"} if phone_values is None else phone_values
+        phone = await sipp(phone_scenario, None, replace=values, tmp=tmp)
         await db(set_phone, advisor, f"sip:{advisor}@127.0.0.1:{phone.port}")
         caller = await sipp(
-            "caller_queue.xml", p.gateway.port, tmp=tmp, replace={"TALKMS": "12000", "VOICE_WAV": voice}
+            "caller_queue.xml", p.gateway.port, tmp=tmp, replace={"TALKMS": str(talk_ms), "VOICE_WAV": voice}
         )
         results = [await caller.result(40), await phone.result(40)]
         await p.wait(lambda: p.message("CallEnded"))

@@ -14,43 +14,29 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from plateau.services.router import runtime
 from plateau.services.router.bus import RoutingMessage
 from tests.sip import harness
-from tests.sip.harness import sipp
-from tests.sip.test_router_port import Routing, db, experts, plant, set_phone
+from tests.sip.test_router_port import experts
+from tests.web.test_e2e_call_desk import call_through_the_gateway
 from tests.web.test_e2e_routing import log_in
 
 SLUG = "sap-national"
-
-
-async def held_call(tmp: Path, advisor: str, voice: str, messages: list[RoutingMessage]) -> list[tuple[int, str]]:
-    async with plant(Routing(runtime.bus(), ""), tmp, messages=messages) as p:
-        values = {"VOICE_WAV": voice, "GATEWAY_PORT": str(p.gateway.port)}
-        phone = await sipp("advisor_hold.xml", None, replace=values, tmp=tmp)
-        await db(set_phone, advisor, f"sip:{advisor}@127.0.0.1:{phone.port}")
-        caller = await sipp(
-            "caller_queue.xml", p.gateway.port, tmp=tmp, replace={"TALKMS": "14000", "VOICE_WAV": voice}
-        )
-        results = [await caller.result(40), await phone.result(40)]
-        await p.wait(lambda: p.message("CallEnded"))
-        return results
 
 
 @pytest.mark.browser
 @pytest.mark.skipif(harness.SIPP is None or shutil.which("sox") is None, reason="make test-system-deps")
 @pytest.mark.django_db(transaction=True)
 def test_given_a_bridged_call_when_the_advisor_holds_and_resumes_on_the_desk_then_the_wallboard_counts_it(
-    plateau_asgi: str, browser: Any, tmp_path: Path
+    plateau_asgi: str, open_page: Any, tmp_path: Path
 ) -> None:
     voice = harness.voice_wav(tmp_path / "voice.wav")
     base = plateau_asgi
     advisor = experts()[0]
-    sup = browser.new_context(locale="fr-FR").new_page()
+    sup = open_page()
     log_in(sup, base, "superviseur.sap")
     sup.goto(f"{base}/p/{SLUG}/tableau/")
     expect(sup.locator("#wb-on-hold")).to_have_text("—")  # nothing told yet by the gateway
-    page = browser.new_context(locale="fr-FR").new_page()
+    page = open_page()
     log_in(page, base, advisor)
     page.goto(f"{base}/p/{SLUG}/poste/")
     page.locator("#routing-login").click()
@@ -58,7 +44,12 @@ def test_given_a_bridged_call_when_the_advisor_holds_and_resumes_on_the_desk_the
 
     with ThreadPoolExecutor(1) as pool:
         messages: list[RoutingMessage] = []  # filled by the SIP thread
-        sip: Future[Any] = pool.submit(asyncio.run, held_call(tmp_path, advisor, voice, messages))
+        sip: Future[Any] = pool.submit(
+            asyncio.run,
+            call_through_the_gateway(
+                tmp_path, advisor, voice, messages, phone_scenario="advisor_hold.xml", phone_values={}, talk_ms=14000
+            ),
+        )
         deadline = time.monotonic() + 15
         while not any(m.kind == "CallBridged" for m in messages) and time.monotonic() < deadline:
             time.sleep(0.1)  # the phone answers as it rings: the offer is taken on the phone, not on the desk
@@ -75,5 +66,3 @@ def test_given_a_bridged_call_when_the_advisor_holds_and_resumes_on_the_desk_the
     assert all(code == 0 for code, _ in results), results  # the phone got sendonly then sendrecv, each ACKed
     held = [m for m in messages if m.kind == "CallHeld"]
     assert [(m.data["by"], m.data["on_hold"]) for m in held] == [("advisor", 1)]
-    page.context.close()
-    sup.context.close()
