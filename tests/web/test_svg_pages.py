@@ -92,3 +92,34 @@ def test_given_a_supervisor_when_opening_a_page_with_charts_then_every_svg_parse
     assert response.status_code == 200
     for svg in svg_elements(response.content.decode()):
         assert_numbers_readable(svg)
+
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def test_given_unmet_needs_then_their_months_are_written_in_words_not_as_codes() -> None:
+    net = builders.network(providers=3)
+    services.forward_request(builders.contact_with_need(net), actor=net.advisor, consent=True, now=T0)
+    for k in range(1, 4):
+        sweep_deadlines(T0 + dt.timedelta(hours=48 * k))
+    html = _client(net.supervisor).get(
+        reverse("leads:coverage", args=[net.programme.slug]), {"du": "2026-01-01", "au": "2026-12-31"}
+    )
+    text = html.content.decode()
+    month = T0.strftime("%Y-%m")
+    words = f"{MONTHS_FR[T0.month - 1]} {T0.year}"
+    assert f"<td>{words}</td>" in text and f"<li>{words} : 1</li>" in text
+    assert f">{month}<" not in text  # neither the table, the list nor the chart's axis shows the month's code

@@ -1,8 +1,11 @@
 """Words for people in place of the codes the services store: audit actions of a lead's history, channels,
-phone numbers in national form."""
+phone numbers in national form, report months."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from plateau.contacts.models import Channel
@@ -52,3 +55,13 @@ def phone_national(e164: str | None) -> str:
         return parse_phone(e164).national
     except DomainError:
         return e164
+
+
+def month_label(period: str, short: bool = False) -> str:
+    """``2026-11`` (a report's month key, also the CSV's) → "novembre 2026" ("nov. 2026" short, for chart
+    axes); anything else unchanged."""
+    try:
+        first = dt.date.fromisoformat(f"{period}-01")
+    except ValueError:
+        return period
+    return date_format(first, "N Y" if short else "F Y")

@@ -388,7 +388,7 @@ def _trend_bars(trend: list[tuple[str, int]], width: int = 480, height: int = 16
     step = width / len(trend)
     bars = []
     for i, (month, n) in enumerate(trend):
-        h = round((height - 30) * n / peak, 1)
+        h = round((height - 40) * n / peak, 1)  # room above the tallest bar for its count
         bars.append(
             {
                 "month": month,

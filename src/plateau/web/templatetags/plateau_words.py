@@ -22,6 +22,12 @@ def channel_label(channel: str) -> str:
 
 
 @register.filter
+def month_label(period: str, form: str = "") -> str:
+    """``{{ period|month_label }}``, or ``{{ period|month_label:"short" }}`` on a chart's axis."""
+    return labels.month_label(period, short=form == "short")
+
+
+@register.filter
 def phone(e164: str | None) -> SafeString | str:
     """``<span title="+33612345678" data-e164="+33612345678">06 12 34 56 78</span>``."""
     if not e164:
