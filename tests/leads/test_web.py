@@ -109,7 +109,7 @@ def test_given_unmet_needs_then_the_report_draws_points_and_the_csv_counts_them(
     c = _client(net.supervisor)
     page = c.get(reverse("leads:coverage", args=[net.programme.slug]), {"du": "2026-01-01", "au": "2026-12-31"})
     html = page.content.decode()
-    assert html.count("<circle") == 1 and "2026-06 : 1" in html
+    assert html.count("<circle") == 1 and "juin 2026 : 1" in html  # the month in words (was its 2026-06 key)
     # SVG lengths take a decimal point: the French locale's comma made chromium drop the circle
     circle = re.search(r'<circle cx="([^"]+)" cy="([^"]+)" r="([^"]+)"', html)
     assert circle is not None and all(re.fullmatch(r"\d+(\.\d+)?", v) for v in circle.groups()), circle
