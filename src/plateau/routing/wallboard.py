@@ -7,9 +7,19 @@ from collections import Counter as Tally
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from plateau.domain.routing.kpis import KPIS, QUEUE_GAUGES, Counters, QueueGauge, compute
 
+# The router's advisor states: one advisor's (the supervisors' advisors page) and a count's (the wallboard).
+ADVISOR_STATE_LABELS = {
+    "logged_out": _l("Déconnecté"),
+    "available": _l("Disponible"),
+    "reserved": _l("Sonnerie"),
+    "busy": _l("En traitement"),
+    "wrap_up": _l("Clôture"),
+    "paused": _l("En pause"),
+}
 STATES = (
     ("available", "Disponibles"),
     ("reserved", "Sonnerie"),

@@ -19,26 +19,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from plateau.errors import PlateauError
 from plateau.leads import escalation
 from plateau.routing import services as routing_services
 from plateau.routing.models import RoutedContact
+from plateau.routing.wallboard import ADVISOR_STATE_LABELS
 from plateau.services.router.runtime import bus
 from plateau.tenants.access import access_programme_by_slug, has_role
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, Role, User
-
-# The router's advisor states, as a supervisor reads them.
-STATE_LABELS = {
-    "logged_out": _l("Déconnecté"),
-    "available": _l("Disponible"),
-    "reserved": _l("Sonnerie"),
-    "busy": _l("En traitement"),
-    "wrap_up": _l("Clôture"),
-    "paused": _l("En pause"),
-}
 
 
 @dataclass(frozen=True)
@@ -134,7 +124,7 @@ def advisors_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "username": name,
             "name": names.get(name, name),
-            "state": STATE_LABELS.get(a.get("state", ""), a.get("state", "")),
+            "state": ADVISOR_STATE_LABELS.get(a.get("state", ""), a.get("state", "")),
             "items": describe(request.user, _work_of(a)),  # type: ignore[arg-type]
         }
         for name, a in sorted(advisors.items())
