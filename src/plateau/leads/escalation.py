@@ -132,13 +132,12 @@ def route_again(programme: Programme, routing_id: str) -> bool:
     item (routed after commit); ``True`` when it did."""
     with transaction.atomic():
         lead = Lead.objects.for_programme(programme).select_for_update().filter(work_item_id=routing_id).first()
-        if lead is None or not needs_follow_up(lead):
+        if lead is None:
             return False
-        lead.work_item_id = f"lead-{lead.pk}-{lead.attempt}-again-{uuid.uuid4().hex[:8]}"
-        lead.work_item_queued_at = None
+        queue_work_item(lead, reason=f"again-{uuid.uuid4().hex[:8]}")  # a new id: the released one is finished
+        if lead.work_item_id == routing_id:  # nothing queued: the lead moved on, or no escalation queue any more
+            return False
         lead.save(update_fields=["work_item_id", "work_item_queued_at"])
-        lead_id = lead.pk
-        transaction.on_commit(lambda: _enqueue_or_log(lead_id))
     return True
 
 
