@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "plateau.routing",
     "plateau.ivr",
     "plateau.calls",
+    "plateau.orientation",
     "plateau.web",
     "plateau.wfm",
 ]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plateau import capabilities
-from plateau.capabilities import EMERGENCY, HANDLED, NUISANCE, ORIENTED, OTHER, TRANSFERRED, WrapUpPreset
+from plateau.capabilities import EMERGENCY, HANDLED, NUISANCE, ORIENTED, OTHER, WrapUpPreset
 
 # Every programme: a contact that was no real request (excluded from the service KPIs).
 FRAME_CODES: tuple[WrapUpPreset, ...] = (
@@ -44,8 +44,7 @@ KIND_CODES: dict[str, tuple[WrapUpPreset, ...]] = {
     ),
     "public_information": (
         WrapUpPreset("answered", "Réponse apportée", HANDLED),
-        WrapUpPreset("oriented", "Orienté vers l'administration compétente", ORIENTED),
-        WrapUpPreset("transferred", "Transféré à l'administration compétente", TRANSFERRED),
+        # « oriented » and « transferred » come from the orientation capability (plateau.orientation).
     ),
 }
 

@@ -17,6 +17,7 @@ from plateau.geo.services import load_demo_communes
 from plateau.ivr.demo import load_ivr_demo
 from plateau.leads.demo import load_leads_demo
 from plateau.leads.models import Lead
+from plateau.orientation.demo import load_orientation_demo
 from plateau.routing.demo import load_routing_demo
 from plateau.tenants.models import Programme, Role, User
 
@@ -82,6 +83,8 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
         load_leads_demo(programme, count=max(3, round(30 * scale)), seed=seed)
     if programme.has_capability("leads"):
         demo_provider_account(programme)
+    if programme.has_capability("orientation"):
+        load_orientation_demo(programme)
 
 
 # The provider portal's demo login (README): password DEMO_PASSWORD like every demo account.

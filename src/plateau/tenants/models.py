@@ -91,12 +91,12 @@ class Programme(models.Model):
 
 # The capabilities a new programme of each kind starts with (the kind is only this preset).
 CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
-    ProgrammeKind.DIRECTORY: ("directory",),
-    ProgrammeKind.LEAD_DISPATCH: ("directory", "leads"),
-    ProgrammeKind.PUBLIC_INFORMATION: (),
-    ProgrammeKind.TELECARE: (),
+    ProgrammeKind.DIRECTORY: ("directory", "orientation"),
+    ProgrammeKind.LEAD_DISPATCH: ("directory", "leads", "orientation"),
+    ProgrammeKind.PUBLIC_INFORMATION: ("orientation",),
+    ProgrammeKind.TELECARE: ("orientation",),
     ProgrammeKind.ELIGIBILITY: (),
-    ProgrammeKind.IT_ASSISTANCE: (),
+    ProgrammeKind.IT_ASSISTANCE: ("orientation",),
 }
 
 

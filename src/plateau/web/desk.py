@@ -151,6 +151,7 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
     )
     # The wrap-up code suggested from what the panels say was done (the advisor can change it).
     suggested = "details_given" if context.get("given") else ("no_provider_found" if context.get("unmet") else "")
+    suggested = context.get("suggested_wrap_up") or suggested  # a panel's own (orientation: transferred / oriented)
     wrap_form = forms.get("wrap_form") or WrapUpForm(programme=programme, initial={"code": suggested})
     if step == "search":
         search_form.fields["radius_km"].widget.attrs["autofocus"] = True

@@ -345,6 +345,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     from plateau.calls.costs import caller_costs
     from plateau.domain.routing.kpis import KPIS
 
+    from .supervision import capability_kpis
+
     shown = [{"interval": r["interval"], "values": [_fmt(r[k.key], k.unit) for k in KPIS]} for r in rows]
     return render(
         request,
@@ -356,6 +358,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": shown,
             "kpis": KPIS,
             "caller_costs": caller_costs(programme, day),
+            "capability_kpis": capability_kpis(programme, day),
             "title": _("Rapport du %(day)s — %(name)s") % {"day": day.strftime("%d/%m/%Y"), "name": programme.name},
         },
     )

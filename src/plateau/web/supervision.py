@@ -4,6 +4,7 @@ wrap-up code."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,9 +12,20 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plateau import capabilities
 from plateau.contacts.access import todays_contacts, wrap_up_counts
 from plateau.tenants.access import access_programme_by_slug
-from plateau.tenants.models import SUPERVISING_ROLES
+from plateau.tenants.models import SUPERVISING_ROLES, Programme
+
+
+def capability_kpis(programme: Programme, day: dt.date) -> list[dict[str, Any]]:
+    """The day's KPI lines the programme's capabilities add (``extra["day_kpis"]``: the transfer rate…)."""
+    return [
+        kpi
+        for cap in capabilities.resolve(programme.capability_codes())
+        if (provider := cap.extra.get("day_kpis")) is not None
+        for kpi in provider(programme, day)
+    ]
 
 
 @login_required
@@ -39,6 +51,7 @@ def supervision(request: HttpRequest, slug: str) -> HttpResponse:
             "day_error": day_error,
             "contacts": contacts,
             "counts": counts,
+            "capability_kpis": capability_kpis(programme, day),
             "total": len(contacts),
             "title": _("Supervision — %(name)s") % {"name": programme.name},
         },

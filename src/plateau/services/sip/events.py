@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 RECORDING_REQUESTED = "RecordingRequested"
 # Kind of the bus message by which the desk puts an advisor's call on hold or resumes it ({"contact_id", "hold"}).
 HOLD_REQUESTED = "HoldRequested"
+# Kind of the bus message by which the desk transfers an advisor's call to a level-2 destination
+# ({"contact_id", "target": "sip:…", "method": "refer"}): a blind transfer, REFER or a new leg as fallback.
+TRANSFER_REQUESTED = "TransferRequested"
 
 
 @dataclass(frozen=True)

@@ -680,6 +680,7 @@ class Gateway(Reoffers):
         except ValueError:
             self._end(call, "transfer_failed", "gateway")
             return False
+        self._drop_outbound(call, bye=True)  # a bridged advisor (desk transfer) hangs up: the new leg replaces theirs
         call.state = "ringing"
         ok = await self._ring(call, target, target, host_port, ring_timeout=self.config.transfer_timeout)
         self._emit(

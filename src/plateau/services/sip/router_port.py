@@ -21,6 +21,8 @@
 - ``CallbackOffered`` (the queue's overflow is a callback): the waiting caller hears ``callback_offer``; 1 books
   the callback on the caller's number (``CallbackRequested``, window now .. ``callback_window_s``), the caller
   hears ``callback_ok`` and the call ends without abandoning the contact (the promise keeps its place).
+- ``TransferRequested`` on the bus (the desk's orientation panel) transfers the advisor's bridged call to a
+  level-2 destination (blind: REFER to the caller, or a new leg when the caller's phone refuses REFER).
 - ``RecordingRequested`` on the bus (the desk's button), or ``*1`` pressed on the advisor's phone (RFC 4733 or
   INFO), starts a recording of the advisor's bridged call.
 """
@@ -272,6 +274,8 @@ class RouterPort:
                     self._recording_requested(m)
                 elif m.kind == ev.HOLD_REQUESTED:
                     self._hold_requested(m)
+                elif m.kind == ev.TRANSFER_REQUESTED:
+                    self._transfer_requested(m)
                 elif m.kind == "status":
                     self._positions(m.data.get("positions") or {})
                 else:
@@ -395,6 +399,19 @@ class RouterPort:
         if r is None or self.gateway is None or not m.advisor_id or r.advisor != m.advisor_id:
             return
         self._spawn(self.gateway.hold(r.call_id, bool(m.data.get("hold", True))))
+
+    def _transfer_requested(self, m: RoutingMessage) -> None:
+        """Blind transfer from the desk (orientation to level 2): only the advisor bridged to that call may; the
+        caller is REFERred to the target (a new leg if their phone cannot), the advisor's leg is hung up."""
+        r = self.routed.get(str(m.data.get("contact_id", "")))
+        target = str(m.data.get("target", ""))
+        if r is None or self.gateway is None or not m.advisor_id or r.advisor != m.advisor_id:
+            return
+        if not target.startswith(("sip:", "sips:")):
+            log.warning("transfer of %s refused: target %r is not a SIP URI", r.call_id, target[:80])
+            return
+        method = "bridge" if m.data.get("method") == "bridge" else "refer"
+        self._spawn(self.gateway.transfer(r.call_id, target, method))
 
     def _recording_requested(self, m: RoutingMessage) -> None:
         r = self.routed.get(str(m.data.get("contact_id", "")))
