@@ -11,9 +11,10 @@ from django.utils import timezone
 from plateau.calls import services as call_services
 from plateau.contacts.services import wrap_up
 from plateau.domain.ids.phone import InvalidPhoneNumber
-from plateau.errors import PermissionDenied
+from plateau.domain.errors import DomainError
+from plateau.errors import PermissionDenied, PlateauError
 from plateau.orientation import access, services
-from plateau.orientation.errors import InvalidDestination, OrientationRefused, ThemeExists
+from plateau.orientation.errors import OrientationRefused, ThemeExists
 from plateau.orientation.models import Destination, Orientation
 from plateau.routing import services as routing_services
 from plateau.tenants.errors import CapabilityNotEnabled
@@ -73,11 +74,11 @@ def test_given_bad_destination_input_then_a_french_error_on_its_field_and_nothin
 ) -> None:
     line = builders.line()
     before = Destination.objects.count()
-    with pytest.raises(Exception) as refused:  # noqa: PT011 (domain or service error, both carry the field)
+    with pytest.raises((PlateauError, DomainError)) as refused:
         services.save_destination(line.programme, _input(**values), actor=line.manager)
-    assert words in str(refused.value.message)  # type: ignore[attr-defined]
+    assert words in str(refused.value.message)
     if field:
-        assert refused.value.details.get("field") == field  # type: ignore[attr-defined]
+        assert refused.value.details.get("field") == field
     assert Destination.objects.count() == before
 
 
@@ -169,8 +170,9 @@ def test_given_no_live_call_when_transferring_then_refused_with_the_reason() -> 
 
 def test_given_a_live_call_when_transferring_to_an_open_destination_then_recorded_with_the_call() -> None:
     line = builders.line()
-    contact = routing_services.open_routed_contact(programme=line.programme, advisor=line.advisor,
-                                                   routing_id="call-1@test", channel="call", phone="0612345678")  # fmt: skip
+    contact = routing_services.open_routed_contact(
+        programme=line.programme, advisor=line.advisor, routing_id="call-1@test", channel="call", phone="0612345678"
+    )
     call_services.link_contact(contact, "call-1@test")
     assert access.live_call_id(contact) == "call-1@test"
     done = services.record_orientation(contact, actor=line.advisor, destination_id=line.prefecture.pk,

@@ -75,7 +75,7 @@ def test_given_no_range_within_three_weeks_then_closed_without_next_opening() ->
 
 def test_given_a_naive_instant_then_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
-        opening_state(OFFICE, dt.datetime(2026, 12, 1, 10, 0), is_holiday=france)  # noqa: DTZ001
+        opening_state(OFFICE, dt.datetime(2026, 12, 1, 10, 0), is_holiday=france)
 
 
 @pytest.mark.parametrize(

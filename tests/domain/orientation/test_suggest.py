@@ -17,7 +17,7 @@ DESTINATIONS = [
         "Mairie de Neuilly-Plaisance",
         frozenset({"titres", "etat-civil"}),
         communes=frozenset({NEUILLY_PLAISANCE}),
-    ),  # fmt: skip
+    ),
     Candidate("caf", "CAF", frozenset({"caf"})),
     Candidate(
         "accueil-93",
@@ -25,7 +25,7 @@ DESTINATIONS = [
         frozenset({"titres"}),
         communes=frozenset({MONTREUIL}),
         departments=frozenset({"93"}),
-    ),  # fmt: skip
+    ),
 ]
 
 
