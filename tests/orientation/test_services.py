@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from plateau.calls import services as call_services
 from plateau.contacts.services import wrap_up
-from plateau.domain.ids.phone import InvalidPhoneNumber
 from plateau.domain.errors import DomainError
+from plateau.domain.ids.phone import InvalidPhoneNumber
 from plateau.errors import PermissionDenied, PlateauError
 from plateau.orientation import access, services
 from plateau.orientation.errors import OrientationRefused, ThemeExists
