@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from plateau.contacts.access import can_change
 from plateau.contacts.models import Contact, WrapUpCategory
 from plateau.contacts.services import active_wrap_up_codes
 from plateau.geo.access import resolve_commune
@@ -79,7 +78,7 @@ def panel_context(request: Any, contact: Contact, frame: dict[str, Any]) -> dict
         "orientation_live_call": live,
         "orientation_done": done,
         "orientation_history": caller_orientations(contact),
-        "orientation_editable": frame.get("editable", False) and can_change(request.user, contact),
+        "orientation_editable": bool(frame.get("editable")),  # the contact's advisor or a supervisor, still open
         "orientation_action": reverse("orientation:orient", args=[programme.slug, contact.pk]),
     }
     if done:  # the wrap-up the frame pre-selects: the programme's first code of the matching category
