@@ -35,11 +35,11 @@ def voice(tmp_path_factory) -> str:
     return harness.voice_wav(tmp_path_factory.mktemp("media") / "voice.wav")
 
 
-def destination() -> int:
-    """The national line's Cesu centre, open around the clock, reached at ``TARGET``."""
+def destination(target: str = TARGET) -> int:
+    """The national line's Cesu centre, open around the clock, reached at ``target``."""
     programme = Programme.objects.get(slug=PROGRAMME)
     Theme.objects.create(programme=programme, code="cesu", label="Cesu")
-    given = DestinationInput(name="Centre national Cesu", phone="0806 802 378", sip_uri=TARGET, always_open=True,
+    given = DestinationInput(name="Centre national Cesu", phone="0806 802 378", sip_uri=target, always_open=True,
                              theme_codes=["cesu"], briefing="Numéro Cesu de l'employeur.")  # fmt: skip
     return save_destination_as_admin(programme, given, actor=None).pk
 
@@ -127,3 +127,35 @@ def test_given_a_call_of_another_advisor_when_a_transfer_is_requested_on_the_bus
             assert p.message("CallTransferred") is None
 
     run(scenario())
+
+
+def test_given_a_caller_phone_refusing_refer_when_the_advisor_transfers_then_a_new_leg_replaces_the_advisor(
+    router, tmp_path, voice
+):
+    first = experts()[0]
+
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            external = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice},
+                                  tmp=tmp_path)  # fmt: skip
+            target = f"sip:cesu@127.0.0.1:{external.port}"
+            target_id = await db(destination, target)
+            await p.login(first)
+            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
+            await db(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
+            caller = await sipp("caller_queue_refer_refused.xml", p.gateway.port, tmp=tmp_path,
+                                replace={"TALKMS": "1500", "VOICE_WAV": voice})  # fmt: skip
+            bridged = await p.wait(lambda: p.message("CallBridged"))
+            call_id = bridged.data["call_id"]
+            contact_id = await db(open_contact, first, call_id)
+            assert (await db(transfer, first, contact_id, target_id))[0] == 302
+            done = await p.wait(lambda: p.message("CallTransferred", call_id=call_id))
+            assert (done.data["target"], done.data["method"], done.data["outcome"]) == (target, "bridge", "accepted")
+            assert p.gateway.busy == set()  # the advisor's leg was hung up when the new leg replaced it
+            for peer in (phone, caller, external):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)  # the advisor's phone got BYE; caller and target talked, then BYE
+            return await p.wait_db(cdr_of, call_id)
+
+    cdr = run(scenario())
+    assert cdr.transfer_target.startswith("sip:cesu@127.0.0.1:") and cdr.ended_by == "caller"
