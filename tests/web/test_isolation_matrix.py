@@ -18,6 +18,7 @@ from plateau.contacts import services
 from plateau.contacts.models import Caller, Contact, DetailsGiven
 from plateau.directory.models import Activity, ProviderSearch
 from plateau.geo.access import commune_by_insee
+from plateau.orientation.models import Orientation, Theme
 from plateau.tenants.models import AuditEntry
 from tests.contacts import builders
 
@@ -117,6 +118,34 @@ ENDPOINTS: list[Endpoint] = [
         False,
     ),
     ("ui voice menu publish", "post", lambda w: reverse("ivr:publish", args=[w.b.programme.slug]), None, False),
+    (
+        "ui orientation read",
+        "get",
+        lambda w: reverse("orientation:destinations", args=[w.b.programme.slug]),
+        None,
+        False,
+    ),
+    (
+        "ui orientation add theme",
+        "post",
+        lambda w: reverse("orientation:destinations", args=[w.b.programme.slug]),
+        lambda w: {"form": "theme", "theme-code": "intrus", "theme-label": "Intrus"},
+        False,
+    ),
+    (
+        "ui orient",
+        "post",
+        lambda w: reverse("orientation:orient", args=[w.b.programme.slug, w.b_contact.pk]),
+        lambda w: {"destination": "1", "theme": "intrus", "mode": "number_given"},
+        False,
+    ),
+    (
+        "ui orient via own slug",
+        "post",
+        lambda w: reverse("orientation:orient", args=[w.a.programme.slug, w.b_contact.pk]),
+        lambda w: {"destination": "1", "theme": "intrus", "mode": "number_given"},
+        False,
+    ),
     ("api get contact", "get", lambda w: f"/api/contacts/{w.b_contact.pk}", None, True),
     ("api today", "get", lambda w: f"/api/contacts/programmes/{w.b.programme.slug}/today", None, True),
     (
@@ -145,6 +174,8 @@ def _snapshot(w: World) -> tuple[Any, ...]:
         DetailsGiven.objects.count(),
         ProviderSearch.objects.count(),
         AuditEntry.objects.count(),
+        Theme.objects.count(),
+        Orientation.objects.count(),
     )
 
 
