@@ -175,3 +175,23 @@ def test_given_the_capabilities_page_then_a_link_to_the_orientation_settings() -
     page = _text(_client(line.manager).get(reverse("web:capabilities", args=[line.programme.slug])))
     assert reverse("orientation:destinations", args=[line.programme.slug]) in page
     assert "Paramétrer : Orientation vers le niveau 2" in page
+
+
+def test_given_a_platform_admin_when_adding_a_destination_in_the_admin_then_same_checks_and_audited() -> None:
+    line = builders.line()
+    admin = builders.factories.user(platform_admin=True)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = _client(admin)
+    url = reverse("admin:orientation_destination_add")
+    caf = Theme.objects.get(programme=line.programme, code="caf")
+    data = {"programme": line.programme.pk, "name": "CAF 93", "phone": "32 30", "sip_uri": "",
+            "opening_hours": '{"mon": [["09:00", "17:00"]]}', "themes": [caf.pk], "communes": '["93200"]',
+            "departments": "[]", "briefing": "", "is_active": "on"}  # fmt: skip
+    refused = _text(client.post(url, data))
+    assert "Code INSEE inconnu : 93200" in refused
+    assert client.post(url, {**data, "communes": '["93048"]'}).status_code == 302
+    created = Destination.objects.get(name="CAF 93")
+    assert (created.phone, created.communes) == ("3230", ["93048"])
+    entry = AuditEntry.objects.get(action="orientation.destination_added", object_id=str(created.pk))
+    assert entry.actor == admin and entry.data["via"] == "admin" and entry.data["after"]["themes"] == ["caf"]
