@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from plateau import capabilities
 from plateau.ivr.access import editable_programmes
 from plateau.tenants.models import SUPERVISING_ROLES, Membership, Programme, Role, User
 
@@ -59,6 +60,11 @@ def programme_menus(user: User, path: str, current_slug: str | None) -> list[Nav
         if programme.pk in editable:
             url = reverse("ivr:editor", args=[programme.slug])
             links.append(NavLink(str(_("Menu vocal")), url, path == url))
+        if roles[programme] & set(SUPERVISING_ROLES):  # the settings pages of the programme's capabilities
+            for cap in capabilities.resolve(programme.capability_codes()):
+                if settings_url := cap.extra.get("manage_url"):
+                    url = reverse(settings_url, args=[programme.slug])
+                    links.append(NavLink(str(cap.label), url, path == url))
         menus.append(NavProgramme(programme, links, programme.slug == current_slug))
     return menus
 
