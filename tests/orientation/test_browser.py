@@ -14,7 +14,7 @@ from plateau.geo.services import load_demo_communes
 from plateau.orientation.demo import load_orientation_demo
 from plateau.orientation.models import Orientation
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page: Any, base: str, username: str) -> None:
