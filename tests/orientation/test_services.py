@@ -183,6 +183,10 @@ def test_given_a_live_call_when_transferring_to_an_open_destination_then_recorde
         "call-1@test",
     )
     assert AuditEntry.objects.filter(action="orientation.transferred", data__routing_contact_id="call-1@test").exists()
+    with pytest.raises(OrientationRefused, match="déjà demandé"):
+        services.record_orientation(contact, actor=line.advisor, destination_id=line.prefecture.pk,
+                                    theme_code="titres", mode="transfer")  # fmt: skip
+    assert Orientation.objects.filter(contact=contact).count() == 1
 
 
 def test_given_a_programme_without_the_capability_then_nothing_is_recorded() -> None:

@@ -232,6 +232,11 @@ def record_orientation(
             raise OrientationRefused(_("Cette destination est fermée : donnez son numéro à l'appelant."))
         if not routing_id:
             raise OrientationRefused(_("Aucun appel en cours sur ce contact : donnez le numéro à l'appelant."))
+        already = Orientation.objects.for_programme(programme).filter(
+            routing_contact_id=routing_id, mode=OrientationMode.TRANSFER
+        )
+        if already.exists():  # a second click, a stale page: the call is being transferred once
+            raise OrientationRefused(_("Le transfert de cet appel est déjà demandé."))
         target = destination.sip_uri
     elif mode == OrientationMode.NUMBER_GIVEN:
         if not destination.phone:
