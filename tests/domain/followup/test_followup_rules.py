@@ -33,7 +33,7 @@ def test_given_details_time_when_scheduling_then_n_days_later_at_ten_local(
 
 def test_given_naive_time_when_scheduling_then_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        schedule.due_at(dt.datetime(2026, 6, 1, 9, 0), schedule.Policy(), PARIS)  # noqa: DTZ001
+        schedule.due_at(dt.datetime(2026, 6, 1, 9, 0), schedule.Policy(), PARIS)
 
 
 def test_given_link_policy_when_sent_then_expires_after_link_days() -> None:
