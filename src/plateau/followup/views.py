@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -62,7 +63,8 @@ def consent(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Suivi programmé : questionnaire envoyé le %(day)s.") % {"day": f"{followup.due_at:%d/%m/%Y}"},
+                _("Suivi programmé : questionnaire envoyé le %(day)s.")
+                % {"day": f"{timezone.localtime(followup.due_at):%d/%m/%Y}"},
             )
             return redirect(_contact_url(contact))
     policy = services.policy_for(contact.programme)
@@ -76,7 +78,7 @@ def consent(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
             "followup_consent_text": services.consent_text(policy),
             "title": _("Suivi de la mise en relation"),
         },
-        status=400,
+        # 200 like the desk's own refused forms: htmx (hx-boost on the desk) swaps in only successful answers.
     )
 
 
@@ -134,5 +136,4 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "followup/survey.html",
         {"form": form, "providers": providers, "programme_name": followup.programme.name, "title": _("Votre avis")},
-        status=400 if form.errors else 200,
     )
