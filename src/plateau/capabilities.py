@@ -53,6 +53,16 @@ class RenderedSection:
 
 
 @dataclass(frozen=True)
+class PrivacyHooks:
+    """What a capability keeps about a person, reached through the ids of that person's contacts in a
+    programme, for the privacy page and the retention job (``plateau.leads.privacy``)."""
+
+    export: Callable[[Any, list[int]], list[dict[str, Any]]]  # (programme, contact ids) -> JSON-able rows
+    erase: Callable[[Any, list[int]], int]  # (programme, contact ids) -> rows touched; inside a transaction
+    retention: Callable[[Any], int]  # (cutoff datetime) -> rows touched; idempotent
+
+
+@dataclass(frozen=True)
 class Shortcut:
     """A keyboard shortcut the capability's panels bind (``accesskey``), listed under the wrap-up form."""
 
@@ -93,6 +103,7 @@ class Capability:
     wrap_up_presets: tuple[WrapUpPreset, ...] = ()
     report_sections: tuple[Section, ...] = ()
     provider_sections: tuple[Section, ...] = ()
+    privacy: PrivacyHooks | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -160,6 +171,12 @@ def report_sections_for(request: Any, programme: Any) -> list[RenderedSection]:
 def provider_sections_for(request: Any, programme: Any, provider: Any) -> list[RenderedSection]:
     """The sections the programme's capabilities add to a provider's quality page."""
     return _sections(programme.capability_codes(), "provider_sections", request, programme, provider)
+
+
+def privacy_hooks() -> list[tuple[str, PrivacyHooks]]:
+    """Every registered capability's privacy hooks, whether or not a programme still enables it: data kept
+    while it was enabled is exported, erased and expired all the same."""
+    return [(cap.code, cap.privacy) for cap in all_capabilities() if cap.privacy is not None]
 
 
 def wrap_up_presets_for(codes: Iterable[str]) -> list[WrapUpPreset]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from plateau.capabilities import Capability, Panel, Section, Shortcut
+from plateau.capabilities import Capability, Panel, PrivacyHooks, Section, Shortcut
 
 FOLLOWUP = "followup"
 
@@ -49,6 +49,24 @@ def provider_context(request: Any, programme: Any, provider: Any) -> dict[str, A
     return {"followup_figures": provider_figures(programme, provider.pk)}
 
 
+def _export(programme: Any, contact_ids: list[int]) -> list[dict[str, Any]]:
+    from .privacy import export
+
+    return export(programme, contact_ids)
+
+
+def _erase(programme: Any, contact_ids: list[int]) -> int:
+    from .privacy import erase
+
+    return erase(programme, contact_ids)
+
+
+def _retention(cutoff: Any) -> int:
+    from .privacy import retention
+
+    return retention(cutoff)
+
+
 CAPABILITY = Capability(
     code=FOLLOWUP,
     label=_("Suivi des mises en relation"),
@@ -60,4 +78,5 @@ CAPABILITY = Capability(
     shortcuts=(Shortcut("S", _("suivi")),),
     report_sections=(Section("followup.report", "followup/_report_section.html", report_context),),
     provider_sections=(Section("followup.provider", "followup/_provider_section.html", provider_context),),
+    privacy=PrivacyHooks(export=_export, erase=_erase, retention=_retention),
 )
