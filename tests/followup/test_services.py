@@ -234,8 +234,8 @@ def test_given_link_past_its_date_when_opening_then_expired_and_sweep_erases_the
     assert sweep_followups(after).expired == 1
     row = FollowUp.objects.get(pk=followup.pk)
     assert (row.status, row.address) == (Status.EXPIRED, "")
-    with pytest.raises(LinkInvalid):  # the hash is gone with the address
-        services.open_by_token(token, now=after)
+    with pytest.raises(LinkExpired):  # still « expiré » after the sweep, the address gone
+        services.open_by_token(token, now=after + dt.timedelta(days=1))
     assert sweep_followups(after).expired == 0
 
 

@@ -74,9 +74,8 @@ def _expire(now: dt.datetime) -> int:
     expired = FollowUp.objects.filter(status=Status.SENT, expires_at__lte=now)
     ids = list(expired.values_list("id", flat=True))
     if ids:
-        FollowUp.objects.filter(id__in=ids, status=Status.SENT).update(
-            status=Status.EXPIRED, address="", token_hash=None
-        )
+        # The token's hash stays (it is no personal data): an old link then says « expiré », not « invalide ».
+        FollowUp.objects.filter(id__in=ids, status=Status.SENT).update(status=Status.EXPIRED, address="")
         record_audit(action="followup.expired", actor=None, programme=None, followups=ids)
     return len(ids)
 
