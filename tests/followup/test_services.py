@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from plateau.contacts import services as contacts
 from plateau.domain.followup.answers import InvalidAnswer
+from plateau.events import Event, subscribe
 from plateau.followup import services
 from plateau.followup.access import programme_results, provider_figures, recent_comments
 from plateau.followup.errors import (
@@ -24,6 +26,7 @@ from plateau.followup.errors import (
     LinkInvalid,
     NoDetailsGiven,
 )
+from plateau.followup.events import FollowUpAnswered, FollowUpSent
 from plateau.followup.models import FollowUp, FollowUpSettings, Status
 from plateau.followup.sweep import sweep_followups
 from plateau.services.scheduler import sweep_once
@@ -293,3 +296,26 @@ def test_given_new_programmes_when_created_then_follow_up_in_the_presets_of_dire
         "leads",
     ]
     assert factories.programme(kind=ProgrammeKind.TELECARE).capability_codes() == []
+
+
+def test_given_send_and_answer_when_committed_then_typed_events_without_address_or_words(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    seen: list[Event] = []
+    unsubscribe = subscribe(seen.append)
+    try:
+        line = builders.line()
+        followup = _consent(line)
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep_followups(followup.due_at + dt.timedelta(minutes=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.answer(_token(mail.outbox[0]), came="not_yet", comment="On attend un devis")
+    finally:
+        unsubscribe()
+    sent = [e for e in seen if isinstance(e, FollowUpSent)]
+    answered = [e for e in seen if isinstance(e, FollowUpAnswered)]
+    assert [(e.programme_id, e.followup_id, e.channel) for e in sent] == [(line.programme.pk, followup.pk, "email")]
+    assert [(e.followup_id, e.came, e.provider_id, e.satisfaction) for e in answered] == [
+        (followup.pk, "not_yet", None, None)
+    ]
+    assert "devis" not in repr(answered) and "exemple" not in repr(sent)
