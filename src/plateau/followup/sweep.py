@@ -80,7 +80,7 @@ def _expire(now: dt.datetime) -> int:
     return len(ids)
 
 
-def _send_one(followup_id: int, now: dt.datetime, report: FollowUpSweep) -> None:
+def _send_one(followup_id: int, now: dt.datetime, report: FollowUpSweep, policies: dict[int, schedule.Policy]) -> None:
     with transaction.atomic():
         qs = FollowUp.objects.filter(pk=followup_id, status=Status.SCHEDULED, due_at__lte=now)
         if connection.vendor == "postgresql":
@@ -107,7 +107,9 @@ def _send_one(followup_id: int, now: dt.datetime, report: FollowUpSweep) -> None
             DetailsGiven.objects.filter(contact_id=followup.contact_id).select_related("provider").order_by("rank")
         )
         token, digest = new_token()
-        policy = policy_for(followup.programme)
+        if followup.programme_id not in policies:  # read once per programme and sweep
+            policies[followup.programme_id] = policy_for(followup.programme)
+        policy = policies[followup.programme_id]
         followup.expires_at = schedule.expires_at(now, policy)
         followup.attempts += 1
         subject, body = _message(followup, token, [str(d.provider) for d in given])
@@ -142,9 +144,10 @@ def sweep_followups(now: dt.datetime | None = None, *, limit: int | None = None)
     limit = limit or int(getattr(settings, "PLATEAU_FOLLOWUP_MAX_PER_SWEEP", DEFAULT_MAX_PER_SWEEP))
     report = FollowUpSweep(expired=_expire(now))
     due = FollowUp.objects.filter(status=Status.SCHEDULED, due_at__lte=now).order_by("due_at", "id")
+    policies: dict[int, schedule.Policy] = {}
     for followup_id in list(due.values_list("id", flat=True)[:limit]):
         try:
-            _send_one(followup_id, now, report)
+            _send_one(followup_id, now, report, policies)
         except Exception:  # a row that fails is left as it was for the next tick; the others go on
             log.exception("follow-up %s failed; left for the next sweep", followup_id)
     return report
