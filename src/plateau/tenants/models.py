@@ -91,8 +91,8 @@ class Programme(models.Model):
 
 # The capabilities a new programme of each kind starts with (the kind is only this preset).
 CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
-    ProgrammeKind.DIRECTORY: ("directory", "orientation"),
-    ProgrammeKind.LEAD_DISPATCH: ("directory", "leads", "orientation"),
+    ProgrammeKind.DIRECTORY: ("directory", "followup", "orientation"),
+    ProgrammeKind.LEAD_DISPATCH: ("directory", "followup", "leads", "orientation"),
     ProgrammeKind.PUBLIC_INFORMATION: ("orientation",),
     ProgrammeKind.TELECARE: ("orientation",),
     ProgrammeKind.ELIGIBILITY: (),

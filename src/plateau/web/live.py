@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plateau import capabilities
 from plateau.calls import services as call_services
 from plateau.contacts.models import Channel
 from plateau.domain.errors import DomainError
@@ -345,8 +346,6 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     from plateau.calls.costs import caller_costs
     from plateau.domain.routing.kpis import KPIS
 
-    from .supervision import capability_kpis
-
     shown = [{"interval": r["interval"], "values": [_fmt(r[k.key], k.unit) for k in KPIS]} for r in rows]
     return render(
         request,
@@ -358,7 +357,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": shown,
             "kpis": KPIS,
             "caller_costs": caller_costs(programme, day),
-            "capability_kpis": capability_kpis(programme, day),
+            # What the programme's capabilities add (e.g. « Suivi des mises en relation »).
+            "sections": capabilities.report_sections_for(request, programme),
             "title": _("Rapport du %(day)s — %(name)s") % {"day": day.strftime("%d/%m/%Y"), "name": programme.name},
         },
     )
