@@ -75,6 +75,23 @@ def test_given_a_bye_or_ack_with_wrong_tags_then_481_or_nothing_and_the_live_cal
     run(scenario())
 
 
+def test_given_in_dialog_requests_with_a_cseq_not_above_the_last_then_500_and_the_call_is_untouched(tmp_path):
+    async def scenario():
+        async with gateway(queue_flow()) as gw:
+            caller = await sipp("caller_cseq_order.xml", gw.gateway.port, tmp=tmp_path, replace={"WAITMS": "800"})
+            (started,) = await gw.wait_for(ev.CallStarted)
+            call = gw.gateway.calls[started.call_id]
+            code, out = await caller.result(30)
+            assert code == 0, out  # BYE with CSeq 5 (equal), BYE 3 and hold UPDATE 4 (lower): 500 each
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert (ended.record.cause, ended.record.ended_by) == ("hangup", "caller")  # by the BYE in order (6)
+            assert ended.at - ended.record.answered_at > 0.8  # alive through the 500s
+            assert ended.record.holds == 0 and not call.side.holding and not gw.of(ev.CallHeld)
+            assert call.dialog.remote_cseq == 6
+
+    run(scenario())
+
+
 def test_given_an_invite_without_sdp_then_our_200_offers_and_the_ack_answers(tmp_path):
     async def scenario():
         async with gateway() as gw:

@@ -213,14 +213,24 @@ class Gateway(Reoffers):
         msg = tx.request
         call = self.calls.get(msg.call_id)
         if call is not None and call.dialog.matches(msg):
-            self._from_caller(call, tx)
+            if self._in_order(call.dialog, tx):
+                self._from_caller(call, tx)
             return
         outbound = self.outbound.get(msg.call_id)
         out = outbound.outbound if outbound is not None else None
         if outbound is not None and out is not None and out.dialog is not None and out.dialog.matches(msg):
-            self._from_advisor(outbound, tx)
+            if self._in_order(out.dialog, tx):
+                self._from_advisor(outbound, tx)
             return
         tx.respond(481)
+
+    @staticmethod
+    def _in_order(dialog: Dialog, tx: ServerTransaction) -> bool:
+        """A CSeq not above the dialog's last remote one: 500, and the call is not touched (RFC 3261 §12.2.2)."""
+        if dialog.in_order(tx.request):
+            return True
+        tx.respond(500, extra=[("Warning", '399 plateau "CSeq out of order"')])
+        return False
 
     def _from_caller(self, call: Call, tx: ServerTransaction) -> None:
         msg = tx.request
