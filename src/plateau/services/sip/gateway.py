@@ -28,7 +28,7 @@ from plateau.services.sip.media import MediaEngine, RtpLeg
 from plateau.services.sip.message import SipMessage
 from plateau.services.sip.prompts import PromptMissing, PromptStore
 from plateau.services.sip.reoffer import Reoffers
-from plateau.services.sip.transport import ServerTransaction, SipEndpoint
+from plateau.services.sip.transport import ClientTransaction, ServerTransaction, SipEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,7 @@ class Gateway(Reoffers):
                                                                                              step, exc))  # fmt: skip
         call = Call(msg.call_id, programme, number, caller, dialog, leg, tx, interp)
         call.record = ev.CallRecord(msg.call_id, programme, caller, started_at=now)
+        call.side.allow = msg.header("Allow") or ""
         self.calls[call.id] = call
         leg.on_digit = lambda digit: self._digit(call, digit, "rfc4733")
         self._emit(ev.CallStarted(call.id, programme, now, number, caller))
@@ -489,20 +490,14 @@ class Gateway(Reoffers):
     async def _ring(self, call: Call, target: str, uri: str, addr: Addr, *, ring_timeout: float | None = None) -> bool:
         assert self.endpoint is not None and call.record is not None
         leg = await self.media.open_leg()
-        from_tag, call_id, branch = sipmsg.new_tag(), sipmsg.new_call_id(self.config.host), sipmsg.new_branch()
+        from_tag, call_id = sipmsg.new_tag(), sipmsg.new_call_id(self.config.host)
         from_party = f"<sip:{call.number}@{self.config.host}:{self.port}>;tag={from_tag}"
         side = Side()
-        body = sdp.offer(self.config.host, leg.port, side.sdp, codec=call.leg.codec)
-        invite = sipmsg.request(
-            "INVITE", uri, via_host=self.config.host, via_port=self.port, branch=branch, from_=from_party,
-            to=f"<{uri}>", call_id=call_id, cseq=1, contact=f"<{self.uri}>", body=body,
-            extra=[("Allow", ALLOW), ("X-Plateau-Call", call.id)],
-        )  # fmt: skip
-        out = OutboundLeg(target, call_id, invite, branch, addr, uri, from_party, leg, side=side)
+        out = OutboundLeg(target, call_id, b"", "", addr, uri, from_party, leg, side=side)
         call.outbound = out
         self.outbound[call_id] = call
-        tx = self.endpoint.request("INVITE", branch, invite, addr)
-        ringing = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        ringing = loop.create_future()
 
         def provisional(msg: SipMessage) -> None:
             if msg.code in (180, 183) and not ringing.done():
@@ -511,15 +506,24 @@ class Gateway(Reoffers):
                 self._stamp(call, ringing_at=time.time(), advisors_tried=(*tried, target))
                 self._emit(ev.AdvisorRinging(call.id, call.programme, time.time(), target))
 
-        tx.on_provisional = provisional
-        try:
-            resp = await asyncio.wait_for(asyncio.shield(tx.result), ring_timeout or self.config.ring_timeout)
-        except TimeoutError:
-            self._cancel(out)
-            resp = await tx.final()
-            code = 408
-        else:
+        deadline = loop.time() + (ring_timeout or self.config.ring_timeout)
+        expires, min_se = self.config.session_expires, self.config.min_se
+        while True:
+            tx = self._invite(call, out, expires, min_se)
+            tx.on_provisional = provisional
+            try:
+                resp = await asyncio.wait_for(asyncio.shield(tx.result), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                self._cancel(out)
+                resp = await tx.final()
+                code = 408
+                break
             code = resp.code if resp is not None else 408
+            # 422: the phone wants a longer session interval (RFC 4028 §7.4): ask again with its (larger) Min-SE
+            wanted = session_timer.min_se_of(resp) if resp is not None and resp.code == 422 else None
+            if wanted is None or expires is None or wanted <= expires or call.ended or out.cancelled:
+                break
+            expires = min_se = wanted
         if resp is None or resp.code >= 300 or call.ended or out.cancelled:
             if resp is not None and 200 <= resp.code < 300:  # answered as we cancelled: hang it up
                 self._confirm(out, resp)
@@ -530,6 +534,7 @@ class Gateway(Reoffers):
             self._emit(ev.AdvisorNoAnswer(call.id, call.programme, time.time(), target, 487 if call.ended else code))
             return False
         self._confirm(out, resp)
+        side.allow = resp.header("Allow") or ""
         try:
             neg = sdp.negotiate(sdp.parse(resp.body), (call.leg.codec,))
         except sdp.SdpError:
@@ -548,9 +553,28 @@ class Gateway(Reoffers):
         now = time.time()
         self._stamp(call, bridged_at=now, advisor=target)
         self._emit(ev.CallBridged(call.id, call.programme, now, target))
+        assert out.dialog is not None
+        self._arm_session(call, side, out.dialog, session_timer.answered(resp))  # the phone's 2xx says who refreshes
         if call.side.holding:  # the caller had put us on hold while queued: the advisor hears the music
             self._apply_hold(call)
         return True
+
+    def _invite(self, call: Call, out: OutboundLeg, expires: int | None, min_se: int) -> ClientTransaction:
+        """(Re)send the INVITE of an outbound leg: a new branch and CSeq each time (after a 422, RFC 4028 §7.4),
+        our offer restricted to the caller's codec, a session timer asked when ``expires`` is set."""
+        assert self.endpoint is not None
+        out.cseq += 1
+        out.branch = sipmsg.new_branch()
+        body = sdp.offer(self.config.host, out.rtp.port, out.side.sdp, codec=call.leg.codec)
+        extra = [("Allow", ALLOW), ("Supported", "timer"), ("X-Plateau-Call", call.id)]
+        if expires is not None:
+            extra += [("Session-Expires", str(max(expires, min_se))), ("Min-SE", str(min_se))]
+        out.invite = sipmsg.request(
+            "INVITE", out.uri, via_host=self.config.host, via_port=self.port, branch=out.branch,
+            from_=out.from_party, to=f"<{out.uri}>", call_id=out.call_id, cseq=out.cseq, contact=f"<{self.uri}>",
+            body=body, extra=extra,
+        )  # fmt: skip
+        return self.endpoint.request("INVITE", out.branch, out.invite, out.addr)
 
     def _confirm(self, out: OutboundLeg, resp: SipMessage) -> None:
         assert self.endpoint is not None
@@ -561,8 +585,8 @@ class Gateway(Reoffers):
         except ValueError:
             addr = out.addr
         out.dialog = Dialog(out.call_id, out.from_party, resp.header("To") or "", target, addr,
-                            self.config.host, self.port, 1, f"<{self.uri}>")  # fmt: skip
-        _, out.ack = out.dialog.request("ACK", cseq=1)
+                            self.config.host, self.port, out.cseq, f"<{self.uri}>")  # fmt: skip
+        _, out.ack = out.dialog.request("ACK", cseq=out.cseq)
         self.endpoint.send(out.ack, addr)
 
     def _cancel(self, out: OutboundLeg) -> None:

@@ -88,6 +88,7 @@ class Reoffers:
     def _offer(self, call: Call, side: Side, dialog: Dialog, leg: RtpLeg, tx: ServerTransaction) -> None:
         """A re-INVITE or UPDATE in a confirmed dialog (RFC 3261 §14.2, RFC 3311)."""
         msg = tx.request
+        side.allow = msg.header("Allow") or side.allow
         if side.reoffering:
             tx.respond(491)  # glare: our own re-INVITE/UPDATE is in progress on this dialog
             return
@@ -241,7 +242,7 @@ class Reoffers:
         call = self.outbound.get(msg.call_id)
         out = call.outbound if call is not None else None
         if out is not None:
-            ack = out.side.ack if out.side.ack and out.dialog and msg.cseq > 1 else out.ack
+            ack = out.side.ack if out.side.ack and out.dialog and msg.cseq > out.cseq else out.ack
             if ack:
                 self.endpoint.send(ack, out.dialog.addr if out.dialog else addr)
             return
@@ -258,7 +259,7 @@ class Reoffers:
         if timer is None or call.ended:
             return
         loop = asyncio.get_running_loop()
-        if timer.refresher == "uas":
+        if timer.we_refresh:
             side.session_timer = loop.call_later(timer.refresh_after, self._refresh_due, call, side, dialog)
         else:
             side.session_timer = loop.call_later(timer.give_up_after, self._session_expired, call, side)
@@ -276,17 +277,16 @@ class Reoffers:
         timer = side.session
         if timer is None:
             return
-        allow = call.invite.request.header("Allow") or ""
-        method = "UPDATE" if "UPDATE" in allow.upper() else "INVITE"
+        method = "UPDATE" if "UPDATE" in side.allow.upper() else "INVITE"
         body = side.sdp.last if method == "INVITE" else b""
-        extra = [("Session-Expires", timer.header()), ("Supported", "timer")]
-        resp = await self._reoffer(dialog, side, method, body, owner=False, extra=extra)
+        extra = [("Session-Expires", timer.refresh_header()), ("Supported", "timer")]
+        resp = await self._reoffer(dialog, side, method, body, owner=side is not call.side, extra=extra)
         if call.ended:
             return
         if resp is None or resp.code >= 300:
             self._end(call, "session_expired", "gateway")  # the peer is gone or refused: end cleanly
             return
-        self._arm_session(call, side, dialog, timer)
+        self._arm_session(call, side, dialog, session_timer.answered(resp) or timer)
 
     def _stop_sessions(self, call: Call) -> None:
         for side in (call.side, call.outbound.side if call.outbound else None):
