@@ -64,6 +64,7 @@ class OutboundLeg:
     dialog: Dialog | None = None
     ack: bytes | None = None
     cancelled: bool = False
+    cancel_code: int | None = None  # the no-answer code when the router withdrew the offer (stop_ringing)
     side: Side = field(default_factory=Side)
     cseq: int = 0  # of our last INVITE (a 422 makes us ask again with the next one)
 

@@ -519,6 +519,8 @@ class Gateway(Reoffers):
                 code = 408
                 break
             code = resp.code if resp is not None else 408
+            if code == 487 and out.cancel_code is not None:
+                code = out.cancel_code  # the router withdrew the offer: its reason, not the race with our timer
             # 422: the phone wants a longer session interval (RFC 4028 §7.4): ask again with its (larger) Min-SE
             wanted = session_timer.min_se_of(resp) if resp is not None and resp.code == 422 else None
             if wanted is None or expires is None or wanted <= expires or call.ended or out.cancelled:
@@ -621,10 +623,12 @@ class Gateway(Reoffers):
         call.outbound = None
         self._free(out.target)
 
-    def stop_ringing(self, call_id: str) -> None:
-        """CANCEL the advisor's phone that rings for this call (the router withdrew the offer)."""
+    def stop_ringing(self, call_id: str, code: int = 487) -> None:
+        """CANCEL the advisor's phone that rings for this call (the router withdrew the offer); ``code`` is the
+        no-answer reported (``AdvisorNoAnswer``): 408 when the offer expired, as if our own ring timer had fired."""
         call = self.calls.get(call_id)
         if call is not None and call.outbound is not None and call.outbound.dialog is None:
+            call.outbound.cancel_code = code
             self._cancel(call.outbound)
 
     def start_recording(self, call_id: str, advisor: str = "") -> bool:

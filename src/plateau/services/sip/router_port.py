@@ -310,7 +310,8 @@ class RouterPort:
         elif kind == "OfferWithdrawn":
             r.withdrawn.add(d["offer_id"])
             if r.ringing is not None and r.ringing[0] == d["offer_id"]:
-                self.gateway.stop_ringing(r.call_id)
+                # expired: a ring timeout (408) whether the router's deadline or the gateway's fires first
+                self.gateway.stop_ringing(r.call_id, 408 if d.get("reason") == "expired" else 487)
         elif kind == "ContactAnswered" and not r.advisor:
             r.desk_accepted = d["advisor_id"]
             if r.ringing is None and (r.worker is None or r.worker.done()):
