@@ -21,7 +21,7 @@ from plateau.tenants.models import AuditEntry, User
 
 from . import harness
 from .harness import sipp
-from .test_router_port import PROGRAMME, cdr_of, db, experts, plant, run, set_phone
+from .test_router_port import PROGRAMME, answered_call, cdr_of, db, experts, plant, run, set_phone
 from .test_router_port import router as router
 
 pytestmark = [
@@ -107,12 +107,7 @@ def test_given_a_call_of_another_advisor_when_someone_presses_hold_then_nothing_
 
     async def scenario():
         async with plant(router, tmp_path) as p:
-            await p.login(first)
-            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "100", "VOICE_WAV": voice}, tmp=tmp_path)
-            await db(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
-            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
-                                replace={"TALKMS": "2500", "VOICE_WAV": voice})  # fmt: skip
-            bridged = await p.wait(lambda: p.message("CallBridged"))
+            phone, caller, bridged = await answered_call(p, first, voice, tmp_path, ring_ms="100", TALKMS="2500")
             assert await db(press, other, "hold", bridged.data["call_id"]) == 302
             for peer in (caller, phone):
                 code, out = await peer.result()
@@ -121,3 +116,28 @@ def test_given_a_call_of_another_advisor_when_someone_presses_hold_then_nothing_
             assert ended is not None and ended.record.holds == 0
 
     run(scenario())
+
+
+def test_given_a_bridged_call_when_the_caller_holds_then_resumes_then_the_cdr_and_the_routers_completion_count_it(
+    router, tmp_path, voice
+):
+    first = experts()[0]
+
+    async def scenario():
+        async with plant(router, tmp_path) as p:
+            phone, caller, bridged = await answered_call(p, first, voice, tmp_path, "caller_queue_hold.xml",
+                                                         ring_ms="100", BRIDGEMS="2500", HOLDMS="1500")  # fmt: skip
+            call_id = bridged.data["call_id"]
+            held = await p.wait(lambda: p.message("CallHeld", call_id=call_id))
+            resumed = await p.wait(lambda: p.message("CallResumed", call_id=call_id))
+            for peer in (caller, phone):
+                code, out = await peer.result()
+                assert code == 0, (peer.name, out)  # sendonly answered recvonly, then sendrecv, each ACKed
+            left = await p.wait(lambda: p.message("ContactLeft", contact_id=call_id))
+            return held, resumed, left, await p.wait_db(cdr_of, call_id)
+
+    held, resumed, left, cdr = run(scenario())
+    seconds = resumed.data["seconds"]
+    assert held.data["by"] == "caller" and seconds == pytest.approx(1.5, abs=0.5)
+    assert (cdr.holds, cdr.hold_seconds) == (1, pytest.approx(seconds, abs=0.01))
+    assert left.data["reason"] == "completed" and left.data["hold_s"] == pytest.approx(seconds, abs=0.01)
