@@ -56,7 +56,8 @@ def test_given_a_surcharged_number_with_a_new_tariff_when_reporting_a_day_then_m
     costs = {c.number: c for c in caller_costs(programme, DAY)}
     surcharged = costs["0899 10 20 30"]
     assert (surcharged.calls, surcharged.minutes, surcharged.cost_eur) == (2, Decimal("4.00"), Decimal("2.00"))
-    assert surcharged.price_per_minute_eur == Decimal("0.50") and surcharged.tariff == "Surtaxé"
+    assert surcharged.price_per_minute_eur == Decimal("0.50")
+    assert surcharged.tariff == "Majoré : service payant + prix d'un appel"
     assert (costs["3999"].calls, costs["3999"].minutes, costs["3999"].cost_eur) == (1, Decimal("5.00"), None)
 
     client = Client()

@@ -10,7 +10,7 @@ from django.db import transaction
 from plateau import capabilities
 
 from .errors import UnknownCapabilityCode
-from .models import CAPABILITY_PRESETS, AuditEntry, Programme, ProgrammeCapability, User
+from .models import CALLER_BLOCKING_PRESETS, CAPABILITY_PRESETS, AuditEntry, Programme, ProgrammeCapability, User
 
 
 def record_audit(
@@ -58,5 +58,9 @@ def set_capabilities(programme: Programme, codes: Sequence[str], *, actor: User 
 
 
 def apply_capability_preset(programme: Programme, *, actor: User | None = None) -> list[str]:
-    """Enable the capabilities of the programme's kind preset (a new programme; the demo)."""
+    """Enable the capabilities of the programme's kind preset (a new programme; the demo), and its flags."""
+    blocking = CALLER_BLOCKING_PRESETS.get(programme.kind, True)
+    if programme.allows_caller_blocking != blocking:
+        programme.allows_caller_blocking = blocking
+        Programme.objects.filter(pk=programme.pk).update(allows_caller_blocking=blocking)
     return set_capabilities(programme, CAPABILITY_PRESETS.get(programme.kind, ()), actor=actor)

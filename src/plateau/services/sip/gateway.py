@@ -19,6 +19,7 @@ from typing import Any
 
 from plateau.domain.ivr import Flow, Interpreter
 from plateau.domain.ivr import interpreter as ivr
+from plateau.domain.ivr.line_rules import BLOCKED_CAUSE, BLOCKED_PROMPT, BLOCKED_STEP, PRICE_STEP, LineRules
 from plateau.services.sip import events as ev
 from plateau.services.sip import message as sipmsg
 from plateau.services.sip import recording, rtp, sdp, session_timer
@@ -50,8 +51,10 @@ class Gateway(Reoffers):
         registrar: Registrar | None = None,
         on_event: Callable[[ev.CallEvent], None] | None = None,
         on_call_queued: Callable[[ev.CallQueued], None] | None = None,
+        rules: LineRules | None = None,
     ) -> None:
         self.programmes = programmes  # number -> (programme slug, flow)
+        self.rules = rules or LineRules()  # price announcements and blocked callers (reloaded with the flows)
         self.prompts = prompts
         self.config = config or GatewayConfig()
         self.registrar = registrar or Registrar()
@@ -137,9 +140,24 @@ class Gateway(Reoffers):
             tx.respond(405, extra=[("Allow", ALLOW)])
 
     def _ivr_start(self, call: Call) -> None:
-        """The caller's ACK confirmed the call: the voice menu starts."""
-        call.state = "ivr"
+        """The caller's ACK confirmed the call: a blocked caller hears a short message and is hung up; else the
+        price announcement of a majoré number plays first (not interruptible), then the voice menu starts."""
         call.leg.start_clock()
+        if call.blocked:
+            call.state = "blocked"
+            call.pre_path.append(BLOCKED_STEP)
+            self._play(call, BLOCKED_PROMPT, lambda: self._end(call, BLOCKED_CAUSE, "gateway"))
+        elif call.announcement:
+            call.state = "announcing"
+            call.pre_path.append(PRICE_STEP)
+            self._play(call, call.announcement, lambda: self._menu_start(call))
+        else:
+            self._menu_start(call)
+
+    def _menu_start(self, call: Call) -> None:
+        if call.ended:
+            return
+        call.state = "ivr"
         self._run(call, call.interp.start())
 
     def on_cancel(self, invite: ServerTransaction) -> None:
@@ -193,6 +211,9 @@ class Gateway(Reoffers):
                                                                                              step, exc))  # fmt: skip
         call = Call(msg.call_id, programme, number, caller, dialog, leg, tx, interp)
         call.record = ev.CallRecord(msg.call_id, programme, caller, started_at=now)
+        today = self.config.clock()
+        call.blocked = self.rules.is_blocked(programme, sipmsg.user_of(caller), today)
+        call.announcement = None if call.blocked else self.rules.price_announcement(number, today)
         self.calls[call.id] = call
         leg.on_digit = lambda digit: self._digit(call, digit, "rfc4733")
         self._emit(ev.CallStarted(call.id, programme, now, number, caller))
@@ -731,7 +752,8 @@ class Gateway(Reoffers):
         call.leg.close()
         self.calls.pop(call.id, None)
         now = time.time()
-        self._stamp(call, ended_at=now, cause=cause, ended_by=by, path=tuple(call.interp.path), digits=call.digits,
+        self._stamp(call, ended_at=now, cause=cause, ended_by=by, path=(*call.pre_path, *call.interp.path),
+                    digits=call.digits,
                     hold_seconds=call.hold_seconds, holds=call.holds)  # fmt: skip
         assert call.record is not None
         self._emit(ev.CallEnded(call.id, call.programme, now, call.record))
