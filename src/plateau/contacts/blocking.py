@@ -133,3 +133,13 @@ def blocks_page(programme: Programme, limit: int = 200) -> list[BlockRow]:
         rows.append(BlockRow(block, active, status))
     rows.sort(key=lambda r: (not r.active, r.block.expires_at if r.active else now - r.block.created_at))
     return rows
+
+
+def contact_block_context(user: User, contact: Contact) -> dict[str, object]:
+    """For the contact page's nuisance history: may this user mark the caller, and is the number marked now."""
+    if contact.caller is None:
+        return {"can_block_caller": False, "caller_block": None}
+    return {
+        "can_block_caller": can_block(user, contact.programme),
+        "caller_block": active_block_of(contact.programme, contact.caller.phone_e164),
+    }
