@@ -68,3 +68,27 @@ def test_given_a_surcharged_number_with_a_new_tariff_when_reporting_a_day_then_m
     costs_table = page[page.index('id="caller-costs"') :]
     assert re.search(r"2[,.]00 €", costs_table), costs_table[:1500]
     assert "opérateur de l" in costs_table, costs_table[:2500]
+
+
+@pytest.mark.django_db
+def test_given_a_blocked_callers_call_stored_by_the_gateway_then_the_report_counts_it_apart_from_the_kpis() -> None:
+    from plateau.calls.services import store_call_record
+    from plateau.domain.ivr.line_rules import BLOCKED_CAUSE, BLOCKED_STEP
+    from plateau.services.sip.events import CallRecord
+
+    programme = factories.programme()
+    number = ProgrammeNumber.objects.create(programme=programme, number="0899 10 20 30")
+    NumberTariff.objects.create(number=number, caller_cost=CallerCost.SURCHARGED, price_per_minute_eur=Decimal("0.80"),
+                                valid_from=dt.date(2025, 1, 1))  # fmt: skip
+    nine = timezone.make_aware(dt.datetime.combine(DAY, dt.time(9))).timestamp()
+    store_call_record(CallRecord("blocked-1", programme.slug, "sip:0612345678@10.0.0.1", started_at=nine,
+                                 answered_at=nine, ended_at=nine + 4, cause=BLOCKED_CAUSE, ended_by="gateway",
+                                 path=(BLOCKED_STEP,)), number="0899102030")  # fmt: skip
+    cdr = CallDetailRecord.objects.get(call_id="blocked-1")
+    assert (cdr.cause, cdr.path, cdr.queue, cdr.routing_contact_id) == (BLOCKED_CAUSE, [BLOCKED_STEP], "", "")
+
+    client = Client()
+    client.force_login(factories.supervisor(programme))
+    page = client.get(reverse("web:report", args=[programme.slug]), {"jour": DAY.isoformat()}).content.decode()
+    assert "1 appel d'un numéro bloqué ce jour-là" in page
+    assert "Service 0,80 € / min + prix d" in page

@@ -107,7 +107,7 @@ def test_given_a_block_in_force_when_lifted_early_then_audited_and_the_number_ma
     lifted = blocking.lift_block(actor=manager, programme=programme, block_id=block.pk, reason="Erreur de numéro")
     assert lifted.lifted_by == manager and lifted.lifted_at is not None and not lifted.is_active()
     (entry,) = AuditEntry.objects.filter(action="caller.block_lifted")
-    assert (entry.actor, entry.data["reason"], entry.data["phone"]) == (manager, "Erreur de numéro", "+33612345678")
+    assert (entry.actor, entry.data["reason"], entry.object_id) == (manager, "Erreur de numéro", str(block.pk))
     with pytest.raises(BlockAlreadyLifted):
         blocking.lift_block(actor=manager, programme=programme, block_id=block.pk)
     assert blocking.active_block_of(programme, "+33612345678") is None
@@ -189,3 +189,29 @@ def test_given_a_nuisance_history_then_supervisors_get_the_block_action_on_the_c
     blocking.block_caller(actor=supervisor, programme=programme, phone="0612345678", days=3, reason="Muet",
                           contact=again)  # fmt: skip
     assert 'id="caller-blocked"' in _client(advisor).get(contact_url).content.decode()  # everyone knows
+
+
+def test_given_marks_then_the_person_sees_them_in_an_export_and_erasure_and_retention_blank_ended_ones() -> None:
+    from plateau.contacts import privacy
+
+    programme = factories.programme()
+    supervisor = factories.supervisor(programme)
+    ended = blocking.block_caller(actor=supervisor, programme=programme, phone="0612345678", days=1, reason="a")
+    blocking.lift_block(actor=supervisor, programme=programme, block_id=ended.pk)
+    current = blocking.block_caller(actor=supervisor, programme=programme, phone="0612345678", days=2, reason="b")
+    old = blocking.block_caller(actor=supervisor, programme=programme, phone="0698765432", days=1, reason="c")
+    CallerBlock.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(days=91))
+
+    exported = privacy.export_caller(programme, "+33612345678")["caller_blocks"]
+    assert [b["reason"] for b in exported] == ["a", "b"] and exported[0]["lifted_at"] is not None
+
+    privacy.erase_caller(programme, "+33612345678")
+    ended.refresh_from_db()
+    current.refresh_from_db()
+    assert ended.phone_e164 == "" and ended.reason == "a"  # who, when and why stay
+    assert current.phone_e164 == "+33612345678"  # in force until it expires (30 days at most)
+
+    privacy.apply_retention(timezone.now())
+    old.refresh_from_db()
+    current.refresh_from_db()
+    assert old.phone_e164 == "" and current.phone_e164 == "+33612345678"

@@ -221,3 +221,16 @@ def test_given_the_tariffs_dates_change_then_the_running_gateway_stops_announcin
 
     run_isolated(asyncio.wait_for(scenario(), 90))
     assert paths == [(PRICE_STEP, "file"), ("file",)]
+
+
+def test_given_a_blocked_caller_on_a_majore_number_then_the_price_is_announced_before_the_short_message(tmp_path):
+    line = published_line()
+    surcharged(line, until=None)
+    blocking.block_caller(actor=line.supervisor, programme=line.programme, phone="0612345678", days=7,
+                          reason="Insultes")  # fmt: skip
+    lines = load_lines(tmp_path / "prompts")
+
+    events = run_isolated(asyncio.wait_for(with_gateway(lines, call_and_hang_up_when_queued(tmp_path)), 60))
+    record = ended_record(events)
+    assert (record.path, record.cause) == ((PRICE_STEP, BLOCKED_STEP), BLOCKED_CAUSE)
+    assert not [e for e in events if isinstance(e, ev.CallQueued)]

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from plateau.domain.ivr.line_rules import BLOCKED_CAUSE
 from plateau.tenants.models import Programme
 
 from .models import CallDetailRecord
@@ -22,7 +23,8 @@ from .models import CallDetailRecord
 class NumberCost:
     number: str
     label: str
-    tariff: str  # the caller-cost family, translated ("Surtaxé"…), or "" when no tariff is in force
+    tariff: str  # the caller cost, translated ("Majoré : service payant + prix d'un appel"…), or "" without tariff
+    notice: str  # ARCEP's notice of the tariff in force: "Service 0,80 € / min + prix d'un appel"
     price_per_minute_eur: Decimal | None
     calls: int
     minutes: Decimal
@@ -52,6 +54,7 @@ def caller_costs(programme: Programme, day: dt.date) -> list[NumberCost]:
                 number=number.number,
                 label=number.label,
                 tariff=tariff.get_caller_cost_display() if tariff else "",
+                notice=tariff.notice if tariff else "",
                 price_per_minute_eur=price,
                 calls=len(seconds),
                 minutes=minutes,
@@ -59,3 +62,15 @@ def caller_costs(programme: Programme, day: dt.date) -> list[NumberCost]:
             )
         )
     return rows
+
+
+def blocked_calls(programme: Programme, day: dt.date) -> int:
+    """Calls of the day from numbers a supervisor blocked: recorded (their CDR), never routed, so out of the
+    service KPIs (``plateau.domain.ivr.line_rules.BLOCKED_CAUSE``)."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    return (
+        CallDetailRecord.objects.for_programme(programme)
+        .filter(started_at__gte=start, started_at__lt=start + dt.timedelta(days=1), cause=BLOCKED_CAUSE)
+        .count()
+    )

@@ -86,9 +86,9 @@ def block_caller(
         contact=contact,
         created_by=actor,
     )
-    record_audit(action="caller.blocked", actor=actor, programme=programme, obj=block, phone=e164, days=days,
-                 reason=reason, expires_at=block.expires_at.isoformat(),
-                 contact=contact.pk if contact else None)  # fmt: skip
+    # The number itself stays out of the audit (the row's number is blanked by erasure and retention).
+    record_audit(action="caller.blocked", actor=actor, programme=programme, obj=block, days=days, reason=reason,
+                 expires_at=block.expires_at.isoformat(), contact=contact.pk if contact else None)  # fmt: skip
     publish_on_commit(CallerBlocked(programme.pk, block.pk, block.expires_at.isoformat()))
     return block
 
@@ -110,8 +110,8 @@ def lift_block(*, actor: User, programme: Programme, block_id: int, reason: str 
         raise BlockReasonRequired(field="lift_reason")
     block.lifted_at, block.lifted_by, block.lift_reason = timezone.now(), actor, reason
     block.save(update_fields=["lifted_at", "lifted_by", "lift_reason", "updated_at"])
-    record_audit(action="caller.block_lifted", actor=actor, programme=programme, obj=block, phone=block.phone_e164,
-                 reason=reason, expires_at=block.expires_at.isoformat())  # fmt: skip
+    record_audit(action="caller.block_lifted", actor=actor, programme=programme, obj=block, reason=reason,
+                 expires_at=block.expires_at.isoformat())  # fmt: skip
     publish_on_commit(CallerBlockLifted(programme.pk, block.pk))
     return block
 

@@ -68,6 +68,7 @@ def export_person(programme: Programme, phone: str, *, actor: User) -> dict[str,
         "phone": e164,
         "caller": contacts["caller"],
         "contacts": contacts["contacts"],
+        "caller_blocks": contacts["caller_blocks"],
         "leads": [
             {
                 "id": lead.pk,

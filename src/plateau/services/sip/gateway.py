@@ -140,22 +140,24 @@ class Gateway(Reoffers):
             tx.respond(405, extra=[("Allow", ALLOW)])
 
     def _ivr_start(self, call: Call) -> None:
-        """The caller's ACK confirmed the call: a blocked caller hears a short message and is hung up; else the
-        price announcement of a majoré number plays first (not interruptible), then the voice menu starts."""
+        """The caller's ACK confirmed the call: the price announcement of a majoré number plays first (before
+        anything is billed, not interruptible), then a blocked caller hears a short message and is hung up, and
+        anyone else gets the voice menu."""
         call.leg.start_clock()
+        if call.announcement:
+            call.state = "announcing"
+            call.pre_path.append(PRICE_STEP)
+            self._play(call, call.announcement, lambda: self._after_announcement(call))
+        else:
+            self._after_announcement(call)
+
+    def _after_announcement(self, call: Call) -> None:
+        if call.ended:
+            return
         if call.blocked:
             call.state = "blocked"
             call.pre_path.append(BLOCKED_STEP)
             self._play(call, BLOCKED_PROMPT, lambda: self._end(call, BLOCKED_CAUSE, "gateway"))
-        elif call.announcement:
-            call.state = "announcing"
-            call.pre_path.append(PRICE_STEP)
-            self._play(call, call.announcement, lambda: self._menu_start(call))
-        else:
-            self._menu_start(call)
-
-    def _menu_start(self, call: Call) -> None:
-        if call.ended:
             return
         call.state = "ivr"
         self._run(call, call.interp.start())
@@ -213,7 +215,7 @@ class Gateway(Reoffers):
         call.record = ev.CallRecord(msg.call_id, programme, caller, started_at=now)
         today = self.config.clock()
         call.blocked = self.rules.is_blocked(programme, sipmsg.user_of(caller), today)
-        call.announcement = None if call.blocked else self.rules.price_announcement(number, today)
+        call.announcement = self.rules.price_announcement(number, today)
         self.calls[call.id] = call
         leg.on_digit = lambda digit: self._digit(call, digit, "rfc4733")
         self._emit(ev.CallStarted(call.id, programme, now, number, caller))
