@@ -8,6 +8,7 @@ model carries a ``programme`` foreign key without it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -228,7 +229,8 @@ class NumberTariff(models.Model):
         return price_announcement(self.family, self.price_per_minute_eur)
 
     def clean(self) -> None:
-        """The number's plan (0800 free, 089 majoré…), a price for a majoré tariff, no overlapping periods."""
+        """The number's plan (0800 free, 089 majoré…) and a price for a majoré tariff (one tariff per day: the
+        admin's formset checks the periods together, :func:`overlapping_periods`)."""
         problems: list[str] = []
         if self.number_id is not None:
             try:
@@ -236,20 +238,21 @@ class NumberTariff(models.Model):
             except InvalidPhoneNumber:
                 kind = None
             problems += tariff_problems(kind, self.family, self.price_per_minute_eur)
-            if self.valid_from and (self.valid_until is None or self.valid_until >= self.valid_from):
-                others = NumberTariff.objects.filter(number_id=self.number_id).exclude(pk=self.pk)
-                end = self.valid_until or dt.date.max
-                overlapping = others.filter(valid_from__lte=end).filter(
-                    models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=self.valid_from)
-                )
-                for other in overlapping:
-                    problems.append(
-                        _("Cette période chevauche le tarif du %(start)s au %(end)s : un seul tarif par jour.")
-                        % {"start": f"{other.valid_from:%d/%m/%Y}",
-                           "end": f"{other.valid_until:%d/%m/%Y}" if other.valid_until else "…"}
-                    )  # fmt: skip
         if problems:
             raise ValidationError(problems)
+
+
+def overlapping_periods(periods: list[tuple[dt.date, dt.date | None]]) -> list[str]:
+    """A French reason for each pair of tariff periods (start, inclusive end or None) that share a day."""
+    ordered = sorted(periods, key=lambda period: period[0])
+    reasons = []
+    for (start, end), (next_start, _next_end) in itertools.pairwise(ordered):
+        if end is None or end >= next_start:
+            reasons.append(
+                str(_("Deux tarifs s'appliquent le %(day)s (du %(a)s et du %(b)s) : un seul tarif par jour."))
+                % {"day": f"{next_start:%d/%m/%Y}", "a": f"{start:%d/%m/%Y}", "b": f"{next_start:%d/%m/%Y}"}
+            )
+    return reasons
 
 
 class Role(models.TextChoices):
