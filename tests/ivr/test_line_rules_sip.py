@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Callable
 from decimal import Decimal
@@ -23,7 +24,7 @@ from django.db import connections
 
 from plateau.contacts import blocking
 from plateau.domain.ivr import parse_flow
-from plateau.domain.ivr.line_rules import BLOCKED_CAUSE, BLOCKED_PROMPT, BLOCKED_STEP, PRICE_STEP
+from plateau.domain.ivr.line_rules import BLOCKED_CAUSE, BLOCKED_PROMPT, BLOCKED_STEP, PRICE_STEP, LineRules
 from plateau.ivr import services
 from plateau.ivr.lines import Lines, announcement_name, load_lines
 from plateau.services.sip import events as ev
@@ -234,3 +235,19 @@ def test_given_a_blocked_caller_on_a_majore_number_then_the_price_is_announced_b
     record = ended_record(events)
     assert (record.path, record.cause) == ((PRICE_STEP, BLOCKED_STEP), BLOCKED_CAUSE)
     assert not [e for e in events if isinstance(e, ev.CallQueued)]
+
+
+class BrokenRules(LineRules):
+    def is_blocked(self, programme: str, caller: str, now: dt.datetime) -> bool:
+        raise RuntimeError("a bug in the rules")
+
+
+def test_given_rules_that_fail_then_the_caller_still_gets_the_menu_and_an_alert_is_logged(tmp_path, caplog):
+    line = published_line()
+    lines = load_lines(tmp_path / "prompts")
+    lines.rules = BrokenRules()
+    with caplog.at_level(logging.ERROR, logger="plateau.services.sip.gateway"):
+        events = run_isolated(asyncio.wait_for(with_gateway(lines, call_and_hang_up_when_queued(tmp_path)), 60))
+    assert [e.queue for e in events if isinstance(e, ev.CallQueued)] == ["appels"]
+    assert any(r.getMessage().startswith("line rules failed") for r in caplog.records)
+    assert line.programme.slug == ended_record(events).programme

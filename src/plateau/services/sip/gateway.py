@@ -213,9 +213,12 @@ class Gateway(Reoffers):
                                                                                              step, exc))  # fmt: skip
         call = Call(msg.call_id, programme, number, caller, dialog, leg, tx, interp)
         call.record = ev.CallRecord(msg.call_id, programme, caller, started_at=now)
-        today = self.config.clock()
-        call.blocked = self.rules.is_blocked(programme, sipmsg.user_of(caller), today)
-        call.announcement = self.rules.price_announcement(number, today)
+        try:
+            today = self.config.clock()
+            call.blocked = self.rules.is_blocked(programme, sipmsg.user_of(caller), today)
+            call.announcement = self.rules.price_announcement(number, today)
+        except Exception:  # the rules must never break the line: the menu answers as if there were none
+            log.exception("line rules failed for %s on %s: menu without them", msg.call_id, number)
         self.calls[call.id] = call
         leg.on_digit = lambda digit: self._digit(call, digit, "rfc4733")
         self._emit(ev.CallStarted(call.id, programme, now, number, caller))
