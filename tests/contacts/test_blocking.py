@@ -204,6 +204,11 @@ def test_given_marks_then_the_person_sees_them_in_an_export_and_erasure_and_rete
 
     exported = privacy.export_caller(programme, "+33612345678")["caller_blocks"]
     assert [b["reason"] for b in exported] == ["a", "b"] and exported[0]["lifted_at"] is not None
+    from plateau.leads.privacy import export_person, export_rows
+
+    manager = factories.user((programme, Role.PROGRAMME_MANAGER))
+    rows = export_rows(export_person(programme, "06 12 34 56 78", actor=manager))
+    assert [r[3] for r in rows if r[0] == "blocage" and r[2] == "reason"] == ["a", "b"]
 
     privacy.erase_caller(programme, "+33612345678")
     ended.refresh_from_db()
