@@ -141,7 +141,7 @@ def test_given_a_blocked_number_when_another_number_calls_then_it_is_queued_as_b
     events = run_isolated(asyncio.wait_for(with_gateway(lines, body), 60))
     record = ended_record(events)
     assert [e.queue for e in events if isinstance(e, ev.CallQueued)] == ["appels"]
-    assert record.path == ("file",) and record.cause != BLOCKED_CAUSE
+    assert record.path == ("file",) and record.cause != BLOCKED_CAUSE and record.announced_at is None
 
 
 def test_given_a_mark_expired_by_the_gateways_clock_when_the_number_calls_then_it_is_queued(tmp_path):
@@ -179,6 +179,8 @@ def test_given_a_majore_tariff_in_force_then_the_caller_hears_the_price_announce
     assert record.queued_at is not None and record.answered_at is not None
     # the menu (here straight to the queue) starts only once the whole announcement has played
     assert record.queued_at - record.answered_at >= len(announcement) / 8000 - 0.02
+    # the caller pays from the end of the announcement (free, ARCEP): the report bills from announced_at
+    assert record.announced_at is not None and record.answered_at < record.announced_at <= record.queued_at
 
 
 def publish_tariff_change(tariff: NumberTariff) -> None:

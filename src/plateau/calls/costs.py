@@ -1,6 +1,7 @@
 """What a programme's callers paid on a day: answered minutes per number times the number's tariff in force that day.
 
-A call is billed to the caller from the moment it is answered (by the voice menu) to its end; an unanswered
+A call is billed to the caller from the moment it is answered (by the voice menu) to its end, except the price
+announcement of a majoré number, which ARCEP makes free (billed from its end, ``announced_at``); an unanswered
 call costs nothing. A tariff without a price per minute (free, "prix d'un appel local" set by the caller's
 operator) gives the minutes and no amount.
 """
@@ -11,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from plateau.domain.ivr.line_rules import BLOCKED_CAUSE
@@ -39,7 +41,8 @@ def caller_costs(programme: Programme, day: dt.date) -> list[NumberCost]:
         .filter(started_at__gte=start, started_at__lt=start + dt.timedelta(days=1))
         .exclude(answered_at=None)
         .exclude(ended_at=None)
-        .values_list("number", "answered_at", "ended_at")
+        .annotate(billed_from=Coalesce("announced_at", "answered_at"))
+        .values_list("number", "billed_from", "ended_at")
     )
     rows = []
     for number in programme.numbers.order_by("number"):

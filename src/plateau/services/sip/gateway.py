@@ -154,6 +154,8 @@ class Gateway(Reoffers):
     def _after_announcement(self, call: Call) -> None:
         if call.ended:
             return
+        if call.announcement:
+            self._stamp(call, announced_at=time.time())
         if call.blocked:
             call.state = "blocked"
             call.pre_path.append(BLOCKED_STEP)
