@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("plateau.web.leads_urls")),
     path("", include("plateau.wfm.urls")),
     path("", include("plateau.web.ivr_urls")),
+    path("", include("plateau.eligibility.urls")),
     path("", include("plateau.web.urls")),
 ]
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "eligibility"
+
+urlpatterns = [
+    path(
+        "p/<slug:slug>/contacts/<int:contact_id>/solidarite-transport/",
+        views.guarded(views.new_application),
+        name="new_application",
+    ),
+    path("p/<slug:slug>/solidarite-transport/<str:number>/", views.guarded(views.application_page), name="application"),
+    path("p/<slug:slug>/solidarite-transport/<str:number>/verifier/", views.guarded(views.check), name="check"),
+    path("p/<slug:slug>/solidarite-transport/<str:number>/accorder/", views.guarded(views.grant), name="grant"),
+]

@@ -1,0 +1,196 @@
+"""The eligibility pages of the desk: file an application from a contact, check it, grant the right.
+
+Plain form posts answered by a redirect (post/redirect/get); a refused input comes back on its field in French.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plateau.contacts.access import access_contact_for_change
+from plateau.domain.eligibility.identity import check_territory
+from plateau.domain.errors import DomainError
+from plateau.errors import NotFound, PermissionDenied, PlateauError
+from plateau.tenants.access import access_programme_by_slug
+from plateau.tenants.errors import CapabilityNotEnabled
+from plateau.tenants.models import STAFF_ROLES, Programme
+
+from . import services
+from .access import access_application
+from .capability import ELIGIBILITY
+from .connector import RESOURCE_LABELS
+from .forms import PROOF_VALUES, ApplicationForm, GrantForm
+from .models import Application, Status
+
+STATUS_BADGES: dict[str, str] = {
+    Status.GRANTED: "fr-badge--success",
+    Status.CHECKED: "fr-badge--info",
+    Status.REFUSED: "fr-badge--error",
+    Status.INCOMPLETE: "fr-badge--warning",
+    Status.TO_RECHECK: "fr-badge--warning",
+}
+RESULT_WORDS = {
+    "ok": _("réponse reçue"),
+    "not_found": _("personne non trouvée"),
+    "ambiguous": _("identité ambiguë"),
+    "invalid": _("identité refusée"),
+    "unavailable": _("service indisponible"),
+}
+
+
+def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Another tenant's object is a plain 404, a refused change a 403 (as the desk's views do)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(str(exc.message)) from exc
+
+    return wrapper
+
+
+def _programme(request: HttpRequest, slug: str) -> Programme:
+    programme = access_programme_by_slug(request.user, slug, STAFF_ROLES)
+    if not programme.has_capability(ELIGIBILITY):
+        raise Http404(str(CapabilityNotEnabled.default_message))
+    return programme
+
+
+def _application_url(application: Application) -> str:
+    return reverse("eligibility:application", args=[application.programme.slug, application.number])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_application(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
+    """The identity form, from a contact: finds the applicant again or creates them, then opens a file."""
+    programme = _programme(request, slug)
+    contact = access_contact_for_change(request.user, contact_id, programme=programme)
+    form = ApplicationForm(request.POST or None, initial={"phone": contact.caller.phone_e164 if contact.caller else ""})
+    if request.method == "POST" and form.is_valid():
+        home = form.communes.get("home")
+        birth = form.communes.get("birth")
+        data = form.cleaned_data
+        try:
+            if home is not None:
+                check_territory(home.insee_code)
+            application = services.file_application(
+                programme,
+                request.user,  # type: ignore[arg-type]
+                services.ApplicantInput(
+                    birth_name=data["birth_name"],
+                    first_names=data["first_names"],
+                    birth_date=data["birth_date"],
+                    sex=data["sex"],
+                    birth_commune_insee=birth.insee_code if birth else "",
+                    birth_country_code=data["birth_country_code"],
+                    address_line=data["address_line"],
+                    postal_code=data["postal_code"],
+                    commune=home,  # type: ignore[arg-type]
+                    usage_name=data["usage_name"],
+                    phone=data["phone"],
+                    navigo_number=data["navigo_number"],
+                ),
+                channel=data["channel"],
+                contact=contact,
+                ass=PROOF_VALUES[data["ass"]],
+                ame=PROOF_VALUES[data["ame"]],
+            )
+        except (PlateauError, DomainError) as exc:
+            field = str(exc.details.get("field", ""))
+            form.add_error(field if field in form.fields else None, str(exc.message))
+        else:
+            messages.success(
+                request, _("Demande n° %(n)s enregistrée : donnez ce numéro à l'appelant.") % {"n": application.number}
+            )
+            return redirect(_application_url(application))
+    return render(
+        request,
+        "eligibility/new_application.html",
+        {"programme": programme, "contact": contact, "form": form, "title": _("Demande Solidarité Transport")},
+    )
+
+
+@login_required
+def application_page(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    application = access_application(request.user, number, programme=programme)
+    consultations = list(application.consultations.select_related("actor")[:10])
+    for consultation in consultations:
+        consultation.rows = [
+            {
+                "label": RESOURCE_LABELS.get(resource, resource),
+                "result": RESULT_WORDS.get(str(result.get("status")), str(result.get("status"))),
+                "ok": result.get("status") == "ok",
+            }
+            for resource, result in consultation.results.items()
+        ]
+    return render(
+        request,
+        "eligibility/application.html",
+        {
+            "programme": programme,
+            "application": application,
+            "applicant": application.applicant,
+            "events": application.events.select_related("actor"),
+            "consultations": consultations,
+            "badge": STATUS_BADGES.get(application.status, ""),
+            "can_check": application.status != Status.GRANTED,
+            "can_grant": application.status == Status.CHECKED,
+            "grant_form": GrantForm(initial={"start": timezone.localdate()}),
+            "title": _("Demande n° %(n)s") % {"n": application.number},
+        },
+    )
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    application = access_application(request.user, number, programme=programme)
+    try:
+        consultation = services.check_eligibility(application, request.user)  # type: ignore[arg-type]
+    except (PlateauError, DomainError) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        level = messages.success if consultation.outcome == "granted" else messages.warning
+        level(request, consultation.reasons[0] if consultation.reasons else _("Vérification enregistrée."))
+    return redirect(_application_url(application))
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    application = access_application(request.user, number, programme=programme)
+    form = GrantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez la date de début du droit."))
+        return redirect(_application_url(application))
+    try:
+        application = services.grant_right(application, request.user, start=form.cleaned_data["start"])  # type: ignore[arg-type]
+    except (PlateauError, DomainError) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Droit accordé du %(start)s au %(end)s.")
+            % {"start": f"{application.right_start:%d/%m/%Y}", "end": f"{application.right_end:%d/%m/%Y}"},
+        )
+    return redirect(_application_url(application))
