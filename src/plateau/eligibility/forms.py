@@ -39,7 +39,9 @@ class ApplicationForm(DsfrBaseForm):
         label=_("Prénoms"), max_length=200, help_text=_("Tous les prénoms, dans l'ordre de l'état civil.")
     )
     usage_name = forms.CharField(label=_("Nom d'usage (facultatif)"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     sex = forms.ChoiceField(label=_("Sexe à l'état civil"), choices=Sex.choices)
     birth_commune = forms.CharField(
         label=_("Commune de naissance"),
@@ -82,7 +84,10 @@ class ApplicationForm(DsfrBaseForm):
             return resolution.unique
         if resolution.candidates:
             self.candidates[field] = resolution.candidates
-            self.add_error(field, _("Plusieurs communes correspondent : choisissez la bonne dans la liste."))
+            if len(resolution.candidates) == 1:
+                self.add_error(field, _("Confirmez la commune dans la liste."))
+            else:
+                self.add_error(field, _("Plusieurs communes correspondent : choisissez la bonne dans la liste."))
         else:
             self.add_error(field, resolution.error or _("Commune introuvable."))
         return None
@@ -108,4 +113,6 @@ class ApplicationForm(DsfrBaseForm):
 
 
 class GrantForm(DsfrBaseForm):
-    start = forms.DateField(label=_("Début du droit"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Début du droit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -129,7 +129,7 @@ def check_territory(commune_insee: str) -> str:
     return department
 
 
-# Application numbers: two digits of the year, six of a sequence, one Luhn check digit ("26-000123-4"): digits
+# Application numbers: two digits of the year, six of a sequence, one Luhn check digit ("26-000123-5"): digits
 # only, so that a caller can key it on the phone, and a mistyped digit is caught.
 _NUMBER = re.compile(r"^(\d{2})-?(\d{6})-?(\d)$")
 
@@ -146,6 +146,6 @@ def parse_application_number(text: str) -> str:
     m = _NUMBER.match("".join(text.split()).replace(".", "-"))
     if not m or not luhn.is_valid(m[1] + m[2] + m[3]):
         raise InvalidApplicationNumber(
-            "Ce numéro de dossier n'est pas valide (9 chiffres, par exemple 26-000123-4).", field="number"
+            "Ce numéro de dossier n'est pas valide (9 chiffres, par exemple 26-000123-5).", field="number"
         )
     return f"{m[1]}-{m[2]}-{m[3]}"
