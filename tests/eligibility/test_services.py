@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from plateau.domain.eligibility import rules
 from plateau.domain.eligibility.identity import OutsideTerritory
@@ -144,7 +145,7 @@ def test_given_a_rule_change_when_checking_again_then_past_decisions_keep_their_
     stricter = dataclasses.replace(
         rules.RULES[0],
         version="test-stricter",
-        effective_from=dt.date.today(),
+        effective_from=timezone.localdate(),
         qf_ceiling=100,
     )
     new = services.file_application(transport, advisor, applicant("Martin", "Samuel"))

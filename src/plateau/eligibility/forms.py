@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 else:
     from dsfr.forms import DsfrBaseForm
 
+# A browser's date field reads and writes ISO dates, whatever the language of the page.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROOF_CHOICES = [
     ("no", _("Non")),
     ("seen", _("Oui, attestation vue")),
@@ -39,9 +41,7 @@ class ApplicationForm(DsfrBaseForm):
         label=_("Prénoms"), max_length=200, help_text=_("Tous les prénoms, dans l'ordre de l'état civil.")
     )
     usage_name = forms.CharField(label=_("Nom d'usage (facultatif)"), max_length=100, required=False)
-    birth_date = forms.DateField(
-        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE_INPUT)
     sex = forms.ChoiceField(label=_("Sexe à l'état civil"), choices=Sex.choices)
     birth_commune = forms.CharField(
         label=_("Commune de naissance"),
@@ -113,6 +113,4 @@ class ApplicationForm(DsfrBaseForm):
 
 
 class GrantForm(DsfrBaseForm):
-    start = forms.DateField(
-        label=_("Début du droit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start = forms.DateField(label=_("Début du droit"), widget=DATE_INPUT)
