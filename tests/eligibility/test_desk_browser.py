@@ -63,6 +63,7 @@ def test_given_the_transport_advisor_when_taking_martins_call_then_checked_throu
     expect(page.locator("#application-status")).to_have_text("Vérifiée : éligible")
     expect(page.locator("#decision")).to_contain_text("Réduction de 100 % (gratuité) · droit de 3 mois")
     expect(page.locator("#decision-reasons")).to_contain_text("Solidarité Gratuité : bénéficiaire du RSA")
+    expect(page.locator("#decision-rules")).to_contain_text("selon les règles en vigueur depuis le 01/01/2025")
     expect(page.locator("#consultations")).to_contain_text("revenu de solidarité active (CNAV) : réponse reçue")
     page.locator("#grant-button").click()
     expect(page.locator("#application-status")).to_have_text("Droit accordé")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plateau.contacts.access import access_contact_for_change
+from plateau.domain.eligibility import rules
 from plateau.domain.eligibility.identity import check_territory
 from plateau.domain.errors import DomainError
 from plateau.errors import NotFound, PermissionDenied, PlateauError
@@ -127,6 +128,14 @@ def new_application(request: HttpRequest, slug: str, contact_id: int) -> HttpRes
     )
 
 
+def _rules_since(version: str) -> Any:
+    """The day the decision's rule version came into force (what advisors read instead of its identifier)."""
+    try:
+        return rules.rule_version(version).effective_from
+    except rules.NoRuleInForce:
+        return None
+
+
 @login_required
 def application_page(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     programme = _programme(request, slug)
@@ -151,6 +160,7 @@ def application_page(request: HttpRequest, slug: str, number: str) -> HttpRespon
             "events": application.events.select_related("actor"),
             "consultations": consultations,
             "badge": STATUS_BADGES.get(application.status, ""),
+            "rules_since": _rules_since(application.rule_version),
             "can_check": application.status != Status.GRANTED,
             "can_grant": application.status == Status.CHECKED,
             "grant_form": GrantForm(initial={"start": timezone.localdate()}),
