@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def test_given_the_transport_advisor_when_taking_martins_call_then_checked_throu
     page.locator("#grant-button").click()
     expect(page.locator("#application-status")).to_have_text("Droit accordé")
     today = timezone.localdate()
-    end = add_months(today, 3) - timezone.timedelta(days=1)
+    end = add_months(today, 3) - dt.timedelta(days=1)
     expect(page.locator("#right")).to_contain_text(f"Droit ouvert du {today:%d/%m/%Y} au {end:%d/%m/%Y}.")
     page.screenshot(path=f"{shots}/eligibility-granted.png", full_page=True)
 
@@ -78,3 +79,28 @@ def test_given_the_transport_advisor_when_taking_martins_call_then_checked_throu
     page.get_by_text("Retour au contact").click()
     expect(page.locator("#eligibility-applications")).to_contain_text(f"Demande n° {application.number}")
     expect(page.locator("#eligibility-applications")).to_contain_text("Droit accordé")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_given_the_demo_when_the_transport_supervisor_opens_deadlines_then_martins_reminder_is_due(
+    live_server: Any, page: Any, communes: None, tmp_path: Path
+) -> None:
+    from plateau.demo.loader import _load_programme
+
+    sync_activities(Activity)
+    programme = load_programmes()["transport-solidarite"]
+    _load_programme("transport-solidarite", programme, [], seed=1, scale=0.01)
+    martin = Application.objects.get(applicant__birth_name="MARTIN")
+    assert martin.reminder_due_on is not None and martin.reminder_due_on <= timezone.localdate()
+    page.goto(f"{live_server.url}/connexion/")
+    page.locator("#id_username").fill("superviseur.transport")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    url = "/p/transport-solidarite/solidarite-transport/echeances/"
+    expect(page.locator(f'a[href="{url}"]').first).to_have_text("Échéances Solidarité Transport")  # in the menu
+    page.goto(live_server.url + url)
+    expect(page.locator("#reminders")).to_contain_text(martin.number)
+    expect(page.locator("#reminders")).to_contain_text("dû")
+    expect(page.locator("#expired")).to_contain_text("Aucun droit expiré récemment.")
+    page.screenshot(path=os.environ.get("PLATEAU_SCREENSHOT_DIR", str(tmp_path)) + "/eligibility-deadlines.png")

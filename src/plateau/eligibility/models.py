@@ -65,6 +65,7 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Refusée")
     INCOMPLETE = "incomplete", _("Incomplète : justificatif à fournir")
     TO_RECHECK = "to_recheck", _("À revérifier (service indisponible)")
+    EXPIRED = "expired", _("Droit expiré")
 
 
 class ApplicationCounter(models.Model):
@@ -111,6 +112,13 @@ class Application(ProgrammeOwned):
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     right_start = models.DateField(_("droit du"), null=True, blank=True)
     right_end = models.DateField(_("droit jusqu'au"), null=True, blank=True)
+    # Renewals: the application this one renews; the reminder sent before the right ends (a durable deadline).
+    renewal_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals", verbose_name=_("renouvelle")
+    )
+    reminder_due_on = models.DateField(_("rappel de renouvellement le"), null=True, blank=True, db_index=True)
+    reminder_sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    reminder_channel = models.CharField(_("rappel envoyé par"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("demande")

@@ -241,13 +241,7 @@ def check_eligibility(
     record the consultation (audited) and move the application to its new status."""
     programme = application.programme
     require_capability(programme, ELIGIBILITY)
-    if application.status not in (
-        Status.RECEIVED,
-        Status.CHECKED,
-        Status.INCOMPLETE,
-        Status.TO_RECHECK,
-        Status.REFUSED,
-    ):
+    if application.status in (Status.GRANTED, Status.EXPIRED):
         raise WrongStatus(status=application.status)
     today = timezone.localdate()
     version = rules.rule_in_force(today, versions)
@@ -271,7 +265,7 @@ def check_eligibility(
     }[decision.outcome]
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status == Status.GRANTED:
+        if locked.status in (Status.GRANTED, Status.EXPIRED):
             raise WrongStatus(status=locked.status)
         consultation = Consultation.objects.create(
             programme=programme,
@@ -308,8 +302,9 @@ def check_eligibility(
     return consultation
 
 
-def grant_right(application: Application, actor: User, *, start: dt.date | None = None) -> Application:
-    """Open the right the last decision allows: from ``start`` (today) for the tier's duration (3 months free)."""
+def grant_right(application: Application, actor: User, *, start: dt.date | None = None, note: str = "") -> Application:
+    """Open the right the last decision allows: from ``start`` (today) for the tier's duration (3 months free),
+    with its renewal reminder due 15 days before the end."""
     require_capability(application.programme, ELIGIBILITY)
     start = start or timezone.localdate()
     with transaction.atomic():
@@ -320,7 +315,9 @@ def grant_right(application: Application, actor: User, *, start: dt.date | None 
             rules.GRANTED, locked.rule_version, tier=locked.tier, duration_months=locked.duration_months
         )
         locked.right_start, locked.right_end = rules.right_period(start, decision)
-        _move(locked, Status.GRANTED, actor, note=f"{locked.right_start:%d/%m/%Y} → {locked.right_end:%d/%m/%Y}")
+        locked.reminder_due_on = rules.reminder_day(locked.right_end)
+        period = f"{locked.right_start:%d/%m/%Y} → {locked.right_end:%d/%m/%Y}"
+        _move(locked, Status.GRANTED, actor, note=f"{note} {period}".strip())
         locked.save()
         record_audit(
             action="eligibility.right_granted",
@@ -333,4 +330,58 @@ def grant_right(application: Application, actor: User, *, start: dt.date | None 
             end=locked.right_end.isoformat(),
         )
     application.refresh_from_db()
+    return application
+
+
+RENEWED_UNCHANGED = "Renouvellement simplifié : situation inchangée, sans nouveau justificatif."
+
+
+def renew(
+    previous: Application,
+    actor: User,
+    *,
+    channel: str = Channel.PHONE,
+    contact: Any = None,
+    client: api.ApiParticulierClient | None = None,
+) -> Application:
+    """Simplified renewal: a new application for the same applicant, checked again through the API; when the
+    situation is unchanged (same tier) the new right follows the previous one without new documents.
+    Otherwise the new application stays at its decision for the advisor (proofs, refusal, re-check)."""
+    require_capability(previous.programme, ELIGIBILITY)
+    if previous.status not in (Status.GRANTED, Status.EXPIRED) or previous.right_end is None:
+        raise WrongStatus(status=previous.status)
+    if previous.renewals.exclude(status=Status.REFUSED).exists():
+        raise WrongStatus(status="already_renewed")
+    today = timezone.localdate()
+    with transaction.atomic():
+        application = Application.objects.create(
+            programme=previous.programme,
+            number=_next_number(today),
+            applicant=previous.applicant,
+            contact=contact,
+            channel=channel,
+            created_by=actor,
+            ass_declared=previous.ass_declared,
+            ame_declared=previous.ame_declared,
+            renewal_of=previous,
+        )
+        ApplicationEvent.objects.create(
+            programme=previous.programme,
+            application=application,
+            actor=actor,
+            to_status=Status.RECEIVED,
+            note=f"Renouvellement de la demande n° {previous.number}",
+        )
+        record_audit(
+            action="eligibility.renewal_filed",
+            actor=actor,
+            programme=previous.programme,
+            obj=application,
+            number=application.number,
+            renews=previous.number,
+        )
+    check_eligibility(application, actor, client=client)
+    if application.status == Status.CHECKED and application.tier == previous.tier:
+        start = max(previous.right_end + dt.timedelta(days=1), today)
+        grant_right(application, actor, start=start, note=RENEWED_UNCHANGED)
     return application

@@ -5,6 +5,7 @@ Plain form posts answered by a redirect (post/redirect/get); a refused input com
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,7 @@ from plateau.domain.errors import DomainError
 from plateau.errors import NotFound, PermissionDenied, PlateauError
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.errors import CapabilityNotEnabled
-from plateau.tenants.models import STAFF_ROLES, Programme
+from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme
 
 from . import services
 from .access import access_application
@@ -163,6 +164,9 @@ def application_page(request: HttpRequest, slug: str, number: str) -> HttpRespon
             "rules_since": _rules_since(application.rule_version),
             "can_check": application.status != Status.GRANTED,
             "can_grant": application.status == Status.CHECKED,
+            "can_renew": application.status in (Status.GRANTED, Status.EXPIRED)
+            and not application.renewals.exclude(status=Status.REFUSED).exists(),
+            "renewals": list(application.renewals.all()),
             "grant_form": GrantForm(initial={"start": timezone.localdate()}),
             "title": _("Demande n° %(n)s") % {"n": application.number},
         },
@@ -204,3 +208,62 @@ def grant(request: HttpRequest, slug: str, number: str) -> HttpResponse:
             % {"start": f"{application.right_start:%d/%m/%Y}", "end": f"{application.right_end:%d/%m/%Y}"},
         )
     return redirect(_application_url(application))
+
+
+@login_required
+@require_POST
+def renew(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    """Simplified renewal from the previous application's page: checked again, renewed if unchanged."""
+    programme = _programme(request, slug)
+    previous = access_application(request.user, number, programme=programme)
+    try:
+        application = services.renew(previous, request.user)  # type: ignore[arg-type]
+    except (PlateauError, DomainError) as exc:
+        messages.error(request, str(exc.message))
+        return redirect(_application_url(previous))
+    if application.status == Status.GRANTED:
+        messages.success(
+            request,
+            _("Droit renouvelé du %(start)s au %(end)s (demande n° %(n)s).")
+            % {
+                "start": f"{application.right_start:%d/%m/%Y}",
+                "end": f"{application.right_end:%d/%m/%Y}",
+                "n": application.number,
+            },
+        )
+    else:
+        changed = _("Situation changée : la demande n° %(n)s est à traiter.")
+        messages.warning(request, changed % {"n": application.number})
+    return redirect(_application_url(application))
+
+
+DEADLINE_HORIZON_DAYS = 30
+
+
+@login_required
+def deadlines(request: HttpRequest, slug: str) -> HttpResponse:
+    """Supervisors: renewal reminders due or coming, reminder letters to print, rights recently expired."""
+    programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
+    if not programme.has_capability(ELIGIBILITY):
+        raise Http404(str(CapabilityNotEnabled.default_message))
+    today = timezone.localdate()
+    horizon = today + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
+    since = today - dt.timedelta(days=DEADLINE_HORIZON_DAYS)
+    mine = Application.objects.for_programme(programme).select_related("applicant")
+    return render(
+        request,
+        "eligibility/deadlines.html",
+        {
+            "programme": programme,
+            "today": today,
+            "horizon_days": DEADLINE_HORIZON_DAYS,
+            "reminders": mine.filter(
+                status=Status.GRANTED, reminder_sent_at__isnull=True, reminder_due_on__lte=horizon
+            ).order_by("reminder_due_on", "pk"),
+            "letters": mine.filter(reminder_channel="letter", reminder_sent_at__date__gte=since).order_by(
+                "-reminder_sent_at"
+            ),
+            "expired": mine.filter(status=Status.EXPIRED, right_end__gte=since).order_by("-right_end"),
+            "title": _("Échéances Solidarité Transport"),
+        },
+    )

@@ -208,6 +208,14 @@ def decide(facts: Mapping[str, bool | None], rules: RuleVersion, *, unavailable:
     )
 
 
+# A renewal reminder goes out this many days before a right ends (the caller renews without a gap).
+REMINDER_DAYS_BEFORE_END = 15
+
+
+def reminder_day(right_end: dt.date) -> dt.date:
+    return right_end - dt.timedelta(days=REMINDER_DAYS_BEFORE_END)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus ``months`` calendar months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
     month0 = day.month - 1 + months
