@@ -114,3 +114,17 @@ class ApplicationForm(DsfrBaseForm):
 
 class GrantForm(DsfrBaseForm):
     start = forms.DateField(label=_("Début du droit"), widget=DATE_INPUT)
+
+
+class OverrideForm(DsfrBaseForm):
+    tier = forms.ChoiceField(
+        label=_("Tarif accordé par dérogation"),
+        choices=[
+            ("free", _("Solidarité Gratuité")),
+            ("reduction_75", _("Réduction 75 %")),
+            ("reduction_50", _("Réduction 50 %")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Motif de la dérogation"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -22,13 +22,14 @@ from plateau.domain.eligibility.identity import (
     make_identity,
 )
 from plateau.geo.models import Commune
+from plateau.tenants.access import has_role
 from plateau.tenants.errors import require_capability
-from plateau.tenants.models import Programme, User
+from plateau.tenants.models import SUPERVISING_ROLES, Programme, User
 from plateau.tenants.services import record_audit
 
 from . import connector as api
 from .capability import ELIGIBILITY
-from .errors import WrongStatus
+from .errors import OverrideNeedsReason, OverrideNeedsSupervisor, WrongStatus
 from .models import (
     Applicant,
     Application,
@@ -384,4 +385,48 @@ def renew(
     if application.status == Status.CHECKED and application.tier == previous.tier:
         start = max(previous.right_end + dt.timedelta(days=1), today)
         grant_right(application, actor, start=start, note=RENEWED_UNCHANGED)
+    return application
+
+
+def override_refusal(application: Application, actor: User, *, tier: str, reason: str) -> Application:
+    """A supervisor grants a tier against an unfavourable decision (refused, incomplete, to re-check), with a
+    reason; the override is kept in the reasons and the history, and audited. Advisors are refused."""
+    programme = application.programme
+    require_capability(programme, ELIGIBILITY)
+    if not has_role(actor, programme, SUPERVISING_ROLES):
+        raise OverrideNeedsSupervisor()
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise OverrideNeedsReason(field="reason")
+    version = (
+        rules.rule_version(application.rule_version)
+        if application.rule_version
+        else rules.rule_in_force(timezone.localdate())
+    )
+    chosen = next((t for t in version.tiers if t.code == tier), None)
+    if chosen is None:
+        raise OverrideNeedsReason("Choisissez un tarif de la tarification Solidarité Transport.", field="tier")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status not in (Status.REFUSED, Status.INCOMPLETE, Status.TO_RECHECK):
+            raise WrongStatus(status=locked.status)
+        before = locked.status
+        note = f"Dérogation accordée par un superviseur ({chosen.label}) : {reason}"
+        _move(locked, Status.CHECKED, actor, note=note)
+        locked.rule_version = version.version
+        locked.tier, locked.percent, locked.duration_months = chosen.code, chosen.percent, chosen.duration_months
+        locked.reasons = [*locked.reasons, note]
+        locked.decided_at = timezone.now()
+        locked.save()
+        record_audit(
+            action="eligibility.override",
+            actor=actor,
+            programme=programme,
+            obj=locked,
+            number=locked.number,
+            from_status=before,
+            tier=chosen.code,
+            reason=reason,
+        )
+    application.refresh_from_db()
     return application

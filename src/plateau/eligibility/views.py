@@ -25,7 +25,7 @@ from plateau.domain.eligibility import rules
 from plateau.domain.eligibility.identity import check_territory
 from plateau.domain.errors import DomainError
 from plateau.errors import NotFound, PermissionDenied, PlateauError
-from plateau.tenants.access import access_programme_by_slug
+from plateau.tenants.access import access_programme_by_slug, has_role
 from plateau.tenants.errors import CapabilityNotEnabled
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme
 
@@ -33,7 +33,8 @@ from . import services
 from .access import access_application
 from .capability import ELIGIBILITY
 from .connector import RESOURCE_LABELS
-from .forms import PROOF_VALUES, ApplicationForm, GrantForm
+from .forms import PROOF_VALUES, ApplicationForm, GrantForm, OverrideForm
+from .fraud import duplicate_signals
 from .models import Application, Status
 
 STATUS_BADGES: dict[str, str] = {
@@ -167,6 +168,10 @@ def application_page(request: HttpRequest, slug: str, number: str) -> HttpRespon
             "can_renew": application.status in (Status.GRANTED, Status.EXPIRED)
             and not application.renewals.exclude(status=Status.REFUSED).exists(),
             "renewals": list(application.renewals.all()),
+            "signals": duplicate_signals(application),
+            "can_override": application.status in (Status.REFUSED, Status.INCOMPLETE, Status.TO_RECHECK)
+            and has_role(request.user, programme, SUPERVISING_ROLES),
+            "override_form": OverrideForm(),
             "grant_form": GrantForm(initial={"start": timezone.localdate()}),
             "title": _("Demande n° %(n)s") % {"n": application.number},
         },
@@ -267,3 +272,27 @@ def deadlines(request: HttpRequest, slug: str) -> HttpResponse:
             "title": _("Échéances Solidarité Transport"),
         },
     )
+
+
+@login_required
+@require_POST
+def override(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    """A supervisor's override of an unfavourable decision, with its reason (audited)."""
+    programme = _programme(request, slug)
+    application = access_application(request.user, number, programme=programme)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le tarif et le motif de la dérogation."))
+        return redirect(_application_url(application))
+    try:
+        services.override_refusal(
+            application,
+            request.user,  # type: ignore[arg-type]
+            tier=form.cleaned_data["tier"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (PlateauError, DomainError) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Dérogation enregistrée : le droit peut être accordé."))
+    return redirect(_application_url(application))
