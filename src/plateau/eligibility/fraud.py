@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from .models import Applicant, Application, Status
+from .models import RIGHT_OPEN, Applicant, Application, Status
 
 # An address shared by more applicants than this is worth a look (a hostel or a shelter is legitimate).
 SAME_ADDRESS_THRESHOLD = 3
@@ -45,7 +45,7 @@ def duplicate_signals(application: Application) -> list[str]:
         Application.objects.for_programme(application.programme)
         .filter(applicant=applicant)
         .exclude(pk=application.pk)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(status=Status.GRANTED))
+        .filter(Q(status__in=OPEN_STATUSES) | Q(status__in=RIGHT_OPEN))
         .exclude(renewals__pk=application.pk)  # the application this one renews is not a duplicate
         .exclude(pk=application.renewal_of_id or 0)
         .values_list("number", flat=True)

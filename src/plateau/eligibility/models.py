@@ -65,7 +65,32 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Refusée")
     INCOMPLETE = "incomplete", _("Incomplète : justificatif à fournir")
     TO_RECHECK = "to_recheck", _("À revérifier (service indisponible)")
+    ISSUED = "issued", _("Droit transmis à l'émetteur de cartes")
+    MAILED = "mailed", _("Carte envoyée")
     EXPIRED = "expired", _("Droit expiré")
+
+
+# A right runs in these statuses (granted, then in the card issuer's file, then mailed) until it expires.
+RIGHT_OPEN = (Status.GRANTED, Status.ISSUED, Status.MAILED)
+
+
+class CardBatch(ProgrammeOwned):
+    """The daily file of rights for the card issuer (CSV); ``mailed_on`` when the issuer confirms the mailing."""
+
+    created_at = models.DateTimeField(_("constitué le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
+    )
+    count = models.PositiveIntegerField(_("droits"), default=0)
+    mailed_on = models.DateField(_("cartes envoyées le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lot pour l'émetteur de cartes")
+        verbose_name_plural = _("lots pour l'émetteur de cartes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.count})"
 
 
 class ApplicationCounter(models.Model):
@@ -119,6 +144,9 @@ class Application(ProgrammeOwned):
     reminder_due_on = models.DateField(_("rappel de renouvellement le"), null=True, blank=True, db_index=True)
     reminder_sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     reminder_channel = models.CharField(_("rappel envoyé par"), max_length=12, blank=True)
+    card_batch = models.ForeignKey(
+        CardBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="applications", verbose_name=_("lot")
+    )
 
     class Meta:
         verbose_name = _("demande")

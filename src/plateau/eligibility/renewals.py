@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from plateau.tenants.services import record_audit
 
-from .models import Application, ApplicationEvent, Status
+from .models import RIGHT_OPEN, Application, ApplicationEvent, Status
 
 Sender = Callable[[Application], bool]
 _SENDERS: dict[str, Sender] = {}
@@ -73,7 +73,7 @@ def sweep(now: dt.datetime | None = None) -> Swept:
     today = timezone.localdate(now)
     reminders = expired = 0
     due = Application.objects.filter(
-        status=Status.GRANTED, reminder_due_on__lte=today, reminder_sent_at__isnull=True
+        status__in=RIGHT_OPEN, reminder_due_on__lte=today, reminder_sent_at__isnull=True
     ).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
@@ -94,17 +94,17 @@ def sweep(now: dt.datetime | None = None) -> Swept:
                 channel=channel,
             )
             reminders += 1
-    ended = Application.objects.filter(status=Status.GRANTED, right_end__lt=today).values_list("pk", flat=True)
+    ended = Application.objects.filter(status__in=RIGHT_OPEN, right_end__lt=today).values_list("pk", flat=True)
     for pk in list(ended):
         with transaction.atomic():
-            application = Application.objects.select_for_update().filter(pk=pk, status=Status.GRANTED).first()
+            application = Application.objects.select_for_update().filter(pk=pk, status__in=RIGHT_OPEN).first()
             if application is None:
                 continue
             ApplicationEvent.objects.create(
                 programme_id=application.programme_id,
                 application=application,
                 actor=None,
-                from_status=Status.GRANTED,
+                from_status=application.status,
                 to_status=Status.EXPIRED,
                 note=f"Fin du droit le {application.right_end:%d/%m/%Y}",
             )

@@ -31,6 +31,7 @@ from . import connector as api
 from .capability import ELIGIBILITY
 from .errors import OverrideNeedsReason, OverrideNeedsSupervisor, WrongStatus
 from .models import (
+    RIGHT_OPEN,
     Applicant,
     Application,
     ApplicationCounter,
@@ -242,7 +243,7 @@ def check_eligibility(
     record the consultation (audited) and move the application to its new status."""
     programme = application.programme
     require_capability(programme, ELIGIBILITY)
-    if application.status in (Status.GRANTED, Status.EXPIRED):
+    if application.status in (*RIGHT_OPEN, Status.EXPIRED):
         raise WrongStatus(status=application.status)
     today = timezone.localdate()
     version = rules.rule_in_force(today, versions)
@@ -266,7 +267,7 @@ def check_eligibility(
     }[decision.outcome]
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status in (Status.GRANTED, Status.EXPIRED):
+        if locked.status in (*RIGHT_OPEN, Status.EXPIRED):
             raise WrongStatus(status=locked.status)
         consultation = Consultation.objects.create(
             programme=programme,
@@ -349,7 +350,7 @@ def renew(
     situation is unchanged (same tier) the new right follows the previous one without new documents.
     Otherwise the new application stays at its decision for the advisor (proofs, refusal, re-check)."""
     require_capability(previous.programme, ELIGIBILITY)
-    if previous.status not in (Status.GRANTED, Status.EXPIRED) or previous.right_end is None:
+    if previous.status not in (*RIGHT_OPEN, Status.EXPIRED) or previous.right_end is None:
         raise WrongStatus(status=previous.status)
     if previous.renewals.exclude(status=Status.REFUSED).exists():
         raise WrongStatus(status="already_renewed")

@@ -11,6 +11,17 @@ urlpatterns = [
         name="new_application",
     ),
     path("p/<slug:slug>/solidarite-transport/echeances/", views.guarded(views.deadlines), name="deadlines"),
+    path("p/<slug:slug>/solidarite-transport/cartes/", views.guarded(views.issue_cards), name="issue_cards"),
+    path(
+        "p/<slug:slug>/solidarite-transport/cartes/<int:batch_id>.csv",
+        views.guarded(views.batch_file),
+        name="batch_file",
+    ),
+    path(
+        "p/<slug:slug>/solidarite-transport/cartes/<int:batch_id>/envoyees/",
+        views.guarded(views.batch_mailed),
+        name="batch_mailed",
+    ),
     path("p/<slug:slug>/solidarite-transport/<str:number>/renouveler/", views.guarded(views.renew), name="renew"),
     path("p/<slug:slug>/solidarite-transport/<str:number>/derogation/", views.guarded(views.override), name="override"),
     path("p/<slug:slug>/solidarite-transport/<str:number>/", views.guarded(views.application_page), name="application"),

@@ -29,16 +29,18 @@ from plateau.tenants.access import access_programme_by_slug, has_role
 from plateau.tenants.errors import CapabilityNotEnabled
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme
 
-from . import services
+from . import cards, services
 from .access import access_application
 from .capability import ELIGIBILITY
 from .connector import RESOURCE_LABELS
 from .forms import PROOF_VALUES, ApplicationForm, GrantForm, OverrideForm
 from .fraud import duplicate_signals
-from .models import Application, Status
+from .models import RIGHT_OPEN, Application, CardBatch, Status
 
 STATUS_BADGES: dict[str, str] = {
     Status.GRANTED: "fr-badge--success",
+    Status.ISSUED: "fr-badge--success",
+    Status.MAILED: "fr-badge--success",
     Status.CHECKED: "fr-badge--info",
     Status.REFUSED: "fr-badge--error",
     Status.INCOMPLETE: "fr-badge--warning",
@@ -163,9 +165,10 @@ def application_page(request: HttpRequest, slug: str, number: str) -> HttpRespon
             "consultations": consultations,
             "badge": STATUS_BADGES.get(application.status, ""),
             "rules_since": _rules_since(application.rule_version),
-            "can_check": application.status != Status.GRANTED,
+            "can_check": application.status not in (*RIGHT_OPEN, Status.EXPIRED),
             "can_grant": application.status == Status.CHECKED,
-            "can_renew": application.status in (Status.GRANTED, Status.EXPIRED)
+            "right_open": application.status in RIGHT_OPEN,
+            "can_renew": application.status in (*RIGHT_OPEN, Status.EXPIRED)
             and not application.renewals.exclude(status=Status.REFUSED).exists(),
             "renewals": list(application.renewals.all()),
             "signals": duplicate_signals(application),
@@ -263,12 +266,14 @@ def deadlines(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
             "horizon_days": DEADLINE_HORIZON_DAYS,
             "reminders": mine.filter(
-                status=Status.GRANTED, reminder_sent_at__isnull=True, reminder_due_on__lte=horizon
+                status__in=RIGHT_OPEN, reminder_sent_at__isnull=True, reminder_due_on__lte=horizon
             ).order_by("reminder_due_on", "pk"),
             "letters": mine.filter(reminder_channel="letter", reminder_sent_at__date__gte=since).order_by(
                 "-reminder_sent_at"
             ),
             "expired": mine.filter(status=Status.EXPIRED, right_end__gte=since).order_by("-right_end"),
+            "batches": CardBatch.objects.for_programme(programme)[:10],
+            "to_issue": mine.filter(status=Status.GRANTED, card_batch__isnull=True).count(),
             "title": _("Échéances Solidarité Transport"),
         },
     )
@@ -296,3 +301,49 @@ def override(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     else:
         messages.success(request, _("Dérogation enregistrée : le droit peut être accordé."))
     return redirect(_application_url(application))
+
+
+def _supervised_programme(request: HttpRequest, slug: str) -> Programme:
+    programme = access_programme_by_slug(request.user, slug, SUPERVISING_ROLES)
+    if not programme.has_capability(ELIGIBILITY):
+        raise Http404(str(CapabilityNotEnabled.default_message))
+    return programme
+
+
+@login_required
+@require_POST
+def issue_cards(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _supervised_programme(request, slug)
+    batch = cards.issue_batch(programme, request.user)  # type: ignore[arg-type]
+    if batch is None:
+        messages.info(request, _("Aucun nouveau droit à transmettre."))
+    else:
+        messages.success(request, _("Lot n° %(n)s constitué : %(c)s droit(s).") % {"n": batch.pk, "c": batch.count})
+    return redirect(reverse("eligibility:deadlines", args=[programme.slug]))
+
+
+@login_required
+def batch_file(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    programme = _supervised_programme(request, slug)
+    batch = CardBatch.objects.for_programme(programme).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    response = HttpResponse(cards.batch_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="solidarite-transport-lot-{batch.pk}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def batch_mailed(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    programme = _supervised_programme(request, slug)
+    batch = CardBatch.objects.for_programme(programme).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    try:
+        n = cards.mark_mailed(batch, request.user, timezone.localdate())  # type: ignore[arg-type]
+    except (PlateauError, DomainError) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Lot n° %(n)s : %(c)s carte(s) envoyée(s).") % {"n": batch.pk, "c": n})
+    return redirect(reverse("eligibility:deadlines", args=[programme.slug]))
