@@ -13,7 +13,7 @@ from plateau.errors import NotFound
 from plateau.geo.access import commune_by_insee, resolve_commune
 from plateau.geo.models import Commune
 
-from .models import Channel, Sex
+from .models import Channel, DocumentKind, Sex
 
 if TYPE_CHECKING:
     from django.forms import Form as DsfrBaseForm
@@ -128,3 +128,8 @@ class OverrideForm(DsfrBaseForm):
     reason = forms.CharField(
         label=_("Motif de la dérogation"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DocumentForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label=_("Nature de la pièce"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("Fichier (PDF, PNG, JPEG, TIFF ; 10 Mo au plus)"))

@@ -208,3 +208,35 @@ class Consultation(ProgrammeOwned):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", _("Pièce d'identité")
+    BENEFIT = "benefit", _("Justificatif de droits (CAF, ASS, AME, CSS)")
+    ADDRESS = "address", _("Justificatif de domicile")
+    LETTER = "letter", _("Courrier du demandeur")
+    OTHER = "other", _("Autre")
+
+
+class ApplicationDocument(ProgrammeOwned):
+    """A scan attached to an application (PDF, PNG, JPEG or TIFF, checked by its first bytes)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("nature"), max_length=12, choices=DocumentKind.choices)
+    filename = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(_("contenu"))
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("déposé par")
+    )
+
+    class Meta:
+        verbose_name = _("pièce du dossier")
+        verbose_name_plural = _("pièces du dossier")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename

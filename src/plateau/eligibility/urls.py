@@ -24,6 +24,16 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/solidarite-transport/<str:number>/renouveler/", views.guarded(views.renew), name="renew"),
     path("p/<slug:slug>/solidarite-transport/<str:number>/derogation/", views.guarded(views.override), name="override"),
+    path(
+        "p/<slug:slug>/solidarite-transport/<str:number>/pieces/",
+        views.guarded(views.upload_document),
+        name="upload_document",
+    ),
+    path(
+        "p/<slug:slug>/solidarite-transport/<str:number>/pieces/<int:document_id>/",
+        views.guarded(views.document_file),
+        name="document",
+    ),
     path("p/<slug:slug>/solidarite-transport/<str:number>/", views.guarded(views.application_page), name="application"),
     path("p/<slug:slug>/solidarite-transport/<str:number>/verifier/", views.guarded(views.check), name="check"),
     path("p/<slug:slug>/solidarite-transport/<str:number>/accorder/", views.guarded(views.grant), name="grant"),

@@ -33,7 +33,8 @@ from . import cards, services
 from .access import access_application
 from .capability import ELIGIBILITY
 from .connector import RESOURCE_LABELS
-from .forms import PROOF_VALUES, ApplicationForm, GrantForm, OverrideForm
+from .documents import attach_document
+from .forms import PROOF_VALUES, ApplicationForm, DocumentForm, GrantForm, OverrideForm
 from .fraud import duplicate_signals
 from .models import RIGHT_OPEN, Application, CardBatch, Status
 
@@ -175,6 +176,8 @@ def application_page(request: HttpRequest, slug: str, number: str) -> HttpRespon
             "can_override": application.status in (Status.REFUSED, Status.INCOMPLETE, Status.TO_RECHECK)
             and has_role(request.user, programme, SUPERVISING_ROLES),
             "override_form": OverrideForm(),
+            "documents": list(application.documents.defer("content").select_related("uploaded_by")),
+            "document_form": DocumentForm(),
             "grant_form": GrantForm(initial={"start": timezone.localdate()}),
             "title": _("Demande n° %(n)s") % {"n": application.number},
         },
@@ -347,3 +350,38 @@ def batch_mailed(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse
     else:
         messages.success(request, _("Lot n° %(n)s : %(c)s carte(s) envoyée(s).") % {"n": batch.pk, "c": n})
     return redirect(reverse("eligibility:deadlines", args=[programme.slug]))
+
+
+@login_required
+@require_POST
+def upload_document(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    application = access_application(request.user, number, programme=programme)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez la nature de la pièce et le fichier."))
+        return redirect(_application_url(application))
+    try:
+        attach_document(
+            application,
+            request.user,  # type: ignore[arg-type]
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+    except (PlateauError, DomainError) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Pièce ajoutée au dossier."))
+    return redirect(_application_url(application))
+
+
+@login_required
+def document_file(request: HttpRequest, slug: str, number: str, document_id: int) -> HttpResponse:
+    programme = _programme(request, slug)
+    application = access_application(request.user, number, programme=programme)
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["Content-Disposition"] = f'inline; filename="piece-{document.pk}"'
+    return response
