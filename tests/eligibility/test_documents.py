@@ -1,4 +1,5 @@
-"""Scans attached to an application: checked by their first bytes, audited, readable only by the programme."""
+"""Scans attached to an application: checked by their first bytes, audited, readable only by the programme;
+and the look-up of an application by the number the caller quotes."""
 
 from __future__ import annotations
 
@@ -62,3 +63,27 @@ def test_given_a_file_that_is_no_scan_when_attaching_then_refused_in_french(
         attach_document(application, advisor, kind="identity", upload=SimpleUploadedFile(name, content))
     assert "PDF ou une image" in str(caught.value.message)
     assert not application.documents.exists()
+
+
+def test_given_a_quoted_number_when_the_advisor_looks_it_up_then_opened_or_said_in_french(filed: Any) -> None:
+    application, advisor = filed
+    slug = application.programme.slug
+    client = Client()
+    client.force_login(advisor)
+    url = reverse("eligibility:find", args=[slug])
+    opened = client.get(url, {"numero": application.number.replace("-", " ")})
+    assert opened["Location"] == reverse("eligibility:application", args=[slug, application.number])
+    digits = application.number.replace("-", "")
+    mistyped = digits[:-1] + str((int(digits[-1]) + 1) % 10)
+    page = client.get(url, {"numero": mistyped, "retour": f"/p/{slug}/poste/"}, follow=True).content.decode()
+    assert "Ce numéro de dossier n&#x27;est pas valide" in page
+    unknown = client.get(url, {"numero": "26-999999-" + _check("26999999")}, follow=True).content.decode()
+    assert "Aucune demande n° 26-999999-" in unknown
+    hostile = client.get(url, {"numero": mistyped, "retour": "https://ailleurs.example/"})
+    assert hostile["Location"] == reverse("web:desk", args=[slug])  # never sent off the platform
+
+
+def _check(body: str) -> str:
+    from stdnum import luhn
+
+    return str(luhn.calc_check_digit(body))

@@ -10,6 +10,7 @@ urlpatterns = [
         views.guarded(views.new_application),
         name="new_application",
     ),
+    path("p/<slug:slug>/solidarite-transport/suivi/", views.guarded(views.find_application), name="find"),
     path("p/<slug:slug>/solidarite-transport/echeances/", views.guarded(views.deadlines), name="deadlines"),
     path("p/<slug:slug>/solidarite-transport/cartes/", views.guarded(views.issue_cards), name="issue_cards"),
     path(

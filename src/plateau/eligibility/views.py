@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plateau.contacts.access import access_contact_for_change
 from plateau.domain.eligibility import rules
-from plateau.domain.eligibility.identity import check_territory
+from plateau.domain.eligibility.identity import check_territory, parse_application_number
 from plateau.domain.errors import DomainError
 from plateau.errors import NotFound, PermissionDenied, PlateauError
 from plateau.tenants.access import access_programme_by_slug, has_role
@@ -385,3 +385,23 @@ def document_file(request: HttpRequest, slug: str, number: str, document_id: int
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     response["Content-Disposition"] = f'inline; filename="piece-{document.pk}"'
     return response
+
+
+@login_required
+def find_application(request: HttpRequest, slug: str) -> HttpResponse:
+    """« Suivi d'un dossier »: the number the caller quotes (typed with or without dashes) opens the application;
+    a mistyped number (check digit) or an unknown one is said in French, on the page the advisor came from."""
+    programme = _programme(request, slug)
+    typed = request.GET.get("numero", "")
+    back = request.GET.get("retour", "")
+    back_url = back if back.startswith(f"/p/{programme.slug}/") else reverse("web:desk", args=[programme.slug])
+    try:
+        number = parse_application_number(typed)
+        application = access_application(request.user, number, programme=programme)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back_url)
+    except NotFound:
+        messages.error(request, _("Aucune demande n° %(n)s sur cette ligne.") % {"n": typed.strip()})
+        return redirect(back_url)
+    return redirect(_application_url(application))
