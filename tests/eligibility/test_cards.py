@@ -63,3 +63,23 @@ def test_given_granted_rights_when_batching_then_csv_then_mailed(communes: None,
     advisor_client: Any = Client()
     advisor_client.force_login(advisor)
     assert advisor_client.get(reverse("eligibility:batch_file", args=[programme.slug, batch.pk])).status_code == 404
+
+
+def test_given_the_daily_cron_when_running_the_command_then_a_file_once(
+    communes: None, fake_api: str, tmp_path: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    programme = factories.programme(kind=ProgrammeKind.ELIGIBILITY)
+    advisor = factories.advisor(programme)
+    supervisor = factories.user((programme, Role.SUPERVISOR))
+    application = services.file_application(programme, advisor, applicant("Martin", "Samuel"))
+    services.check_eligibility(application, advisor)
+    services.grant_right(application, advisor)
+    options = {"programme": programme.slug, "out": str(tmp_path)}
+    with pytest.raises(CommandError):
+        call_command("eligibility_cards", actor=advisor.username, **options)  # an advisor does not send batches
+    call_command("eligibility_cards", actor=supervisor.username, **options)
+    call_command("eligibility_cards", actor=supervisor.username, **options)  # nothing new the second time
+    files = list(tmp_path.glob("solidarite-transport-lot-*.csv"))
+    assert len(files) == 1 and application.number in files[0].read_text(encoding="utf-8")
