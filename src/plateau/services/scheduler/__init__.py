@@ -1,6 +1,7 @@
-"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries, routed
-work items of escalated leads, eligibility renewal reminders and expiries) and, hourly, the retention of
-personal data (leads, callers and contacts) and of call recordings (each programme's own retention).
+"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, follow-ups of details given,
+webhook retries, routed work items of escalated leads, eligibility renewal reminders and expiries) and, hourly,
+the retention of personal data (leads, callers and contacts) and of call recordings (each programme's own
+retention).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -29,6 +30,7 @@ class Swept:
     escalations_routed: int
     retention: Any | None  # None when it was not due
     recordings_purged: int = 0
+    followups: Any = None  # plateau.followup.sweep.FollowUpSweep
     eligibility: Any = None  # renewal reminders sent and rights expired (plateau.eligibility.renewals)
 
 
@@ -38,6 +40,7 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
     from django.utils import timezone
 
     from plateau.calls.services import purge_recordings
+    from plateau.followup.sweep import sweep_followups
     from plateau.leads.escalation import route_pending
     from plateau.leads.privacy import apply_retention
     from plateau.leads.sla import sweep_deadlines
@@ -52,7 +55,13 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
     from plateau.eligibility.renewals import sweep as sweep_eligibility
 
     swept = Swept(
-        sweep_deadlines(now), deliver_due(now), route_pending(now), retention, recordings, sweep_eligibility(now)
+        sweep_deadlines(now),
+        deliver_due(now),
+        route_pending(now),
+        retention,
+        recordings,
+        sweep_followups(now),
+        sweep_eligibility(now),
     )
     log.debug("sweep: %s", swept)
     return swept
