@@ -249,6 +249,8 @@ API_PARTICULIER_TOKEN = os.environ.get("PLATEAU_API_PARTICULIER_TOKEN", "")
 API_PARTICULIER_RECIPIENT = os.environ.get("PLATEAU_API_PARTICULIER_RECIPIENT", "13002526500013")
 API_PARTICULIER_TIMEOUT = float(os.environ.get("PLATEAU_API_PARTICULIER_TIMEOUT", "5"))
 API_PARTICULIER_RETRIES = int(os.environ.get("PLATEAU_API_PARTICULIER_RETRIES", "2"))
+# A whole check (three resources with their retries) stops after this many seconds: the advisor is waiting.
+API_PARTICULIER_CHECK_BUDGET = float(os.environ.get("PLATEAU_API_PARTICULIER_CHECK_BUDGET", "15"))
 # Requests per second per token, all processes together, evenly spaced (API Particulier allows 20: a margin).
 API_PARTICULIER_RATE = float(os.environ.get("PLATEAU_API_PARTICULIER_RATE", "18"))
 API_PARTICULIER_BREAKER_FAILURES = int(os.environ.get("PLATEAU_API_PARTICULIER_BREAKER_FAILURES", "5"))

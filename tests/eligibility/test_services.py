@@ -188,3 +188,20 @@ def test_given_a_programme_without_the_capability_when_filing_then_refused(commu
     national = factories.programme()
     with pytest.raises(CapabilityNotEnabled):
         services.file_application(national, factories.advisor(national), applicant("Martin", "Samuel"))
+
+
+def test_given_a_slow_service_when_checking_then_the_budget_bounds_the_wait_and_the_file_is_kept(
+    transport: Any, fake_api: str, settings: Any
+) -> None:
+    """Three resources answering after 3 s, a 1 s timeout and two retries would keep the advisor 9 s and more;
+    the check's budget stops it, and the application is to re-check."""
+    import time
+
+    settings.API_PARTICULIER_CHECK_BUDGET = 2.0
+    advisor = factories.advisor(transport)
+    application = services.file_application(transport, advisor, applicant("Lenteur", "Paul"))
+    started = time.monotonic()
+    consultation = services.check_eligibility(application, advisor)
+    assert time.monotonic() - started < 3.0
+    assert (consultation.outcome, application.status) == ("to_recheck", Status.TO_RECHECK)
+    assert {r["status"] for r in consultation.results.values()} == {"unavailable"}

@@ -106,6 +106,7 @@ class ClientConfig:
     breaker_failures: int = 5
     breaker_seconds: float = 30.0
     max_wait: float = 2.0  # longest wait for a rate-limit token or a Retry-After before giving up
+    budget: float = 15.0  # longest a whole check (every resource, every retry) may keep the advisor waiting
     backoff: float = 0.2  # first retry delay, doubled each time
 
 
@@ -171,6 +172,8 @@ class ApiParticulierClient:
     ) -> None:
         self.config = config
         self.bucket = bucket or LocalBucket(config.rate)
+        # The time by which calls give up (the advisor is waiting): set by start_budget(), none by default.
+        self.deadline: float | None = None
         self.breaker = breaker or CircuitBreaker(config.breaker_failures, config.breaker_seconds)
         self.http = httpx.Client(
             base_url=config.base_url.rstrip("/") if config.base_url else "http://unconfigured.invalid",
@@ -182,6 +185,13 @@ class ApiParticulierClient:
 
     def close(self) -> None:
         self.http.close()
+
+    def start_budget(self) -> None:
+        """From now on, this client's calls and retries stop once ``config.budget`` seconds have passed."""
+        self.deadline = time.monotonic() + self.config.budget
+
+    def _remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     # Resources -------------------------------------------------------------------------------------------
     def rsa(self, identity: IdentityPivot) -> RsaFacts:
@@ -228,12 +238,17 @@ class ApiParticulierClient:
         last: ServiceUnavailable = ServiceUnavailable("down")
         for attempt in range(cfg.retries + 1):
             delay = cfg.backoff * (2**attempt) * (1 + random.random() / 2)  # noqa: S311 - jitter, not a secret
+            remaining = self._remaining()
+            if remaining is not None and remaining <= 0.05:
+                last = ServiceUnavailable("timeout") if attempt else ServiceUnavailable("budget")
+                break
             try:
-                self.bucket.acquire(cfg.max_wait)
+                self.bucket.acquire(cfg.max_wait if remaining is None else min(cfg.max_wait, remaining))
             except RateLimitExceeded:
                 raise ServiceUnavailable("rate_limited") from None  # our own limit: the service is fine
+            timeout = cfg.timeout if remaining is None else max(0.05, min(cfg.timeout, remaining))
             try:
-                response = self.http.get(f"/v3/dss/{resource}/identite", params=params)
+                response = self.http.get(f"/v3/dss/{resource}/identite", params=params, timeout=timeout)
             except httpx.TimeoutException:
                 last = ServiceUnavailable("timeout")
             except httpx.TransportError:
@@ -267,8 +282,11 @@ class ApiParticulierClient:
                 else:
                     last = ServiceUnavailable("unexpected_status", str(status))
             if attempt < cfg.retries:
+                remaining = self._remaining()
+                if remaining is not None and delay >= remaining:
+                    break
                 time.sleep(delay)
-        if last.reason != "rate_limited":
+        if last.reason not in ("rate_limited", "budget"):
             self.breaker.failure()
         raise last
 
@@ -319,6 +337,7 @@ def client_from_settings(**overrides: Any) -> ApiParticulierClient:
         rate=settings.API_PARTICULIER_RATE,
         breaker_failures=settings.API_PARTICULIER_BREAKER_FAILURES,
         breaker_seconds=settings.API_PARTICULIER_BREAKER_SECONDS,
+        budget=settings.API_PARTICULIER_CHECK_BUDGET,
     )
     for key, value in overrides.items():
         config = ClientConfig(**{**config.__dict__, key: value})

@@ -249,6 +249,7 @@ def check_eligibility(
     version = rules.rule_in_force(today, versions)
     owned = client is None
     client = client or api.client_from_settings()
+    client.start_budget()
     try:
         results, facts, unavailable = _consult(client, identity_of(application.applicant), version.qf_ceiling)
     finally:
