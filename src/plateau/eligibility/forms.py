@@ -64,6 +64,11 @@ class ApplicationForm(DsfrBaseForm):
     navigo_number = forms.CharField(label=_("Numéro de passe Navigo (facultatif)"), max_length=20, required=False)
     ass = forms.ChoiceField(label=_("Perçoit l'allocation de solidarité spécifique (ASS)"), choices=PROOF_CHOICES)
     ame = forms.ChoiceField(label=_("Bénéficie de l'aide médicale de l'État (AME)"), choices=PROOF_CHOICES)
+    scan = forms.FileField(
+        label=_("Courrier numérisé (facultatif)"),
+        required=False,
+        help_text=_("Le courrier du demandeur : PDF ou image, 10 Mo au plus ; il est joint au dossier."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

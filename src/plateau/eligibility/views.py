@@ -33,10 +33,10 @@ from . import cards, services
 from .access import access_application
 from .capability import ELIGIBILITY
 from .connector import RESOURCE_LABELS
-from .documents import attach_document
+from .documents import RefusedDocument, attach_document, sniff
 from .forms import PROOF_VALUES, ApplicationForm, DocumentForm, GrantForm, OverrideForm
 from .fraud import duplicate_signals
-from .models import RIGHT_OPEN, Application, CardBatch, Status
+from .models import RIGHT_OPEN, Application, CardBatch, Channel, DocumentKind, Status
 
 STATUS_BADGES: dict[str, str] = {
     Status.GRANTED: "fr-badge--success",
@@ -88,12 +88,20 @@ def new_application(request: HttpRequest, slug: str, contact_id: int) -> HttpRes
     """The identity form, from a contact: finds the applicant again or creates them, then opens a file."""
     programme = _programme(request, slug)
     contact = access_contact_for_change(request.user, contact_id, programme=programme)
-    form = ApplicationForm(request.POST or None, initial={"phone": contact.caller.phone_e164 if contact.caller else ""})
+    initial = {
+        "phone": contact.caller.phone_e164 if contact.caller else "",
+        # A letter or a web form registered on the desk files an application of that channel.
+        "channel": {"letter": Channel.LETTER, "web": Channel.WEB}.get(contact.channel, Channel.PHONE),
+    }
+    form = ApplicationForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         home = form.communes.get("home")
         birth = form.communes.get("birth")
         data = form.cleaned_data
         try:
+            scan = data.get("scan")
+            if scan is not None and not sniff(scan.read(16)):
+                raise RefusedDocument(field="scan")
             if home is not None:
                 check_territory(home.insee_code)
             application = services.file_application(
@@ -122,6 +130,9 @@ def new_application(request: HttpRequest, slug: str, contact_id: int) -> HttpRes
             field = str(exc.details.get("field", ""))
             form.add_error(field if field in form.fields else None, str(exc.message))
         else:
+            if scan is not None:
+                scan.seek(0)
+                attach_document(application, request.user, kind=DocumentKind.LETTER, upload=scan)  # type: ignore[arg-type]
             messages.success(
                 request, _("Demande n° %(n)s enregistrée : donnez ce numéro à l'appelant.") % {"n": application.number}
             )
@@ -176,7 +187,9 @@ def application_page(request: HttpRequest, slug: str, number: str) -> HttpRespon
             "can_override": application.status in (Status.REFUSED, Status.INCOMPLETE, Status.TO_RECHECK)
             and has_role(request.user, programme, SUPERVISING_ROLES),
             "override_form": OverrideForm(),
-            "documents": list(application.documents.defer("content").select_related("uploaded_by")),
+            "documents": (documents := list(application.documents.defer("content").select_related("uploaded_by"))),
+            # Scans shown beside the file (images inline; a PDF opens from its link).
+            "images": [d for d in documents if d.content_type.startswith("image/") and d.content_type != "image/tiff"],
             "document_form": DocumentForm(),
             "grant_form": GrantForm(initial={"start": timezone.localdate()}),
             "title": _("Demande n° %(n)s") % {"n": application.number},
