@@ -23,7 +23,7 @@ def _form(**extra: Any) -> dict[str, Any]:
         "channel": "letter", "birth_name": "Martin", "first_names": "Samuel", "birth_date": "1982-03-09",
         "sex": "M", "birth_commune_insee": "75107", "birth_commune": "75107", "birth_country_code": "99100",
         "address_line": "12 rue de l'Exemple", "postal_code": "92200", "commune": "92051", "ass": "no", "ame": "no",
-        **extra,
+        "email": "s.martin@example.org", **extra,
     }  # fmt: skip
 
 
@@ -44,6 +44,7 @@ def test_given_a_letter_when_filing_with_its_scan_then_a_letter_application_show
     client.post(url, _form(scan=SimpleUploadedFile("lettre.png", PNG)))
     application = Application.objects.get()
     assert application.channel == Channel.LETTER and application.contact_id == contact.pk
+    assert application.applicant.email == "s.martin@example.org"  # where the renewal reminder goes
     document = application.documents.get()
     assert (document.kind, document.content_type) == ("letter", "image/png")
     page = client.get(reverse("eligibility:application", args=[programme.slug, application.number])).content.decode()

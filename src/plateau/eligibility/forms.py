@@ -61,6 +61,9 @@ class ApplicationForm(DsfrBaseForm):
     commune = forms.CharField(label=_("Commune de résidence"), max_length=120)
     commune_insee = forms.CharField(required=False, widget=forms.HiddenInput)
     phone = forms.CharField(label=_("Téléphone (facultatif)"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("Courriel (facultatif)"), required=False, help_text=_("Pour le rappel de renouvellement.")
+    )
     navigo_number = forms.CharField(label=_("Numéro de passe Navigo (facultatif)"), max_length=20, required=False)
     ass = forms.ChoiceField(label=_("Perçoit l'allocation de solidarité spécifique (ASS)"), choices=PROOF_CHOICES)
     ame = forms.ChoiceField(label=_("Bénéficie de l'aide médicale de l'État (AME)"), choices=PROOF_CHOICES)

@@ -119,6 +119,7 @@ def new_application(request: HttpRequest, slug: str, contact_id: int) -> HttpRes
                     commune=home,  # type: ignore[arg-type]
                     usage_name=data["usage_name"],
                     phone=data["phone"],
+                    email=data["email"],
                     navigo_number=data["navigo_number"],
                 ),
                 channel=data["channel"],
