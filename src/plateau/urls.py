@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("plateau.directory.quality_urls")),
     path("", include("plateau.web.ivr_urls")),
     path("", include("plateau.orientation.urls")),
+    path("", include("plateau.eligibility.urls")),
     path("", include("plateau.web.urls")),
 ]
 

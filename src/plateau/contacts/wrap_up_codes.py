@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plateau import capabilities
-from plateau.capabilities import EMERGENCY, HANDLED, NUISANCE, ORIENTED, OTHER, WrapUpPreset
+from plateau.capabilities import EMERGENCY, HANDLED, NUISANCE, OTHER, WrapUpPreset
 
 # Every programme: a contact that was no real request (excluded from the service KPIs).
 FRAME_CODES: tuple[WrapUpPreset, ...] = (
@@ -29,12 +29,6 @@ KIND_CODES: dict[str, tuple[WrapUpPreset, ...]] = {
         WrapUpPreset("welfare_isolation", "Appel de convivialité / isolement", HANDLED),
         WrapUpPreset("technical_alarm", "Alarme technique (matériel, pile, ligne)", OTHER),
         WrapUpPreset("false_alarm", "Fausse alarme", OTHER),
-    ),
-    "eligibility": (
-        WrapUpPreset("application", "Demande d'ouverture de droits", HANDLED),
-        WrapUpPreset("renewal", "Renouvellement", HANDLED),
-        WrapUpPreset("status_enquiry", "Suivi d'un dossier", HANDLED),
-        WrapUpPreset("ineligible_oriented", "Non éligible, orienté", ORIENTED),
     ),
     "it_assistance": (
         WrapUpPreset("installation", "Installation", HANDLED),

@@ -116,7 +116,7 @@ CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
     ProgrammeKind.LEAD_DISPATCH: ("directory", "followup", "leads", "orientation"),
     ProgrammeKind.PUBLIC_INFORMATION: ("orientation",),
     ProgrammeKind.TELECARE: ("orientation",),
-    ProgrammeKind.ELIGIBILITY: (),
+    ProgrammeKind.ELIGIBILITY: ("eligibility",),
     ProgrammeKind.IT_ASSISTANCE: ("orientation",),
 }
 
