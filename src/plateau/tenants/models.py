@@ -91,10 +91,10 @@ class Programme(models.Model):
 
 # The capabilities a new programme of each kind starts with (the kind is only this preset).
 CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
-    ProgrammeKind.DIRECTORY: ("directory",),
+    ProgrammeKind.DIRECTORY: ("directory", "knowledge"),
     ProgrammeKind.LEAD_DISPATCH: ("directory", "leads"),
-    ProgrammeKind.PUBLIC_INFORMATION: (),
-    ProgrammeKind.TELECARE: (),
+    ProgrammeKind.PUBLIC_INFORMATION: ("knowledge",),
+    ProgrammeKind.TELECARE: ("knowledge",),
     ProgrammeKind.ELIGIBILITY: (),
     ProgrammeKind.IT_ASSISTANCE: (),
 }
