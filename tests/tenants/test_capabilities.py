@@ -15,7 +15,7 @@ from tests import factories
 
 def test_given_installed_apps_when_listing_registry_then_directory_and_leads_with_their_panels() -> None:
     codes = [c.code for c in capabilities.all_capabilities()]
-    assert codes == ["directory", "leads"]
+    assert codes == ["directory", "knowledge", "leads"]
     directory = capabilities.get("directory")
     assert [p.template for p in directory.panels] == ["directory/desk/_search_panel.html"]
     assert {s.key for s in directory.shortcuts} == {"B", "R", "D"}
@@ -39,10 +39,11 @@ def test_given_same_code_registered_twice_when_registering_then_refused() -> Non
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        (ProgrammeKind.DIRECTORY, ["directory"]),
+        (ProgrammeKind.DIRECTORY, ["directory", "knowledge"]),
         (ProgrammeKind.LEAD_DISPATCH, ["directory", "leads"]),
+        (ProgrammeKind.PUBLIC_INFORMATION, ["knowledge"]),
         (ProgrammeKind.ELIGIBILITY, []),
-        (ProgrammeKind.TELECARE, []),
+        (ProgrammeKind.TELECARE, ["knowledge"]),
     ],
 )
 def test_given_kind_when_programme_created_then_preset_capabilities(kind: str, expected: list[str]) -> None:
@@ -59,7 +60,7 @@ def test_given_admin_when_setting_capabilities_then_order_kept_and_audited() -> 
     programme.refresh_from_db()
     assert programme.capability_codes() == ["leads", "directory"]
     entry = AuditEntry.objects.filter(action="programme.capabilities_set", actor=admin).get()
-    assert entry.data == {"before": ["directory"], "after": ["leads", "directory"]}
+    assert entry.data == {"before": ["directory", "knowledge"], "after": ["leads", "directory"]}
     with pytest.raises(UnknownCapabilityCode):
         set_capabilities(programme, ["directory", "teleportation"], actor=admin)
     assert list(ProgrammeCapability.objects.filter(programme=programme).values_list("capability", flat=True)) == [

@@ -15,6 +15,7 @@ from plateau.directory.models import Provider, ProviderUser
 from plateau.geo.models import Commune
 from plateau.geo.services import load_demo_communes
 from plateau.ivr.demo import load_ivr_demo
+from plateau.knowledge.demo import load_knowledge_demo
 from plateau.leads.demo import load_leads_demo
 from plateau.leads.models import Lead
 from plateau.routing.demo import load_routing_demo
@@ -55,6 +56,7 @@ def load_all(scale: float = 1.0) -> dict[str, object]:
     summary["programmes"] = len(programmes)
     summary.update({f"routing {k}": v for k, v in load_routing_demo(programmes).items()})
     summary["voice menus published"] = load_ivr_demo(programmes)
+    summary["official sheets imported"] = load_knowledge_demo()
     for seed, (slug, programme) in enumerate(sorted(programmes.items()), start=1):
         with transaction.atomic():  # one commit per programme: the demo loads in seconds, not minutes
             _load_programme(slug, programme, communes, seed, scale)

@@ -20,7 +20,7 @@ class OfficialSheet(models.Model):
     subject_path = models.CharField(_("chemin du thème"), max_length=1000, blank=True)
     description = models.TextField(_("résumé"), blank=True)
     text = models.TextField(_("texte"), blank=True)
-    url = models.URLField(_("source"), max_length=500)
+    url = models.CharField(_("source"), max_length=500)  # https only, checked by the importer
     modified_on = models.DateField(_("vérifié le"), null=True, blank=True)
     content_hash = models.CharField(max_length=64)
     imported_at = models.DateTimeField(_("importée le"))

@@ -11,6 +11,20 @@ from .models import OfficialSheet
 from .search import search
 
 RESULTS = 8
+READING_CHARS = 6000
+SENTENCE_CHARS = 60
+
+
+def reading_text(sheet: OfficialSheet) -> tuple[str, bool]:
+    """The body of the sheet an advisor reads, cut to ``READING_CHARS`` (True when cut). The flattened text
+    starts with the site's breadcrumb, the title and a menu of short links: the reading starts at the first
+    sentence after the title (a line of at least ``SENTENCE_CHARS`` characters)."""
+    lines = sheet.text.split("\n")
+    title = " ".join(sheet.title.split())
+    start = next((i + 1 for i, line in enumerate(lines[:40]) if " ".join(line.split()) == title), 0)
+    first = next((i for i in range(start, len(lines)) if len(lines[i].strip()) >= SENTENCE_CHARS), start)
+    text = "\n".join(line.strip() for line in lines[first:] if line.strip())
+    return text[:READING_CHARS], len(text) > READING_CHARS
 
 
 def search_context(programme: Any, text: str) -> dict[str, Any]:
@@ -28,11 +42,16 @@ def panel_context(request: Any, contact: Any) -> dict[str, Any]:
     if sheet_id:
         opened = OfficialSheet.objects.filter(sheet_id=sheet_id[:20]).first()
     answers = list(answers_of(contact))
+    sheet_text, cut = reading_text(opened) if opened else ("", False)
     context.update(
         {
             "opened_sheet": opened,
+            "sheet_text": sheet_text,
+            "sheet_text_cut": cut,
             "answers": answers,
             "answered_ids": {a.sheet.sheet_id for a in answers},
+            "gap_reported": bool(context["kq"])
+            and contact.knowledge_gaps.filter(query=" ".join(context["kq"].split())).exists(),
         }
     )
     return context

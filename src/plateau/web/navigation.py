@@ -56,6 +56,9 @@ def programme_menus(user: User, path: str, current_slug: str | None) -> list[Nav
             if roles[programme] & set(allowed):
                 url = reverse(name, args=[programme.slug])
                 links.append(NavLink(str(label), url, path == url))
+        if roles[programme] & set(SUPERVISING_ROLES) and programme.has_capability("knowledge"):
+            url = reverse("web:knowledge_editors", args=[programme.slug])
+            links.append(NavLink(str(_("Base de connaissances")), url, path == url))
         if programme.pk in editable:
             url = reverse("ivr:editor", args=[programme.slug])
             links.append(NavLink(str(_("Menu vocal")), url, path == url))
