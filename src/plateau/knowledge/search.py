@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection
 
@@ -138,13 +139,19 @@ def _candidates(query: SearchQuery, limit: int) -> list[tuple[int, float]]:
 NAVIGATION_KINDS = frozenset({"Recherche guidée", "Theme"})
 
 
+@lru_cache(maxsize=20_000)
+def _sheet_tokens(pk: int, content_hash: str, title: str, description: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The title's and summary's tokens of one version of a sheet (keyed by its hash: a changed sheet is
+    tokenised again). Re-ranking reads them for every candidate of every search."""
+    return tuple(tokens(title)), frozenset(tokens(description))
+
+
 def _coverage(query: SearchQuery, sheet: OfficialSheet) -> float:
     """How well the title and summary say what was asked: typed words count double, synonyms once, the
     title above the summary, and a title made only of what was asked (« Carte Vitale ») above a longer
     one that also speaks of something else (« … d'un mineur »). The engines agree on this part."""
-    title_tokens = tokens(sheet.title)
+    title_tokens, summary = _sheet_tokens(sheet.pk, sheet.content_hash, sheet.title, sheet.description)
     title = set(title_tokens)
-    summary = set(tokens(sheet.description))
     typed = set(query.typed)
     asked = set(query.terms)
     score = 0.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import STOP_WORDS, tokens, unique, words
 
@@ -40,6 +41,11 @@ def _phrase_in(needle: list[str], haystack: list[str]) -> bool:
     return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
+@lru_cache(maxsize=4096)
+def _term_tokens(term: str) -> tuple[str, ...]:
+    return tuple(tokens(term))
+
+
 def build_query(text: str, rules: Iterable[SynonymRule], *, prefix_last: bool = True) -> SearchQuery:
     """Normalise ``text``, add the expansions of the synonyms it contains, keep the last word as a prefix.
 
@@ -51,7 +57,7 @@ def build_query(text: str, rules: Iterable[SynonymRule], *, prefix_last: bool = 
     expanded: list[str] = list(typed)
     for rule in rules:
         # Matched on stems: « perdue », « perdu » and « perdus » all trigger the rule written « perdu ».
-        if _phrase_in(tokens(rule.term), typed):
+        if _phrase_in(list(_term_tokens(rule.term)), typed):
             expanded.extend(tokens(rule.expansion))
     prefix = ""
     if prefix_last and typed_words and not text[-1:].isspace():
