@@ -68,3 +68,26 @@ def test_given_the_public_information_desk_when_the_advisor_types_a_lost_id_card
     page.locator('#knowledge-hits > li[data-sheet="F1344"] a').first.click()
     expect(page.locator("#knowledge-sheet")).to_contain_text("déclaration de perte")
     page.screenshot(path=str(tmp_path / "knowledge-desk.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_given_the_public_information_supervisor_when_adding_a_synonym_then_listed_with_the_gaps(
+    live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    load_programmes()
+    load_knowledge_demo()
+    page.goto(f"{live_server.url}/connexion/")
+    page.locator("#id_username").fill("superviseur.allo")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.get_by_role("heading", name="Mes programmes")).to_be_visible()
+    page.goto(f"{live_server.url}/p/allo-service-public/connaissances/")
+    expect(page.locator("#top-gaps")).to_contain_text("Aucune question signalée.")
+    page.get_by_label("Ce que dit l'appelant").fill("Papy")
+    page.get_by_label("Mots des fiches ajoutés à la recherche").fill("personne âgée")
+    page.get_by_role("button", name="Enregistrer le synonyme").click()
+    row = page.locator('#synonym-table tr[data-term="papy"]')
+    expect(row).to_contain_text("ajouté pour ce programme")
+    expect(page.locator('#synonym-table tr[data-term="cni"]')).to_contain_text("par défaut")
+    page.screenshot(path=str(tmp_path / "knowledge-editors.png"), full_page=False)
