@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from plateau.errors import NotFound, PlateauError
+from plateau.errors import NotFound, PermissionDenied, PlateauError
 
 
 class SheetNotFound(NotFound):
@@ -25,3 +25,8 @@ class EmptyQuestion(PlateauError):
 class InvalidSynonym(PlateauError):
     error_id = "knowledge.invalid_synonym"
     default_message = _("Synonyme invalide.")
+
+
+class FourEyesRefused(PermissionDenied):
+    error_id = "knowledge.four_eyes"
+    default_message = _("Vous ne pouvez pas publier votre propre modification : un autre relecteur doit le faire.")

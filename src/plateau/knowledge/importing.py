@@ -15,6 +15,7 @@ from django.utils import timezone
 from plateau.domain.knowledge.sheets import SheetFormatError, SheetRecord, parse_line
 from plateau.events import publish_on_commit
 
+from .articles import flag_articles_to_recheck
 from .errors import ImportRefused
 from .events import SheetsImported
 from .models import OfficialSheet, SheetImport
@@ -104,6 +105,7 @@ def import_sheets(path: Path | str, *, withdraw_missing: bool = True, force: boo
             sheet.withdrawn_at = now
         OfficialSheet.objects.bulk_update(to_withdraw, ["withdrawn_at"], batch_size=500)
         index_sheets([*new, *changed, *to_withdraw])
+        flagged = flag_articles_to_recheck() if changed or to_withdraw else 0
         run = SheetImport.objects.create(
             source=path.name,
             started_at=now,
@@ -113,6 +115,7 @@ def import_sheets(path: Path | str, *, withdraw_missing: bool = True, force: boo
             removed=len(to_withdraw),
             unchanged=len(records) - len(new) - len(changed),
             rejected=rejected[:200],
+            articles_flagged=flagged,
             seconds=round(time.perf_counter() - started, 2),
         )
         publish_on_commit(SheetsImported(None, run.pk, run.new, run.changed, run.removed))

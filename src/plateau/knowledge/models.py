@@ -52,6 +52,7 @@ class SheetImport(models.Model):
     removed = models.PositiveIntegerField(_("retirées"), default=0)
     unchanged = models.PositiveIntegerField(_("inchangées"), default=0)
     rejected = models.JSONField(_("lignes rejetées"), default=list, blank=True)
+    articles_flagged = models.PositiveIntegerField(_("articles à revérifier"), default=0)
 
     class Meta:
         verbose_name = _("import de fiches")
@@ -120,3 +121,71 @@ class Synonym(ProgrammeOwned):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.expansion}"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    IN_REVIEW = "in_review", _("En relecture")
+    PUBLISHED = "published", _("Publié")
+    TO_RECHECK = "to_recheck", _("À revérifier")
+    ARCHIVED = "archived", _("Archivé")
+
+
+class Article(ProgrammeOwned):
+    """A local article: the programme's own answer, in Markdown, linked to official sheets, with an owner, a
+    review date, a status and versions. What advisors read is the *published* version."""
+
+    title = models.CharField(_("titre"), max_length=300)
+    status = models.CharField(_("statut"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    review_on = models.DateField(_("à revoir le"))
+    recheck_reason = models.CharField(_("motif de revérification"), max_length=300, blank=True)
+    published_version = models.ForeignKey(
+        "ArticleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("article local")
+        verbose_name_plural = _("articles locaux")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArticleVersion(models.Model):
+    """One saved text of an article (never changed afterwards): the diff between two is the change."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("titre"), max_length=300)
+    body = models.TextField(_("texte (Markdown)"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version d'article")
+        verbose_name_plural = _("versions d'article")
+        ordering = ["article", "-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+
+class ArticleSheetLink(models.Model):
+    """An official sheet an article relies on, and the sheet's version when the article was last checked:
+    a re-import that changes the sheet flags the article « à revérifier »."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sheet_links")
+    sheet = models.ForeignKey(OfficialSheet, on_delete=models.PROTECT, related_name="article_links")
+    checked_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("fiche liée")
+        verbose_name_plural = _("fiches liées")
+        constraints = [models.UniqueConstraint(fields=["article", "sheet"], name="article_sheet_once")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.sheet_id}"
