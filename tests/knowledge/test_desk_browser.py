@@ -91,3 +91,31 @@ def test_given_the_public_information_supervisor_when_adding_a_synonym_then_list
     expect(row).to_contain_text("ajouté pour ce programme")
     expect(page.locator('#synonym-table tr[data-term="cni"]')).to_contain_text("par défaut")
     page.screenshot(path=str(tmp_path / "knowledge-editors.png"), full_page=False)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_given_a_supervisor_when_writing_an_article_then_preview_and_review_actions_shown(
+    live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    load_programmes()
+    load_knowledge_demo()
+    page.goto(f"{live_server.url}/connexion/")
+    page.locator("#id_username").fill("superviseur.allo")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.get_by_role("heading", name="Mes programmes")).to_be_visible()
+    page.goto(f"{live_server.url}/p/allo-service-public/connaissances/articles/")
+    page.get_by_role("link", name="Nouvel article").click()
+    page.locator("#id_title").fill("Carte perdue : notre consigne")
+    page.get_by_label("Texte (Markdown)").fill("## Consigne\n\nOrienter vers une **mairie équipée**.")
+    page.get_by_label("Fiches officielles liées").fill("F1344")
+    page.get_by_role("button", name="Aperçu").click()
+    expect(page.locator("#article-preview strong")).to_have_text("mairie équipée")
+    page.get_by_role("button", name="Enregistrer une version").click()
+    expect(page.locator("#article-status")).to_have_text("Brouillon")
+    page.get_by_role("button", name="Envoyer en relecture").click()
+    expect(page.locator("#article-status")).to_have_text("En relecture")
+    page.get_by_role("button", name="Publier").click()
+    expect(page.locator(".fr-alert, .fr-notice, [role=alert]").first).to_contain_text("propre modification")
+    page.screenshot(path=str(tmp_path / "knowledge-article.png"), full_page=True)

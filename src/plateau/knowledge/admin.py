@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AnswerGiven, KnowledgeGap, OfficialSheet, SheetImport, Synonym
+from .models import AnswerGiven, Article, KnowledgeGap, OfficialSheet, SheetImport, Synonym
 
 
 @admin.register(OfficialSheet)
@@ -35,3 +35,10 @@ class KnowledgeGapAdmin(admin.ModelAdmin):
 class SynonymAdmin(admin.ModelAdmin):
     list_display = ("programme", "term", "expansion", "updated_at")
     list_filter = ("programme",)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "status", "owner", "review_on")
+    list_filter = ("programme", "status")
+    readonly_fields = ("published_version",)

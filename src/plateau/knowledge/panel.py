@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from .access import answers_of, synonym_rules
-from .models import OfficialSheet
+from .models import Article, ArticleStatus, OfficialSheet
+from .rendering import render_markdown
 from .search import search
 
 RESULTS = 8
@@ -30,9 +31,33 @@ def reading_text(sheet: OfficialSheet) -> tuple[str, bool]:
 def search_context(programme: Any, text: str) -> dict[str, Any]:
     text = text.strip()[:300]
     if len(text) < 2:
-        return {"kq": text, "hits": [], "searched": False}
+        return {"kq": text, "hits": [], "searched": False, "articles": []}
     result = search(text, rules=synonym_rules(programme), limit=RESULTS)
-    return {"kq": text, "hits": result.hits, "searched": True}
+    return {"kq": text, "hits": result.hits, "searched": True, "articles": local_articles(programme, result.hits)}
+
+
+def local_articles(programme: Any, hits: list[Any]) -> list[dict[str, Any]]:
+    """The published text of the programme's articles linked to the sheets found (one being rewritten shows
+    its published version; one to re-check is flagged)."""
+    sheet_pks = [h.sheet.pk for h in hits]
+    found = (
+        Article.objects.for_programme(programme)
+        .exclude(status=ArticleStatus.ARCHIVED)
+        .filter(
+            published_version__isnull=False,
+            sheet_links__sheet__in=sheet_pks,
+        )
+        .select_related("published_version")
+        .distinct()
+    )
+    return [
+        {
+            "article": a,
+            "html": render_markdown(a.published_version.body),
+            "to_recheck": a.status == ArticleStatus.TO_RECHECK,
+        }
+        for a in found[:5]
+    ]
 
 
 def panel_context(request: Any, contact: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from plateau.errors import NotFound, PlateauError
 from plateau.knowledge import services
 from plateau.knowledge.access import synonym_rows, top_gaps
 from plateau.knowledge.capability import KNOWLEDGE
-from plateau.knowledge.models import KnowledgeGap
+from plateau.knowledge.models import Article, ArticleStatus, KnowledgeGap
 from plateau.knowledge.panel import search_context
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme
@@ -140,6 +140,7 @@ def editors_page(request: HttpRequest, slug: str) -> HttpResponse:
             "top_gaps": top_gaps(programme),
             "recent_gaps": KnowledgeGap.objects.for_programme(programme).select_related("advisor")[:50],
             "synonyms": synonym_rows(programme),
+            "to_recheck": Article.objects.for_programme(programme).filter(status=ArticleStatus.TO_RECHECK).count(),
             "form": form,
         },
     )
