@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "plateau.contacts",
     "plateau.leads",
     "plateau.knowledge",
+    "plateau.followup",
     "plateau.routing",
     "plateau.ivr",
     "plateau.calls",

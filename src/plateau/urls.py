@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("plateau.web.leads_urls")),
     path("", include("plateau.wfm.urls")),
+    path("", include("plateau.followup.urls")),
+    path("", include("plateau.directory.quality_urls")),
     path("", include("plateau.web.ivr_urls")),
     path("", include("plateau.web.urls")),
 ]

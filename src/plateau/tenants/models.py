@@ -91,8 +91,8 @@ class Programme(models.Model):
 
 # The capabilities a new programme of each kind starts with (the kind is only this preset).
 CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
-    ProgrammeKind.DIRECTORY: ("directory", "knowledge"),
-    ProgrammeKind.LEAD_DISPATCH: ("directory", "leads"),
+    ProgrammeKind.DIRECTORY: ("directory", "followup", "knowledge"),
+    ProgrammeKind.LEAD_DISPATCH: ("directory", "followup", "leads"),
     ProgrammeKind.PUBLIC_INFORMATION: ("knowledge",),
     ProgrammeKind.TELECARE: ("knowledge",),
     ProgrammeKind.ELIGIBILITY: (),

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plateau import capabilities
 from plateau.calls import services as call_services
 from plateau.contacts.models import Channel
 from plateau.domain.errors import DomainError
@@ -356,6 +357,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": shown,
             "kpis": KPIS,
             "caller_costs": caller_costs(programme, day),
+            # What the programme's capabilities add (e.g. « Suivi des mises en relation »).
+            "sections": capabilities.report_sections_for(request, programme),
             "title": _("Rapport du %(day)s — %(name)s") % {"day": day.strftime("%d/%m/%Y"), "name": programme.name},
         },
     )
