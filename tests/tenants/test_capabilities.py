@@ -149,4 +149,28 @@ def test_given_existing_directory_programmes_when_migrating_then_follow_up_after
     assert national.capability_codes() == ["directory", "followup"]
     assert networks.capability_codes() == ["directory", "followup", "leads"]
     assert no_directory.capability_codes() == ["leads"]
-    assert telecare.capability_codes() == []
+    assert telecare.capability_codes() == ["knowledge"]  # its preset; no follow-up without a directory
+
+
+@pytest.mark.django_db
+def test_given_existing_programmes_when_migrating_then_knowledge_base_last_for_its_kinds_only() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("plateau.tenants.migrations.0005_knowledge_capability")
+    admin = factories.user(platform_admin=True)
+    national = factories.programme(kind=ProgrammeKind.DIRECTORY)
+    info = factories.programme(kind=ProgrammeKind.PUBLIC_INFORMATION)
+    transport = factories.programme(kind=ProgrammeKind.ELIGIBILITY)
+    networks = factories.programme(kind=ProgrammeKind.LEAD_DISPATCH)
+    set_capabilities(national, ["directory", "followup"], actor=admin)  # as before this capability existed
+    set_capabilities(info, [], actor=admin)
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: nothing added again
+    for programme in (national, info, transport, networks):
+        programme.refresh_from_db()
+    assert national.capability_codes() == ["directory", "followup", "knowledge"]
+    assert info.capability_codes() == ["knowledge"]
+    assert transport.capability_codes() == []
+    assert networks.capability_codes() == ["directory", "followup", "leads"]
