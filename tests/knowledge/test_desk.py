@@ -119,3 +119,22 @@ def test_given_another_programmes_contact_when_recording_then_not_found() -> Non
     url = reverse("web:knowledge_answer", args=[other.slug, contact.pk])
     assert other_client.post(url, {"sheet": "F1344"}).status_code == 404
     assert not AnswerGiven.objects.exists()
+
+
+def test_given_a_theme_chosen_when_searching_then_only_its_sheets_and_most_used_listed_for_editors() -> None:
+    programme, _, client, contact = _desk()
+    url = reverse("web:contact", args=[programme.slug, contact.pk])
+    page = client.get(url).content.decode()
+    assert '<option value="Transports">' in page and '<option value="Papiers - Citoyenneté">' in page
+    fragment = reverse("web:knowledge_results", args=[programme.slug, contact.pk])
+    everything = client.get(fragment, {"kq": "perte"}).content.decode()
+    assert 'data-sheet="F1344"' in everything
+    transports = client.get(fragment, {"kq": "perte", "ktheme": "Transports"}).content.decode()
+    assert 'data-sheet="F1344"' not in transports  # a sheet of « Papiers - Citoyenneté »
+
+    client.post(reverse("web:knowledge_answer", args=[programme.slug, contact.pk]), {"sheet": "F34752"})
+    supervisor = factories.supervisor(programme)
+    editors = Client()
+    editors.force_login(supervisor)
+    page = editors.get(reverse("web:knowledge_editors", args=[programme.slug])).content.decode()
+    assert 'id="most-used"' in page and "Combien coûte un passeport ?" in page.split('id="most-used"')[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db.models import Count, Max, QuerySet
@@ -75,4 +76,25 @@ def top_gaps(programme: Programme, limit: int = 20) -> list[dict[str, object]]:
         .values("normalised")
         .annotate(n=Count("id"), example=Max("query"), last_at=Max("at"))
         .order_by("-n", "normalised")[:limit]
+    )
+
+
+def most_used_sheets(programme: Programme, since: dt.datetime, limit: int = 20) -> list[dict[str, object]]:
+    """The official sheets most given as answers by the programme's advisors since ``since``."""
+    return list(
+        AnswerGiven.objects.for_programme(programme)
+        .filter(at__gte=since)
+        .values("sheet__sheet_id", "sheet__title", "sheet__url")
+        .annotate(n=Count("id"), last_at=Max("at"))
+        .order_by("-n", "sheet__title")[:limit]
+    )
+
+
+def subjects() -> list[str]:
+    """The themes of the current sheets, for the desk's filter."""
+    return list(
+        OfficialSheet.objects.filter(withdrawn_at__isnull=True)
+        .order_by("subject")
+        .values_list("subject", flat=True)
+        .distinct()
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .access import answers_of, synonym_rules
+from .access import answers_of, subjects, synonym_rules
 from .models import Article, ArticleStatus, OfficialSheet
 from .rendering import render_markdown
 from .search import search
@@ -28,12 +28,19 @@ def reading_text(sheet: OfficialSheet) -> tuple[str, bool]:
     return text[:READING_CHARS], len(text) > READING_CHARS
 
 
-def search_context(programme: Any, text: str) -> dict[str, Any]:
+def search_context(programme: Any, text: str, subject: str = "") -> dict[str, Any]:
     text = text.strip()[:300]
+    subject = subject.strip()[:200]
     if len(text) < 2:
-        return {"kq": text, "hits": [], "searched": False, "articles": []}
-    result = search(text, rules=synonym_rules(programme), limit=RESULTS)
-    return {"kq": text, "hits": result.hits, "searched": True, "articles": local_articles(programme, result.hits)}
+        return {"kq": text, "ktheme": subject, "hits": [], "searched": False, "articles": []}
+    result = search(text, rules=synonym_rules(programme), limit=RESULTS, subject=subject)
+    return {
+        "kq": text,
+        "ktheme": subject,
+        "hits": result.hits,
+        "searched": True,
+        "articles": local_articles(programme, result.hits),
+    }
 
 
 def local_articles(programme: Any, hits: list[Any]) -> list[dict[str, Any]]:
@@ -61,7 +68,7 @@ def local_articles(programme: Any, hits: list[Any]) -> list[dict[str, Any]]:
 
 
 def panel_context(request: Any, contact: Any) -> dict[str, Any]:
-    context = search_context(contact.programme, request.GET.get("kq", ""))
+    context = search_context(contact.programme, request.GET.get("kq", ""), request.GET.get("ktheme", ""))
     opened = None
     sheet_id = request.GET.get("fiche", "")
     if sheet_id:
@@ -71,6 +78,7 @@ def panel_context(request: Any, contact: Any) -> dict[str, Any]:
     context.update(
         {
             "opened_sheet": opened,
+            "subjects": subjects(),
             "sheet_text": sheet_text,
             "sheet_text_cut": cut,
             "answers": answers,

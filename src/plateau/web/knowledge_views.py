@@ -4,6 +4,7 @@ its editors' page (questions without an answer, synonyms). The panel itself is t
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +22,7 @@ from plateau.contacts.access import access_contact, access_contact_for_change, c
 from plateau.contacts.models import Contact
 from plateau.errors import NotFound, PlateauError
 from plateau.knowledge import services
-from plateau.knowledge.access import synonym_rows, top_gaps
+from plateau.knowledge.access import most_used_sheets, synonym_rows, top_gaps
 from plateau.knowledge.capability import KNOWLEDGE
 from plateau.knowledge.models import Article, ArticleStatus, KnowledgeGap
 from plateau.knowledge.panel import search_context
@@ -59,7 +61,7 @@ def results(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     """htmx fragment: the sheets matching what the advisor is typing."""
     programme = _programme_with_knowledge(request, slug, STAFF_ROLES)
     contact = access_contact(request.user, contact_id, programme=programme)
-    context = search_context(programme, request.GET.get("kq", ""))
+    context = search_context(programme, request.GET.get("kq", ""), request.GET.get("ktheme", ""))
     context.update(
         programme=programme,
         contact=contact,
@@ -138,6 +140,7 @@ def editors_page(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "title": _("Base de connaissances"),
             "top_gaps": top_gaps(programme),
+            "most_used": most_used_sheets(programme, timezone.now() - dt.timedelta(days=30)),
             "recent_gaps": KnowledgeGap.objects.for_programme(programme).select_related("advisor")[:50],
             "synonyms": synonym_rows(programme),
             "to_recheck": Article.objects.for_programme(programme).filter(status=ArticleStatus.TO_RECHECK).count(),
