@@ -118,3 +118,19 @@ def test_given_markdown_with_a_script_when_rendered_then_sanitised() -> None:
     )
     assert "<strong>gras</strong>" in html and "<script" not in html and "javascript:" not in html
     assert 'href="https://a.fr"' in html
+
+
+def test_given_the_scheduler_when_the_hourly_sweep_runs_then_articles_past_review_flagged(
+    editors: tuple[Programme, User, User],
+) -> None:
+    from django.utils import timezone
+
+    from plateau.services import scheduler
+
+    programme, author, reviewer = editors
+    article = _published(programme, author, reviewer)
+    later = timezone.now() + articles.REVIEW_AFTER + dt.timedelta(days=2)
+    scheduler._last_retention.clear()  # the hourly part is due on the first tick
+    assert scheduler.sweep_once(later).articles_to_recheck == 1
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.TO_RECHECK

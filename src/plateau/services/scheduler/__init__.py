@@ -1,6 +1,7 @@
 """Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, follow-ups of details given,
 webhook retries, routed work items of escalated leads) and, hourly, the retention of personal data (leads,
-callers and contacts) and of call recordings (each programme's own retention).
+callers and contacts) and of call recordings (each programme's own retention), and the knowledge base's
+articles past their review date (« à revérifier »).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -30,6 +31,7 @@ class Swept:
     retention: Any | None  # None when it was not due
     recordings_purged: int = 0
     followups: Any = None  # plateau.followup.sweep.FollowUpSweep
+    articles_to_recheck: int = 0  # knowledge base articles past their review date (hourly)
 
 
 def sweep_once(now: dt.datetime | None = None) -> Swept:
@@ -39,19 +41,27 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
 
     from plateau.calls.services import purge_recordings
     from plateau.followup.sweep import sweep_followups
+    from plateau.knowledge.articles import flag_articles_to_recheck
     from plateau.leads.escalation import route_pending
     from plateau.leads.privacy import apply_retention
     from plateau.leads.sla import sweep_deadlines
     from plateau.leads.webhooks import deliver_due
 
     now = now or timezone.now()
-    retention, recordings = None, 0
+    retention, recordings, articles = None, 0, 0
     if not _last_retention or now - _last_retention[-1] >= RETENTION_EVERY or now < _last_retention[-1]:
         retention = apply_retention(now)
         recordings = purge_recordings(now)  # call recordings past their programme's retention (CNIL)
+        articles = flag_articles_to_recheck(timezone.localdate(now))
         _last_retention[:] = [now]
     swept = Swept(
-        sweep_deadlines(now), deliver_due(now), route_pending(now), retention, recordings, sweep_followups(now)
+        sweep_deadlines(now),
+        deliver_due(now),
+        route_pending(now),
+        retention,
+        recordings,
+        sweep_followups(now),
+        articles,
     )
     log.debug("sweep: %s", swept)
     return swept
