@@ -138,3 +138,26 @@ def test_given_a_theme_chosen_when_searching_then_only_its_sheets_and_most_used_
     editors.force_login(supervisor)
     page = editors.get(reverse("web:knowledge_editors", args=[programme.slug])).content.decode()
     assert 'id="most-used"' in page and "Combien coûte un passeport ?" in page.split('id="most-used"')[1]
+
+
+def test_given_an_answer_when_emailing_it_then_only_with_consent_and_address_not_kept() -> None:
+    from django.core import mail
+
+    programme, advisor, client, contact = _desk()
+    client.post(reverse("web:knowledge_answer", args=[programme.slug, contact.pk]), {"sheet": "F34752"})
+    answer = AnswerGiven.objects.get()
+    url = reverse("web:knowledge_email", args=[programme.slug, contact.pk])
+    refused = client.post(url, {"answer": answer.pk, "address": "jeanne@example.org"}, follow=True).content.decode()
+    assert "consentement" in refused and not mail.outbox
+    bad = client.post(url, {"answer": answer.pk, "address": "pas-une-adresse", "consent": "on"}, follow=True)
+    assert "Adresse électronique invalide" in bad.content.decode() and not mail.outbox
+    sent = client.post(url, {"answer": answer.pk, "address": "jeanne@example.org", "consent": "on"}, follow=True)
+    assert "envoyée par courriel" in sent.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["jeanne@example.org"] and "Combien coûte un passeport ?" in message.subject
+    assert "https://www.service-public.fr/particuliers/vosdroits/F34752" in message.body
+    answer.refresh_from_db()
+    assert answer.emailed_at is not None
+    audit = AuditEntry.objects.get(action="knowledge.answer_emailed")
+    assert audit.data["address"] == "j***@example.org" and audit.actor == advisor
+    assert client.post(url, {"answer": "999999", "address": "a@b.fr", "consent": "on"}).status_code == 404

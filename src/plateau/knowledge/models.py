@@ -72,6 +72,8 @@ class AnswerGiven(ProgrammeOwned):
     query = models.CharField(_("recherche"), max_length=300, blank=True)
     rank = models.PositiveSmallIntegerField(_("rang"), null=True, blank=True)
     at = models.DateTimeField(_("le"), auto_now_add=True)
+    # Sent by e-mail with the caller's consent; the address itself is not kept (only in the audit, masked).
+    emailed_at = models.DateTimeField(_("envoyée par courriel le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("réponse donnée")

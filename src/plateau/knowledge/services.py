@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from plateau.contacts.models import Contact
 from plateau.domain.knowledge.text import token_text, words
+from plateau.errors import Conflict, InvalidInput
 from plateau.events import publish_on_commit
 from plateau.tenants.errors import require_capability
 from plateau.tenants.models import Programme, User
@@ -109,3 +116,49 @@ def delete_synonym(programme: Programme, *, actor: User, term: str) -> bool:
         if deleted:
             record_audit(action="knowledge.synonym_deleted", actor=actor, programme=programme, term=term)
     return bool(deleted)
+
+
+def _masked(address: str) -> str:
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def email_answer(answer: AnswerGiven, *, actor: User, address: str, consent: bool) -> AnswerGiven:
+    """Send the sheet's title, summary and link to the caller, with their consent (recorded, audited; the
+    address is used for this message only and kept masked in the audit)."""
+    require_capability(answer.programme, KNOWLEDGE)
+    if not consent:
+        raise InvalidInput(_("Cochez le consentement de l'appelant avant l'envoi."), field="consent")
+    address = address.strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise InvalidInput(_("Adresse électronique invalide."), field="address") from None
+    sheet = answer.sheet
+    body = "\n\n".join(
+        [
+            sheet.title,
+            sheet.description,
+            _("La fiche officielle : %(url)s") % {"url": sheet.url},
+            _("Information donnée par %(programme)s le %(date)s.")
+            % {"programme": answer.programme.name, "date": timezone.localdate().strftime("%d/%m/%Y")},
+        ]
+    )
+    sender = getattr(settings, "DEFAULT_FROM_EMAIL", "plateau@localhost")
+    try:
+        send_mail(_("Votre démarche : %(title)s") % {"title": sheet.title}, body, sender, [address])
+    except OSError as exc:
+        raise Conflict(_("Le courriel n'a pas pu partir : réessayez plus tard.")) from exc
+    with transaction.atomic():
+        answer.emailed_at = timezone.now()
+        answer.save(update_fields=["emailed_at"])
+        record_audit(
+            action="knowledge.answer_emailed",
+            actor=actor,
+            programme=answer.programme,
+            obj=answer.contact,
+            sheet=sheet.sheet_id,
+            address=_masked(address),
+            consent=True,
+        )
+    return answer

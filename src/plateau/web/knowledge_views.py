@@ -95,6 +95,30 @@ def record_answer(request: HttpRequest, slug: str, contact_id: int) -> HttpRespo
 
 @login_required
 @require_POST
+def email_answer(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
+    programme = access_programme_by_slug(request.user, slug, STAFF_ROLES)
+    contact = access_contact_for_change(request.user, contact_id, programme=programme)
+    raw = request.POST.get("answer", "")
+    answer_id = int(raw) if raw.isdigit() and len(raw) < 18 else 0
+    answer = contact.answers_given.select_related("sheet", "programme").filter(pk=answer_id).first()
+    if answer is None:
+        raise NotFound()
+    try:
+        services.email_answer(
+            answer,
+            actor=request.user,  # type: ignore[arg-type]
+            address=request.POST.get("address", "")[:254],
+            consent=request.POST.get("consent") == "on",
+        )
+    except PlateauError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Fiche envoyée par courriel à l'appelant."))
+    return redirect(_contact_url(contact))
+
+
+@login_required
+@require_POST
 def report_gap(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, STAFF_ROLES)
     contact = access_contact_for_change(request.user, contact_id, programme=programme)

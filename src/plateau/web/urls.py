@@ -40,6 +40,11 @@ urlpatterns = [
         name="knowledge_answer",
     ),
     path(
+        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/courriel/",
+        guarded(knowledge_views.email_answer),
+        name="knowledge_email",
+    ),
+    path(
         "p/<slug:slug>/contacts/<int:contact_id>/connaissances/pas-trouve/",
         guarded(knowledge_views.report_gap),
         name="knowledge_gap",
