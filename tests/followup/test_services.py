@@ -289,13 +289,17 @@ def test_given_answers_when_reading_results_then_figures_per_provider_and_month_
 
 
 def test_given_new_programmes_when_created_then_follow_up_in_the_presets_of_directory_kinds() -> None:
-    assert factories.programme(kind=ProgrammeKind.DIRECTORY).capability_codes() == ["directory", "followup"]
+    assert factories.programme(kind=ProgrammeKind.DIRECTORY).capability_codes() == [
+        "directory",
+        "followup",
+        "knowledge",
+    ]
     assert factories.programme(kind=ProgrammeKind.LEAD_DISPATCH).capability_codes() == [
         "directory",
         "followup",
         "leads",
     ]
-    assert factories.programme(kind=ProgrammeKind.TELECARE).capability_codes() == []
+    assert "followup" not in factories.programme(kind=ProgrammeKind.TELECARE).capability_codes()
 
 
 def test_given_send_and_answer_when_committed_then_typed_events_without_address_or_words(
