@@ -21,8 +21,7 @@ from tests.browser import check_page
 def test_given_the_public_information_desk_when_the_advisor_types_a_lost_id_card_then_records_the_sheet(
     live_server: Any, page: Any, tmp_path: Path
 ) -> None:
-    load_programmes()
-    assert load_knowledge_demo() == 55
+    assert load_knowledge_demo(load_programmes()) == 55
     page.goto(f"{live_server.url}/connexion/")
     page.locator("#id_username").fill("conseiller1.allo")
     page.locator("#id_password").fill(DEMO_PASSWORD)
@@ -32,6 +31,8 @@ def test_given_the_public_information_desk_when_the_advisor_types_a_lost_id_card
     page.get_by_label("Numéro de l'appelant").fill("06 12 34 56 78")
     page.get_by_label("Numéro de l'appelant").press("Enter")
     expect(page.locator("#knowledge-search")).to_be_visible()
+    expect(page.locator("#answer-timer")).to_contain_text("moins de 180 s")
+    expect(page.locator("#answer-timer .answer-timer-clock")).to_contain_text(" min ")  # ticking
 
     page.get_by_label("Question de l'appelant").press_sequentially("j'ai perdu ma carte d'identité", delay=15)
     top3 = page.locator("#knowledge-hits > li").filter(has=page.locator("p")).nth(2)
@@ -48,6 +49,7 @@ def test_given_the_public_information_desk_when_the_advisor_types_a_lost_id_card
     )
     hit.get_by_role("button", name="Réponse donnée").click()
     expect(page.locator("#knowledge-answers")).to_contain_text("Carte d'identité d'un majeur : en cas de perte")
+    expect(page.locator("#answer-timer")).to_contain_text("Première réponse donnée en")
     expect(page.locator('#knowledge-hits > li[data-sheet="F1344"]')).to_contain_text("donnée")
     expect(page.locator("#id_notes")).to_have_value(re.compile("F1344"))  # only the panel was refreshed
     check_page(page)

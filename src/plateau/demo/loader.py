@@ -58,7 +58,7 @@ def load_all(scale: float = 1.0) -> dict[str, object]:
     summary["programmes"] = len(programmes)
     summary.update({f"routing {k}": v for k, v in load_routing_demo(programmes).items()})
     summary["voice menus published"] = load_ivr_demo(programmes)
-    summary["official sheets imported"] = load_knowledge_demo()
+    summary["official sheets imported"] = load_knowledge_demo(programmes)
     for seed, (slug, programme) in enumerate(sorted(programmes.items()), start=1):
         with transaction.atomic():  # one commit per programme: the demo loads in seconds, not minutes
             _load_programme(slug, programme, communes, seed, scale)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AnswerGiven, Article, KnowledgeGap, OfficialSheet, SheetImport, Synonym
+from .models import AnswerGiven, AnswerTarget, Article, KnowledgeGap, OfficialSheet, SheetImport, Synonym
 
 
 @admin.register(OfficialSheet)
@@ -42,3 +42,8 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "programme", "status", "owner", "review_on")
     list_filter = ("programme", "status")
     readonly_fields = ("published_version",)
+
+
+@admin.register(AnswerTarget)
+class AnswerTargetAdmin(admin.ModelAdmin):
+    list_display = ("programme", "seconds")

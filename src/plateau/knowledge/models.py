@@ -191,3 +191,18 @@ class ArticleSheetLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.sheet_id}"
+
+
+class AnswerTarget(ProgrammeOwned):
+    """The programme's answer-time promise (« une réponse ou une orientation en moins de 3 minutes »): the desk
+    shows a timer, the report counts the contacts answered within it. Set by platform admins."""
+
+    seconds = models.PositiveIntegerField(_("délai de réponse visé (secondes)"), default=180)
+
+    class Meta:
+        verbose_name = _("délai de réponse visé")
+        verbose_name_plural = _("délais de réponse visés")
+        constraints = [models.UniqueConstraint(fields=["programme"], name="answer_target_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.seconds} s"

@@ -9,6 +9,7 @@ from typing import Any
 from .access import answers_of, subjects, synonym_rules
 from .models import Article, ArticleStatus, OfficialSheet
 from .rendering import render_markdown
+from .report import target_seconds
 from .search import search
 
 RESULTS = 8
@@ -75,10 +76,14 @@ def panel_context(request: Any, contact: Any) -> dict[str, Any]:
         opened = OfficialSheet.objects.filter(sheet_id=sheet_id[:20]).first()
     answers = list(answers_of(contact))
     sheet_text, cut = reading_text(opened) if opened else ("", False)
+    target = target_seconds(contact.programme)
+    first = min((a.at for a in answers), default=None)
     context.update(
         {
             "opened_sheet": opened,
             "subjects": subjects(),
+            "answer_target": target,
+            "answered_in": round((first - contact.started_at).total_seconds()) if first else None,
             "sheet_text": sheet_text,
             "sheet_text_cut": cut,
             "answers": answers,

@@ -26,6 +26,7 @@ from plateau.knowledge.access import most_used_sheets, synonym_rows, top_gaps
 from plateau.knowledge.capability import KNOWLEDGE
 from plateau.knowledge.models import Article, ArticleStatus, KnowledgeGap
 from plateau.knowledge.panel import search_context
+from plateau.knowledge.report import period_report, target_seconds
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme
 
@@ -169,5 +170,22 @@ def editors_page(request: HttpRequest, slug: str) -> HttpResponse:
             "synonyms": synonym_rows(programme),
             "to_recheck": Article.objects.for_programme(programme).filter(status=ArticleStatus.TO_RECHECK).count(),
             "form": form,
+        },
+    )
+
+
+@login_required
+def answer_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """Supervisors and programme managers: the answer-time report of the last 7 days."""
+    programme = _programme_with_knowledge(request, slug, SUPERVISING_ROLES)
+    days = period_report(programme, timezone.localdate(), days=7)
+    return render(
+        request,
+        "knowledge/report.html",
+        {
+            "programme": programme,
+            "title": _("Délai de réponse"),
+            "days": days,
+            "target": target_seconds(programme),
         },
     )

@@ -50,6 +50,7 @@ urlpatterns = [
         name="knowledge_gap",
     ),
     path("p/<slug:slug>/connaissances/", guarded(knowledge_views.editors_page), name="knowledge_editors"),
+    path("p/<slug:slug>/connaissances/rapport/", guarded(knowledge_views.answer_report), name="knowledge_report"),
     path("p/<slug:slug>/connaissances/articles/", guarded(knowledge_articles.article_list), name="knowledge_articles"),
     path(
         "p/<slug:slug>/connaissances/articles/nouveau/",
