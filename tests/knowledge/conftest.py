@@ -4,6 +4,9 @@ import pytest
 
 from plateau.knowledge.demo import FIXTURE
 from plateau.knowledge.importing import import_sheets
+from tests.contacts.conftest import reference_data
+
+__all__ = ["reference_data"]
 
 
 @pytest.fixture

@@ -77,8 +77,7 @@ def test_given_the_public_information_desk_when_the_advisor_types_a_lost_id_card
 def test_given_the_public_information_supervisor_when_adding_a_synonym_then_listed_with_the_gaps(
     live_server: Any, page: Any, tmp_path: Path
 ) -> None:
-    load_programmes()
-    load_knowledge_demo()
+    load_knowledge_demo(load_programmes())
     page.goto(f"{live_server.url}/connexion/")
     page.locator("#id_username").fill("superviseur.allo")
     page.locator("#id_password").fill(DEMO_PASSWORD)
@@ -93,6 +92,9 @@ def test_given_the_public_information_supervisor_when_adding_a_synonym_then_list
     expect(row).to_contain_text("ajouté pour ce programme")
     expect(page.locator('#synonym-table tr[data-term="cni"]')).to_contain_text("par défaut")
     page.screenshot(path=str(tmp_path / "knowledge-editors.png"), full_page=False)
+    page.get_by_role("link", name="Délai de réponse (7 jours)").click()
+    expect(page.locator("#answer-report tbody tr")).to_have_count(7)
+    page.screenshot(path=str(tmp_path / "knowledge-report.png"), full_page=True)
 
 
 @pytest.mark.browser

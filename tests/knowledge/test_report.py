@@ -75,3 +75,25 @@ def test_given_a_target_when_opening_a_contact_then_timer_shown_and_first_answer
     assert "moins de 120 s" in client.get(url).content.decode()
     services.record_answer(c, actor=advisor, sheet_id="F10009")
     assert "Première réponse donnée en" in client.get(url).content.decode()
+
+
+def test_given_the_demo_when_loaded_then_the_public_information_report_has_answers_and_gaps(
+    reference_data: None,
+) -> None:
+    from plateau.demo.loader import load_all
+    from plateau.knowledge.models import AnswerGiven, KnowledgeGap
+    from plateau.knowledge.report import period_report
+    from plateau.tenants.models import Programme
+
+    load_all(scale=0.2)
+    programme = Programme.objects.get(slug="allo-service-public")
+    assert AnswerTarget.objects.for_programme(programme).get().seconds == 180
+    assert AnswerGiven.objects.for_programme(programme).exists()
+    assert KnowledgeGap.objects.for_programme(programme).exists()
+    transport = Programme.objects.get(slug="transport-solidarite")
+    assert not AnswerGiven.objects.for_programme(transport).exists()  # no knowledge base there
+    days = period_report(programme, timezone.localdate(), days=21)
+    assert sum(d.answered for d in days) > 0 and any(d.median_seconds for d in days)
+    count = AnswerGiven.objects.count()
+    load_all(scale=0.2)
+    assert AnswerGiven.objects.count() == count  # idempotent

@@ -17,7 +17,7 @@ from plateau.followup.models import FollowUp
 from plateau.geo.models import Commune
 from plateau.geo.services import load_demo_communes
 from plateau.ivr.demo import load_ivr_demo
-from plateau.knowledge.demo import load_knowledge_demo
+from plateau.knowledge.demo import load_answers_demo, load_knowledge_demo
 from plateau.leads.demo import load_leads_demo
 from plateau.leads.models import Lead
 from plateau.routing.demo import load_routing_demo
@@ -88,6 +88,8 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
         load_leads_demo(programme, count=max(3, round(30 * scale)), seed=seed)
     if programme.has_capability("leads"):
         demo_provider_account(programme)
+    if programme.has_capability("knowledge"):
+        load_answers_demo(programme, seed=seed)
 
 
 # The provider portal's demo login (README): password DEMO_PASSWORD like every demo account.
