@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("plateau.web.leads_urls")),
     path("", include("plateau.wfm.urls")),
+    path("", include("plateau.contacts.urls")),
     path("", include("plateau.followup.urls")),
     path("", include("plateau.directory.quality_urls")),
     path("", include("plateau.web.ivr_urls")),

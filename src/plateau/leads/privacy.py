@@ -69,6 +69,7 @@ def export_person(programme: Programme, phone: str, *, actor: User) -> dict[str,
         "phone": e164,
         "caller": contacts["caller"],
         "contacts": contacts["contacts"],
+        "caller_blocks": contacts["caller_blocks"],
         "leads": [
             {
                 "id": lead.pk,
@@ -143,6 +144,8 @@ def export_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             walk(section, str(item["id"]), "", {k: v for k, v in item.items() if k != "id"})
     for voicemail in data.get("voicemails", []):
         walk("messagerie", "", "", voicemail)
+    for block in data.get("caller_blocks", []):
+        walk("blocage", "", "", block)
     for survey in data["surveys"]:
         walk("enquete", str(survey["lead_id"]), "", {k: v for k, v in survey.items() if k != "lead_id"})
     for code, items in data.get("capabilities", {}).items():

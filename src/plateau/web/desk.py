@@ -27,6 +27,7 @@ from plateau.contacts.access import (
     nuisance_history,
     previous_contacts,
 )
+from plateau.contacts.blocking import contact_block_context
 from plateau.contacts.models import Contact
 from plateau.directory.capability import DIRECTORY
 from plateau.directory.models import ProviderProposal, ProviderSearch
@@ -118,6 +119,7 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Any) -> HttpR
         "contact": contact,
         "previous": list(previous_contacts(contact)),
         "nuisance": nuisance_history(contact),
+        **contact_block_context(request.user, contact),  # type: ignore[arg-type]
         "candidates": forms.get("candidates") or [],
         "query": forms.get("query", ""),
         "step": "wrap_up" if contact.is_open else "closed",

@@ -343,7 +343,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{day}-{interval}min.csv"'
         return response
-    from plateau.calls.costs import caller_costs
+    from plateau.calls.costs import blocked_calls, caller_costs
     from plateau.domain.routing.kpis import KPIS
 
     shown = [{"interval": r["interval"], "values": [_fmt(r[k.key], k.unit) for k in KPIS]} for r in rows]
@@ -357,6 +357,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": shown,
             "kpis": KPIS,
             "caller_costs": caller_costs(programme, day),
+            "blocked_calls": blocked_calls(programme, day),
             # What the programme's capabilities add (e.g. « Suivi des mises en relation »).
             "sections": capabilities.report_sections_for(request, programme),
             "title": _("Rapport du %(day)s — %(name)s") % {"day": day.strftime("%d/%m/%Y"), "name": programme.name},

@@ -99,6 +99,9 @@ class Call:
     hold_since: float | None = None
     hold_seconds: float = 0.0
     holds: int = 0
+    announcement: str | None = None  # the price announcement to play before the menu (majoré tariff in force)
+    blocked: bool = False  # the caller's number is marked for this programme: short message, then BYE
+    pre_path: list[str] = field(default_factory=list)  # steps before the menu, first in the CDR's path
 
     @property
     def ended(self) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from plateau.domain.ivr import Flow
 from plateau.domain.ivr import interpreter as ivr
+from plateau.domain.ivr.line_rules import LineRules
 from plateau.services.sip import events as ev
 from plateau.services.sip import sdp, session_timer
 from plateau.services.sip.calls import Call, GatewayConfig, OutboundLeg, Side
@@ -41,8 +42,10 @@ class GatewayCore:
         registrar: Registrar | None = None,
         on_event: Callable[[ev.CallEvent], None] | None = None,
         on_call_queued: Callable[[ev.CallQueued], None] | None = None,
+        rules: LineRules | None = None,
     ) -> None:
         self.programmes = programmes  # number -> (programme slug, flow)
+        self.rules = rules or LineRules()  # price announcements and blocked callers (reloaded with the flows)
         self.prompts = prompts
         self.config = config or GatewayConfig()
         self.registrar = registrar or Registrar()

@@ -115,6 +115,12 @@ class Gateway(InDialog, VoiceMenu, Waiting, Outbound, Transfers, Recordings, Hol
         call = Call(msg.call_id, programme, number, caller, dialog, leg, tx, interp)
         call.record = ev.CallRecord(msg.call_id, programme, caller, started_at=now)
         call.side.allow = msg.header("Allow") or ""
+        try:
+            today = self.config.clock()
+            call.blocked = self.rules.is_blocked(programme, sipmsg.user_of(caller), today)
+            call.announcement = self.rules.price_announcement(number, today)
+        except Exception:  # the rules must never break the line: the menu answers as if there were none
+            log.exception("line rules failed for %s on %s: menu without them", msg.call_id, number)
         self.calls[call.id] = call
         leg.on_digit = lambda digit: self._digit(call, digit, "rfc4733")
         self._emit(ev.CallStarted(call.id, programme, now, number, caller))
@@ -179,8 +185,8 @@ class Gateway(InDialog, VoiceMenu, Waiting, Outbound, Transfers, Recordings, Hol
         call.leg.close()
         self.calls.pop(call.id, None)
         now = time.time()
-        self._stamp(call, ended_at=now, cause=cause, ended_by=by, path=tuple(call.interp.path), digits=call.digits,
-                    hold_seconds=call.hold_seconds, holds=call.holds)  # fmt: skip
+        self._stamp(call, ended_at=now, cause=cause, ended_by=by, path=(*call.pre_path, *call.interp.path),
+                    digits=call.digits, hold_seconds=call.hold_seconds, holds=call.holds)  # fmt: skip
         assert call.record is not None
         self._emit(ev.CallEnded(call.id, call.programme, now, call.record))
         self._dispatch()

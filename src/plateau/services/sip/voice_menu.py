@@ -7,6 +7,7 @@ import asyncio
 import time
 
 from plateau.domain.ivr import interpreter as ivr
+from plateau.domain.ivr.line_rules import BLOCKED_CAUSE, BLOCKED_PROMPT, BLOCKED_STEP, PRICE_STEP
 from plateau.services.sip import events as ev
 from plateau.services.sip.calls import Call
 from plateau.services.sip.core import GatewayCore
@@ -16,9 +17,28 @@ class VoiceMenu(GatewayCore):
     """The gateway's voice menu."""
 
     def _ivr_start(self, call: Call) -> None:
-        """The caller's ACK confirmed the call: the voice menu starts."""
-        call.state = "ivr"
+        """The caller's ACK confirmed the call: the price announcement of a majoré number plays first (before
+        anything is billed, not interruptible), then a blocked caller hears a short message and is hung up, and
+        anyone else gets the voice menu."""
         call.leg.start_clock()
+        if call.announcement:
+            call.state = "announcing"
+            call.pre_path.append(PRICE_STEP)
+            self._play(call, call.announcement, lambda: self._after_announcement(call))
+        else:
+            self._after_announcement(call)
+
+    def _after_announcement(self, call: Call) -> None:
+        if call.ended:
+            return
+        if call.announcement:
+            self._stamp(call, announced_at=time.time())
+        if call.blocked:
+            call.state = "blocked"
+            call.pre_path.append(BLOCKED_STEP)
+            self._play(call, BLOCKED_PROMPT, lambda: self._end(call, BLOCKED_CAUSE, "gateway"))
+            return
+        call.state = "ivr"
         self._run(call, call.interp.start())
 
     def _digit(self, call: Call, digit: str, method: str) -> None:
