@@ -158,7 +158,7 @@ def test_given_existing_programmes_when_migrating_then_knowledge_base_last_for_i
 
     from django.apps import apps
 
-    migration = importlib.import_module("plateau.tenants.migrations.0005_knowledge_capability")
+    migration = importlib.import_module("plateau.tenants.migrations.0006_knowledge_capability")
     admin = factories.user(platform_admin=True)
     national = factories.programme(kind=ProgrammeKind.DIRECTORY)
     info = factories.programme(kind=ProgrammeKind.PUBLIC_INFORMATION)

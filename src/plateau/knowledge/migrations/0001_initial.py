@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0006_verbose_plural_names'),
-        ('tenants', '0005_knowledge_capability'),
+        ('tenants', '0004_verbose_plural_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

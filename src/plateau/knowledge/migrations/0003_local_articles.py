@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('knowledge', '0002_search_index'),
-        ('tenants', '0005_knowledge_capability'),
+        ('tenants', '0004_verbose_plural_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('knowledge', '0004_answer_emailed'),
-        ('tenants', '0005_knowledge_capability'),
+        ('tenants', '0004_verbose_plural_names'),
     ]
 
     operations = [

@@ -26,5 +26,5 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tenants", "0004_verbose_plural_names")]
+    dependencies = [("tenants", "0005_caller_blocking_tariff_family")]
     operations = [migrations.RunPython(forwards, backwards)]
