@@ -27,6 +27,7 @@ def test_given_french_text_when_tokenised_then_folded_elided_and_stemmed(text: s
 
 def test_given_accented_and_plain_spellings_when_tokenised_then_same_tokens() -> None:
     assert tokens("périmée, renouvelée") == tokens("perimee renouvelee")
+    assert tokens("périmée périmées volée") == tokens("périmé périmés volé")  # feminine participles, folded
     assert fold("Œuvre à Noël") == "oeuvre a noel"
 
 

@@ -166,10 +166,15 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_FEMININE_PARTICIPLE = re.compile(r"(?<=...)ees?$")
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The Snowball French stem of a folded word (memoised: a sheet repeats its words)."""
-    return str(_stemmer.stemWord(word))
+    """The Snowball French stem of a folded word (memoised: a sheet repeats its words). Folding turned
+    « périmée » into « perimee », which Snowball no longer recognises as « périmé »: the feminine ending is
+    reduced first, so « périmée », « périmées » and « périmé » share a stem."""
+    return str(_stemmer.stemWord(_FEMININE_PARTICIPLE.sub("e", word)))
 
 
 def words(text: str) -> list[str]:
