@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("plateau.followup.urls")),
     path("", include("plateau.directory.quality_urls")),
     path("", include("plateau.web.ivr_urls")),
+    path("", include("plateau.eligibility.urls")),
     path("", include("plateau.web.urls")),
 ]
 

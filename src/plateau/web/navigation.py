@@ -42,6 +42,11 @@ _PAGES: tuple[tuple[object, str, tuple[str, ...]], ...] = (
     (_("Données personnelles"), "leads:privacy", (Role.PROGRAMME_MANAGER,)),
     (_("Espace prestataire"), "leads:portal", (Role.PROVIDER_USER,)),
 )
+# Pages of a capability: shown only for the programmes that enable it.
+_CAPABILITY_PAGES: tuple[tuple[object, str, tuple[str, ...], str], ...] = (
+    (_("Échéances Solidarité Transport"), "eligibility:deadlines", SUPERVISING_ROLES, "eligibility"),
+    (_("Base de connaissances"), "web:knowledge_editors", SUPERVISING_ROLES, "knowledge"),
+)
 
 
 def programme_menus(user: User, path: str, current_slug: str | None) -> list[NavProgramme]:
@@ -57,9 +62,10 @@ def programme_menus(user: User, path: str, current_slug: str | None) -> list[Nav
             if roles[programme] & set(allowed):
                 url = reverse(name, args=[programme.slug])
                 links.append(NavLink(str(label), url, path == url))
-        if roles[programme] & set(SUPERVISING_ROLES) and programme.has_capability("knowledge"):
-            url = reverse("web:knowledge_editors", args=[programme.slug])
-            links.append(NavLink(str(_("Base de connaissances")), url, path == url))
+        for label, name, allowed, capability in _CAPABILITY_PAGES:
+            if roles[programme] & set(allowed) and programme.has_capability(capability):
+                url = reverse(name, args=[programme.slug])
+                links.append(NavLink(str(label), url, path == url))
         if programme.pk in editable:
             url = reverse("ivr:editor", args=[programme.slug])
             links.append(NavLink(str(_("Menu vocal")), url, path == url))

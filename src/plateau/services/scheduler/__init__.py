@@ -1,7 +1,7 @@
 """Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, follow-ups of details given,
-webhook retries, routed work items of escalated leads) and, hourly, the retention of personal data (leads,
-callers and contacts) and of call recordings (each programme's own retention), and the knowledge base's
-articles past their review date (« à revérifier »).
+webhook retries, routed work items of escalated leads, eligibility renewal reminders and expiries) and, hourly,
+the retention of personal data (leads, callers and contacts) and of call recordings (each programme's own
+retention), and the knowledge base's articles past their review date (« à revérifier »).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -32,6 +32,7 @@ class Swept:
     recordings_purged: int = 0
     followups: Any = None  # plateau.followup.sweep.FollowUpSweep
     articles_to_recheck: int = 0  # knowledge base articles past their review date (hourly)
+    eligibility: Any = None  # renewal reminders sent and rights expired (plateau.eligibility.renewals)
 
 
 def sweep_once(now: dt.datetime | None = None) -> Swept:
@@ -54,6 +55,8 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
         recordings = purge_recordings(now)  # call recordings past their programme's retention (CNIL)
         articles = flag_articles_to_recheck(timezone.localdate(now))
         _last_retention[:] = [now]
+    from plateau.eligibility.renewals import sweep as sweep_eligibility
+
     swept = Swept(
         sweep_deadlines(now),
         deliver_due(now),
@@ -62,6 +65,7 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
         recordings,
         sweep_followups(now),
         articles,
+        sweep_eligibility(now),
     )
     log.debug("sweep: %s", swept)
     return swept
