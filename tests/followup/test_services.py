@@ -292,6 +292,7 @@ def test_given_new_programmes_when_created_then_follow_up_in_the_presets_of_dire
     assert factories.programme(kind=ProgrammeKind.DIRECTORY).capability_codes() == [
         "directory",
         "followup",
+        "knowledge",
         "orientation",
     ]
     assert factories.programme(kind=ProgrammeKind.LEAD_DISPATCH).capability_codes() == [

@@ -15,9 +15,7 @@ from tests import factories
 
 def test_given_installed_apps_when_listing_registry_then_directory_and_leads_with_their_panels() -> None:
     codes = [c.code for c in capabilities.all_capabilities()]
-    assert {"directory", "eligibility", "followup", "leads", "orientation"} <= set(
-        codes
-    )  # other capability apps add theirs
+    assert {"directory", "eligibility", "followup", "knowledge", "leads", "orientation"} <= set(codes)
     directory = capabilities.get("directory")
     assert [p.template for p in directory.panels] == ["directory/desk/_search_panel.html"]
     assert {s.key for s in directory.shortcuts} == {"B", "R", "D"}
@@ -41,10 +39,11 @@ def test_given_same_code_registered_twice_when_registering_then_refused() -> Non
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        (ProgrammeKind.DIRECTORY, ["directory", "followup", "orientation"]),
+        (ProgrammeKind.DIRECTORY, ["directory", "followup", "knowledge", "orientation"]),
         (ProgrammeKind.LEAD_DISPATCH, ["directory", "followup", "leads", "orientation"]),
+        (ProgrammeKind.PUBLIC_INFORMATION, ["knowledge", "orientation"]),
         (ProgrammeKind.ELIGIBILITY, ["eligibility"]),
-        (ProgrammeKind.TELECARE, ["orientation"]),
+        (ProgrammeKind.TELECARE, ["knowledge", "orientation"]),
     ],
 )
 def test_given_kind_when_programme_created_then_preset_capabilities(kind: str, expected: list[str]) -> None:
@@ -61,7 +60,10 @@ def test_given_admin_when_setting_capabilities_then_order_kept_and_audited() -> 
     programme.refresh_from_db()
     assert programme.capability_codes() == ["leads", "directory"]
     entry = AuditEntry.objects.filter(action="programme.capabilities_set", actor=admin).get()
-    assert entry.data == {"before": ["directory", "followup", "orientation"], "after": ["leads", "directory"]}
+    assert entry.data == {
+        "before": ["directory", "followup", "knowledge", "orientation"],
+        "after": ["leads", "directory"],
+    }
     with pytest.raises(UnknownCapabilityCode):
         set_capabilities(programme, ["directory", "teleportation"], actor=admin)
     assert list(ProgrammeCapability.objects.filter(programme=programme).values_list("capability", flat=True)) == [
@@ -151,4 +153,28 @@ def test_given_existing_directory_programmes_when_migrating_then_follow_up_after
     assert national.capability_codes() == ["directory", "followup"]
     assert networks.capability_codes() == ["directory", "followup", "leads"]
     assert no_directory.capability_codes() == ["leads"]
-    assert telecare.capability_codes() == ["orientation"]  # its preset; the follow-up migration leaves it alone
+    assert telecare.capability_codes() == ["knowledge", "orientation"]  # its preset; no follow-up without a directory
+
+
+@pytest.mark.django_db
+def test_given_existing_programmes_when_migrating_then_knowledge_base_last_for_its_kinds_only() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("plateau.tenants.migrations.0006_knowledge_capability")
+    admin = factories.user(platform_admin=True)
+    national = factories.programme(kind=ProgrammeKind.DIRECTORY)
+    info = factories.programme(kind=ProgrammeKind.PUBLIC_INFORMATION)
+    transport = factories.programme(kind=ProgrammeKind.ELIGIBILITY)
+    networks = factories.programme(kind=ProgrammeKind.LEAD_DISPATCH)
+    set_capabilities(national, ["directory", "followup"], actor=admin)  # as before this capability existed
+    set_capabilities(info, [], actor=admin)
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: nothing added again
+    for programme in (national, info, transport, networks):
+        programme.refresh_from_db()
+    assert national.capability_codes() == ["directory", "followup", "knowledge"]
+    assert info.capability_codes() == ["knowledge"]
+    assert "knowledge" not in transport.capability_codes()
+    assert networks.capability_codes() == ["directory", "followup", "leads", "orientation"]

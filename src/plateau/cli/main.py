@@ -6,6 +6,7 @@
 ``plateau simulate`` traffic generator: a programme's day in virtual time, or live callers in real time.
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
 ``plateau wfm …``    workforce management (Erlang C/A, staffing, shifts, simulation, forecasts)...
+``plateau knowledge …`` the knowledge base: import of the official sheets, reindex, search; see docs/knowledge.md.
 ``plateau sip …``    the SIP gateway (voice menus, queues, bridging to advisors' phones); see docs/sip.md.
 ``plateau fake-api``  a local fake of API Particulier (eligibility checks); see docs/eligibility.md.
 """
@@ -68,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         add_help=False,
     )
     wfm.add_argument("args", nargs=argparse.REMAINDER)
+    kb = sub.add_parser("knowledge", help="knowledge base: import official sheets, reindex, search", add_help=False)
+    kb.add_argument("args", nargs=argparse.REMAINDER)
     sip = sub.add_parser("sip", help="SIP gateway: voice menus, queues, bridging to advisors' phones", add_help=False)
     sip.add_argument("args", nargs=argparse.REMAINDER)
     args = sys.argv[1:] if argv is None else argv
@@ -75,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         from plateau.cli.wfm import main as wfm_main
 
         return wfm_main(args[1:])
+    if args[:1] == ["knowledge"]:
+        from plateau.cli.knowledge import main as knowledge_main
+
+        return knowledge_main(args[1:])
     if args[:1] == ["sip"]:
         from plateau.services.sip.server import main as sip_main
 

@@ -17,6 +17,7 @@ from plateau.followup.models import FollowUp
 from plateau.geo.models import Commune
 from plateau.geo.services import load_demo_communes
 from plateau.ivr.demo import load_ivr_demo
+from plateau.knowledge.demo import load_answers_demo, load_knowledge_demo
 from plateau.leads.demo import load_leads_demo
 from plateau.leads.models import Lead
 from plateau.orientation.demo import load_orientation_demo
@@ -58,6 +59,7 @@ def load_all(scale: float = 1.0) -> dict[str, object]:
     summary["programmes"] = len(programmes)
     summary.update({f"routing {k}": v for k, v in load_routing_demo(programmes).items()})
     summary["voice menus published"] = load_ivr_demo(programmes)
+    summary["official sheets imported"] = load_knowledge_demo(programmes)
     for seed, (slug, programme) in enumerate(sorted(programmes.items()), start=1):
         with transaction.atomic():  # one commit per programme: the demo loads in seconds, not minutes
             _load_programme(slug, programme, communes, seed, scale)
@@ -93,6 +95,8 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
         from plateau.eligibility.demo import load_eligibility_demo
 
         load_eligibility_demo(programme, advisors[0])
+    if programme.has_capability("knowledge"):
+        load_answers_demo(programme, seed=seed)
 
 
 # The provider portal's demo login (README): password DEMO_PASSWORD like every demo account.

@@ -112,10 +112,10 @@ class Programme(models.Model):
 
 # The capabilities a new programme of each kind starts with (the kind is only this preset).
 CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
-    ProgrammeKind.DIRECTORY: ("directory", "followup", "orientation"),
+    ProgrammeKind.DIRECTORY: ("directory", "followup", "knowledge", "orientation"),
     ProgrammeKind.LEAD_DISPATCH: ("directory", "followup", "leads", "orientation"),
-    ProgrammeKind.PUBLIC_INFORMATION: ("orientation",),
-    ProgrammeKind.TELECARE: ("orientation",),
+    ProgrammeKind.PUBLIC_INFORMATION: ("knowledge", "orientation"),
+    ProgrammeKind.TELECARE: ("knowledge", "orientation"),
     ProgrammeKind.ELIGIBILITY: ("eligibility",),
     ProgrammeKind.IT_ASSISTANCE: ("orientation",),
 }

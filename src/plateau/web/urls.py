@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import capabilities_page, desk, held_work, live, supervision, two_factor, views, wrap_up_codes_page
+from . import (
+    capabilities_page,
+    desk,
+    held_work,
+    knowledge_articles,
+    knowledge_views,
+    live,
+    supervision,
+    two_factor,
+    views,
+    wrap_up_codes_page,
+)
 from ._errors import guarded
 
 app_name = "web"
@@ -18,6 +29,44 @@ urlpatterns = [
     path("p/<slug:slug>/contacts/<int:contact_id>/recherche/", guarded(desk.search), name="search"),
     path("p/<slug:slug>/contacts/<int:contact_id>/coordonnees/", guarded(desk.give_details), name="give_details"),
     path("p/<slug:slug>/contacts/<int:contact_id>/cloture/", guarded(desk.wrap_up), name="wrap_up"),
+    path(
+        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/",
+        guarded(knowledge_views.results),
+        name="knowledge_results",
+    ),
+    path(
+        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/reponse/",
+        guarded(knowledge_views.record_answer),
+        name="knowledge_answer",
+    ),
+    path(
+        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/courriel/",
+        guarded(knowledge_views.email_answer),
+        name="knowledge_email",
+    ),
+    path(
+        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/pas-trouve/",
+        guarded(knowledge_views.report_gap),
+        name="knowledge_gap",
+    ),
+    path("p/<slug:slug>/connaissances/", guarded(knowledge_views.editors_page), name="knowledge_editors"),
+    path("p/<slug:slug>/connaissances/rapport/", guarded(knowledge_views.answer_report), name="knowledge_report"),
+    path("p/<slug:slug>/connaissances/articles/", guarded(knowledge_articles.article_list), name="knowledge_articles"),
+    path(
+        "p/<slug:slug>/connaissances/articles/nouveau/",
+        guarded(knowledge_articles.article_edit),
+        name="knowledge_article_new",
+    ),
+    path(
+        "p/<slug:slug>/connaissances/articles/<int:article_id>/",
+        guarded(knowledge_articles.article_edit),
+        name="knowledge_article",
+    ),
+    path(
+        "p/<slug:slug>/connaissances/articles/<int:article_id>/action/",
+        guarded(knowledge_articles.article_action),
+        name="knowledge_article_action",
+    ),
     path("p/<slug:slug>/capacites/", guarded(capabilities_page.capabilities_page), name="capabilities"),
     path("p/<slug:slug>/codes-de-cloture/", guarded(wrap_up_codes_page.wrap_up_codes_page), name="wrap_up_codes"),
     path("p/<slug:slug>/supervision/", guarded(supervision.supervision), name="supervision"),

@@ -1,7 +1,7 @@
 """Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, follow-ups of details given,
 webhook retries, routed work items of escalated leads, eligibility renewal reminders and expiries) and, hourly,
 the retention of personal data (leads, callers and contacts) and of call recordings (each programme's own
-retention).
+retention), and the knowledge base's articles past their review date (« à revérifier »).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -31,6 +31,7 @@ class Swept:
     retention: Any | None  # None when it was not due
     recordings_purged: int = 0
     followups: Any = None  # plateau.followup.sweep.FollowUpSweep
+    articles_to_recheck: int = 0  # knowledge base articles past their review date (hourly)
     eligibility: Any = None  # renewal reminders sent and rights expired (plateau.eligibility.renewals)
 
 
@@ -41,16 +42,18 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
 
     from plateau.calls.services import purge_recordings
     from plateau.followup.sweep import sweep_followups
+    from plateau.knowledge.articles import flag_articles_to_recheck
     from plateau.leads.escalation import route_pending
     from plateau.leads.privacy import apply_retention
     from plateau.leads.sla import sweep_deadlines
     from plateau.leads.webhooks import deliver_due
 
     now = now or timezone.now()
-    retention, recordings = None, 0
+    retention, recordings, articles = None, 0, 0
     if not _last_retention or now - _last_retention[-1] >= RETENTION_EVERY or now < _last_retention[-1]:
         retention = apply_retention(now)
         recordings = purge_recordings(now)  # call recordings past their programme's retention (CNIL)
+        articles = flag_articles_to_recheck(timezone.localdate(now))
         _last_retention[:] = [now]
     from plateau.eligibility.renewals import sweep as sweep_eligibility
 
@@ -61,6 +64,7 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
         retention,
         recordings,
         sweep_followups(now),
+        articles,
         sweep_eligibility(now),
     )
     log.debug("sweep: %s", swept)

@@ -1,0 +1,1 @@
+"""Pure text processing of the knowledge base: French normalisation, stemming, synonyms, query building."""
