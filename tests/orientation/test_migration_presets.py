@@ -31,7 +31,10 @@ def test_given_programmes_before_orientation_when_migrating_then_the_preset_kind
     for p in (national, transport, telecare):
         p.refresh_from_db()
     assert national.capability_codes() == ["leads", "directory", "orientation"]
-    assert transport.capability_codes() == ["eligibility"] and telecare.capability_codes() == ["orientation"]
+    assert transport.capability_codes() == ["eligibility"] and telecare.capability_codes() == [
+        "knowledge",
+        "orientation",
+    ]
     codes = {c.code: c.category for c in WrapUpCode.objects.for_programme(national)}
     assert (codes["transferred"], codes["oriented"]) == ("transferred", "oriented")
     assert not WrapUpCode.objects.for_programme(transport).filter(code__in=["oriented", "transferred"]).exists()
