@@ -12,9 +12,13 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("", include("plateau.web.leads_urls")),
+    # Each app serves its own pages (docs/capabilities.md); the shell (web) comes last.
+    path("", include("plateau.tenants.urls")),
+    path("", include("plateau.contacts.urls")),
+    path("", include("plateau.directory.urls")),
+    path("", include("plateau.leads.urls")),
+    path("", include("plateau.ivr.urls")),
     path("", include("plateau.wfm.urls")),
-    path("", include("plateau.web.ivr_urls")),
     path("", include("plateau.web.urls")),
 ]
 
