@@ -343,6 +343,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{day}-{interval}min.csv"'
         return response
     from plateau.calls.costs import caller_costs
+    from plateau.contacts.access import wrap_up_summary
     from plateau.domain.routing.kpis import KPIS
 
     shown = [{"interval": r["interval"], "values": [_fmt(r[k.key], k.unit) for k in KPIS]} for r in rows]
@@ -356,6 +357,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": shown,
             "kpis": KPIS,
             "caller_costs": caller_costs(programme, day),
+            # Contacts closed with a code excluded from the service indicators, apart (docs/contacts.md).
+            "summary": wrap_up_summary(programme, day),
             "title": _("Rapport du %(day)s — %(name)s") % {"day": day.strftime("%d/%m/%Y"), "name": programme.name},
         },
     )

@@ -1,5 +1,5 @@
 """Supervisor page of a programme: the contacts of a day (today unless ``?jour=YYYY-MM-DD``) and counts per
-wrap-up code."""
+wrap-up code; the codes excluded from the service indicators (nuisance, wrong number…) apart."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plateau.contacts.access import todays_contacts, wrap_up_counts
+from plateau.contacts.access import todays_contacts, wrap_up_summary
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES
 
@@ -27,7 +27,7 @@ def supervision(request: HttpRequest, slug: str) -> HttpResponse:
         except ValueError:
             day_error = _("Date illisible : choisissez un jour dans le calendrier (jj/mm/aaaa).")
     contacts = list(todays_contacts(programme, day))
-    counts = wrap_up_counts(programme, day)
+    summary = wrap_up_summary(programme, day)
     template = "web/_supervision_body.html" if request.htmx else "web/supervision.html"  # type: ignore[attr-defined]
     return render(
         request,
@@ -38,7 +38,8 @@ def supervision(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
             "day_error": day_error,
             "contacts": contacts,
-            "counts": counts,
+            "counts": summary.service,
+            "summary": summary,
             "total": len(contacts),
             "title": _("Supervision — %(name)s") % {"name": programme.name},
         },
