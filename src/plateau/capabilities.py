@@ -38,6 +38,37 @@ class Panel:
     context: PanelContext | None = None
 
 
+# A section's context provider: (request, programme, subject) -> template variables (``subject``: the provider
+# of a provider page; None on a programme page such as the report).
+SectionContext = Callable[[Any, Any, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block a capability adds to a page of another app (the supervisor's report, a provider's quality
+    page), rendered in the programme's order of capabilities. The page never imports the capability."""
+
+    key: str
+    template: str
+    context: SectionContext
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    key: str
+    html: str  # the section's template rendered with its context (marked safe)
+
+
+@dataclass(frozen=True)
+class PrivacyHooks:
+    """What a capability keeps about a person, reached through the ids of that person's contacts in a
+    programme, for the privacy page and the retention job (``plateau.leads.privacy``)."""
+
+    export: Callable[[Any, list[int]], list[dict[str, Any]]]  # (programme, contact ids) -> JSON-able rows
+    erase: Callable[[Any, list[int]], int]  # (programme, contact ids) -> rows touched; inside a transaction
+    retention: Callable[[Any], int]  # (cutoff datetime) -> rows touched; idempotent
+
+
 @dataclass(frozen=True)
 class Shortcut:
     """A keyboard shortcut the capability's panels bind (``accesskey``), listed under the wrap-up form."""
@@ -77,6 +108,9 @@ class Capability:
     panels: tuple[Panel, ...] = ()
     shortcuts: tuple[Shortcut, ...] = ()
     wrap_up_presets: tuple[WrapUpPreset, ...] = ()
+    report_sections: tuple[Section, ...] = ()
+    provider_sections: tuple[Section, ...] = ()
+    privacy: PrivacyHooks | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,6 +157,33 @@ def panels_for(codes: Iterable[str]) -> list[Panel]:
 
 def shortcuts_for(codes: Iterable[str]) -> list[Shortcut]:
     return [s for cap in resolve(codes) for s in cap.shortcuts]
+
+
+def _sections(codes: Iterable[str], kind: str, request: Any, programme: Any, subject: Any) -> list[RenderedSection]:
+    from django.template.loader import render_to_string
+
+    rendered = []
+    for cap in resolve(codes):
+        for section in getattr(cap, kind):
+            context = {"programme": programme, "subject": subject, **section.context(request, programme, subject)}
+            rendered.append(RenderedSection(section.key, render_to_string(section.template, context, request)))
+    return rendered
+
+
+def report_sections_for(request: Any, programme: Any) -> list[RenderedSection]:
+    """The sections the programme's capabilities add to its supervisor report, with their variables."""
+    return _sections(programme.capability_codes(), "report_sections", request, programme, None)
+
+
+def provider_sections_for(request: Any, programme: Any, provider: Any) -> list[RenderedSection]:
+    """The sections the programme's capabilities add to a provider's quality page."""
+    return _sections(programme.capability_codes(), "provider_sections", request, programme, provider)
+
+
+def privacy_hooks() -> list[tuple[str, PrivacyHooks]]:
+    """Every registered capability's privacy hooks, whether or not a programme still enables it: data kept
+    while it was enabled is exported, erased and expired all the same."""
+    return [(cap.code, cap.privacy) for cap in all_capabilities() if cap.privacy is not None]
 
 
 def wrap_up_presets_for(codes: Iterable[str]) -> list[WrapUpPreset]:

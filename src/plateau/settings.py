@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plateau.directory",
     "plateau.contacts",
     "plateau.leads",
+    "plateau.followup",
     "plateau.routing",
     "plateau.ivr",
     "plateau.calls",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("plateau.leads.urls")),
     path("", include("plateau.ivr.urls")),
     path("", include("plateau.wfm.urls")),
+    path("", include("plateau.followup.urls")),
     path("", include("plateau.web.urls")),
 ]
 

@@ -14,6 +14,7 @@ import pytest
 from plateau.contacts.models import Contact, ContactStatus
 from plateau.demo.loader import load_all
 from plateau.directory.models import Provider
+from plateau.followup.models import FollowUp
 from plateau.tenants.models import Membership, Programme, Role
 from tests.web.server import free_port
 
@@ -34,8 +35,14 @@ def test_given_empty_database_when_demo_loads_twice_then_six_programmes_with_dat
     assert Membership.objects.filter(
         user__username="conseiller1.sap", programme__slug="reseaux-prestataires", role=Role.ADVISOR
     ).exists()
+    # Some callers of the national line agreed to a follow-up of the details given; a few answered.
+    followups = FollowUp.objects.for_programme(national)
+    assert followups.exists() and followups.filter(status="answered").exists()
+    assert not followups.filter(status="answered").exclude(address="").exists()  # answered: address erased
+    followup_count = FollowUp.objects.count()
     load_all(scale=0.05)
     assert (Programme.objects.count(), Provider.objects.count(), Contact.objects.count()) == counts
+    assert FollowUp.objects.count() == followup_count
 
 
 def test_given_fresh_checkout_when_plateau_run_then_migrates_loads_demo_and_serves(tmp_path: Path) -> None:

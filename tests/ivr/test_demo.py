@@ -48,3 +48,13 @@ def test_given_the_demo_then_every_programme_has_a_published_flow_and_the_nation
     actions = Interpreter(lines.programmes["0970809010"][1], lambda: CHRISTMAS_10H).start()
     assert [a.queue for a in actions if isinstance(a, QueueCall)] == ["alertes"]
     assert not any(isinstance(a, HangUp) for a in actions)
+
+
+def test_given_the_demo_then_its_majore_number_announces_the_price_in_force_and_the_national_line_does_not(tmp_path):
+    load_ivr_demo(demo_programmes())
+    rules = load_lines(tmp_path / "prompts").rules
+    now_80 = rules.price_announcement("0892681000", WEDNESDAY_10H)  # 0,80 €/min since 1 January 2026
+    before_50 = rules.price_announcement("+33892681000", dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC))  # 0,50 €/min
+    assert now_80 and before_50 and now_80 != before_50
+    assert (tmp_path / "prompts" / f"{now_80}.al").stat().st_size > 8000
+    assert rules.price_announcement("3211", WEDNESDAY_10H) is None

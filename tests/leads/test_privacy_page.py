@@ -88,7 +88,14 @@ def test_given_erasure_when_the_number_is_not_retyped_then_refused_and_when_conf
     assert (lead.client_name, lead.client_phone) == (privacy.ERASED, "") and lead.activity_id is not None
     entry = AuditEntry.objects.get(action="person.erased")
     assert entry.actor == net.manager
-    assert entry.data == {"leads": 1, "contacts": 2, "calls": 0, "recordings": 0, "journal_events": 0}
+    assert entry.data == {
+        "leads": 1,
+        "contacts": 2,
+        "calls": 0,
+        "recordings": 0,
+        "journal_events": 0,
+        "capabilities": {"followup": 0},  # what the capabilities' privacy hooks touched (no follow-up here)
+    }
 
 
 def test_given_an_advisor_or_a_supervisor_when_opening_the_privacy_page_then_refused(net: builders.Network) -> None:

@@ -75,6 +75,23 @@ def test_given_a_bye_or_ack_with_wrong_tags_then_481_or_nothing_and_the_live_cal
     run(scenario())
 
 
+def test_given_in_dialog_requests_with_a_cseq_not_above_the_last_then_500_and_the_call_is_untouched(tmp_path):
+    async def scenario():
+        async with gateway(queue_flow()) as gw:
+            caller = await sipp("caller_cseq_order.xml", gw.gateway.port, tmp=tmp_path, replace={"WAITMS": "800"})
+            (started,) = await gw.wait_for(ev.CallStarted)
+            call = gw.gateway.calls[started.call_id]
+            code, out = await caller.result(30)
+            assert code == 0, out  # BYE with CSeq 5 (equal), BYE 3 and hold UPDATE 4 (lower): 500 each
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert (ended.record.cause, ended.record.ended_by) == ("hangup", "caller")  # by the BYE in order (6)
+            assert ended.at - ended.record.answered_at > 0.8  # alive through the 500s
+            assert ended.record.holds == 0 and not call.side.holding and not gw.of(ev.CallHeld)
+            assert call.dialog.remote_cseq == 6
+
+    run(scenario())
+
+
 def test_given_an_invite_without_sdp_then_our_200_offers_and_the_ack_answers(tmp_path):
     async def scenario():
         async with gateway() as gw:
@@ -134,8 +151,10 @@ async def _stop(peer: harness.Sipp) -> None:
     await peer.result(5)
 
 
-async def _bridged(gw: harness.Run, tmp_path, voice: str, advisor_scenario: str) -> tuple[Any, Any, str]:
-    values = {"VOICE_WAV": voice, "GATEWAY_PORT": str(gw.gateway.port)}
+async def _bridged(
+    gw: harness.Run, tmp_path, voice: str, advisor_scenario: str, **replace: str
+) -> tuple[Any, Any, str]:  # fmt: skip
+    values = {"VOICE_WAV": voice, "GATEWAY_PORT": str(gw.gateway.port), **replace}
     advisor = await sipp(advisor_scenario, None, replace=values, tmp=tmp_path)
     gw.gateway.registrar.static["alice"] = f"sip:alice@127.0.0.1:{advisor.port}"
     caller = await sipp("caller_queue.xml", gw.gateway.port, tmp=tmp_path,
@@ -189,6 +208,38 @@ def test_given_glare_on_the_advisor_leg_then_491_both_ways_and_our_retry_succeed
             gw.gateway.hangup(call_id)
             code, out = await advisor.result()
             assert code == 0, out  # its crossing re-INVITE got 491
+            await _stop(caller)
+
+    run(scenario())
+
+
+def test_given_an_advisor_phone_that_answers_422_then_names_us_refresher_then_we_ask_again_and_refresh_by_update(
+    tmp_path, voice
+):
+    async def scenario():
+        async with gateway(min_se=2, session_expires=2) as gw:
+            advisor, caller, _ = await _bridged(gw, tmp_path, voice, "advisor_session_timer.xml", MINSE="3")
+            code, out = await advisor.result(30)
+            assert code == 0, out  # 422, our INVITE again with Session-Expires/Min-SE 3, three UPDATEs, its BYE
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert (ended.record.cause, ended.record.ended_by, ended.record.advisor) == ("hangup", "advisor", "alice")
+            assert ended.at - ended.record.bridged_at > 3 * 1.5 - 0.5  # three refreshes, one every 3 s / 2
+            await _stop(caller)
+
+    run(scenario())
+
+
+def test_given_an_advisor_phone_that_refreshes_then_stops_then_the_gateway_ends_the_call_before_expiry(tmp_path, voice):
+    async def scenario():
+        async with gateway(min_se=3, session_expires=3) as gw:
+            advisor, caller, _ = await _bridged(gw, tmp_path, voice, "advisor_session_refresher.xml",
+                                                      MINSE="3", REFRESHMS="1000")  # fmt: skip
+            code, out = await advisor.result(30)
+            assert code == 0, out  # its two UPDATEs answered 200, then our BYE
+            (ended,) = await gw.wait_for(ev.CallEnded)
+            assert (ended.record.cause, ended.record.ended_by) == ("session_expired", "gateway")
+            # the last refresh about 2 s after the bridge, then 3 s - min(32 s, 3 s / 3) without one
+            assert 3.5 < ended.at - ended.record.bridged_at < 6.0
             await _stop(caller)
 
     run(scenario())

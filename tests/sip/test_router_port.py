@@ -204,6 +204,19 @@ def cdr_of(call_id: str) -> CallDetailRecord | None:
     return CallDetailRecord.objects.filter(call_id=call_id, ended_at__isnull=False).first()
 
 
+async def answered_call(
+    p: Plant, advisor: str, voice: str, tmp: Path, caller_scenario: str = "caller_queue.xml", *, ring_ms: str = "200",
+    **replace: str,
+) -> tuple[harness.Sipp, harness.Sipp, RoutingMessage]:  # fmt: skip
+    """``advisor`` logged in with a sipp phone that answers after ``ring_ms``; a sipp caller playing
+    ``caller_scenario`` queues: the phone, the caller and the ``CallBridged`` message."""
+    await p.login(advisor)
+    phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": ring_ms, "VOICE_WAV": voice}, tmp=tmp)
+    await db(set_phone, advisor, f"sip:{advisor}@127.0.0.1:{phone.port}")
+    caller = await sipp(caller_scenario, p.gateway.port, tmp=tmp, replace={"VOICE_WAV": voice, **replace})
+    return phone, caller, await p.wait(lambda: p.message("CallBridged"))
+
+
 @pytest.mark.parametrize("router", ["in-process", "redis"], indirect=True)
 def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings_answers_and_the_router_follows(
     router, tmp_path, voice
@@ -212,12 +225,7 @@ def test_given_an_advisor_with_a_phone_when_a_caller_queues_then_the_phone_rings
 
     async def scenario():
         async with plant(router, tmp_path) as p:
-            await p.login(first)
-            phone = await sipp("advisor_answer.xml", None, replace={"RINGMS": "200", "VOICE_WAV": voice}, tmp=tmp_path)
-            await db(set_phone, first, f"sip:{first}@127.0.0.1:{phone.port}")
-            caller = await sipp("caller_queue.xml", p.gateway.port, tmp=tmp_path,
-                                replace={"TALKMS": "2500", "VOICE_WAV": voice})  # fmt: skip
-            bridged = await p.wait(lambda: p.message("CallBridged"))
+            phone, caller, bridged = await answered_call(p, first, voice, tmp_path, TALKMS="2500")
             call_id = bridged.data["call_id"]
             assert (bridged.advisor_id, bridged.programmes) == (first, (PROGRAMME,))
             arrived = p.message("ContactQueued", contact_id=call_id) or p.message("OfferMade", contact_id=call_id)

@@ -15,7 +15,7 @@ from tests import factories
 
 def test_given_installed_apps_when_listing_registry_then_directory_and_leads_with_their_panels() -> None:
     codes = [c.code for c in capabilities.all_capabilities()]
-    assert codes == ["directory", "leads"]
+    assert codes == ["directory", "followup", "leads"]
     directory = capabilities.get("directory")
     assert [p.template for p in directory.panels] == ["directory/desk/_search_panel.html"]
     assert {s.key for s in directory.shortcuts} == {"B", "R", "D"}
@@ -39,8 +39,8 @@ def test_given_same_code_registered_twice_when_registering_then_refused() -> Non
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        (ProgrammeKind.DIRECTORY, ["directory"]),
-        (ProgrammeKind.LEAD_DISPATCH, ["directory", "leads"]),
+        (ProgrammeKind.DIRECTORY, ["directory", "followup"]),
+        (ProgrammeKind.LEAD_DISPATCH, ["directory", "followup", "leads"]),
         (ProgrammeKind.ELIGIBILITY, []),
         (ProgrammeKind.TELECARE, []),
     ],
@@ -59,7 +59,7 @@ def test_given_admin_when_setting_capabilities_then_order_kept_and_audited() -> 
     programme.refresh_from_db()
     assert programme.capability_codes() == ["leads", "directory"]
     entry = AuditEntry.objects.filter(action="programme.capabilities_set", actor=admin).get()
-    assert entry.data == {"before": ["directory"], "after": ["leads", "directory"]}
+    assert entry.data == {"before": ["directory", "followup"], "after": ["leads", "directory"]}
     with pytest.raises(UnknownCapabilityCode):
         set_capabilities(programme, ["directory", "teleportation"], actor=admin)
     assert list(ProgrammeCapability.objects.filter(programme=programme).values_list("capability", flat=True)) == [
@@ -115,3 +115,37 @@ def test_given_manager_when_opening_capabilities_page_then_read_only_list_and_ad
     advisor = Client()
     advisor.force_login(factories.advisor(programme))
     assert advisor.get(reverse("tenants:capabilities", args=[programme.slug])).status_code == 404
+
+
+def test_given_followup_registered_when_reading_it_then_panel_shortcut_and_sections_of_other_pages() -> None:
+    followup = capabilities.get("followup")
+    assert [p.template for p in followup.panels] == ["followup/desk/_panel.html"]
+    assert [s.key for s in followup.shortcuts] == ["S"]
+    assert [s.template for s in followup.report_sections] == ["followup/_report_section.html"]
+    assert [s.template for s in followup.provider_sections] == ["followup/_provider_section.html"]
+    assert capabilities.get("directory").report_sections == ()
+
+
+@pytest.mark.django_db
+def test_given_existing_directory_programmes_when_migrating_then_follow_up_after_the_directory() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("plateau.followup.migrations.0002_enable_for_directory_programmes")
+    national = factories.programme(kind=ProgrammeKind.DIRECTORY)
+    networks = factories.programme(kind=ProgrammeKind.LEAD_DISPATCH)
+    no_directory = factories.programme(kind=ProgrammeKind.DIRECTORY)
+    telecare = factories.programme(kind=ProgrammeKind.TELECARE)
+    admin = factories.user(platform_admin=True)
+    set_capabilities(national, ["directory"], actor=admin)  # as before this capability existed
+    set_capabilities(networks, ["directory", "leads"], actor=admin)
+    set_capabilities(no_directory, ["leads"], actor=admin)  # an admin removed the directory: left alone
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: nothing added again
+    for programme in (national, networks, no_directory, telecare):
+        programme.refresh_from_db()
+    assert national.capability_codes() == ["directory", "followup"]
+    assert networks.capability_codes() == ["directory", "followup", "leads"]
+    assert no_directory.capability_codes() == ["leads"]
+    assert telecare.capability_codes() == []

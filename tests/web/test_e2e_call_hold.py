@@ -1,10 +1,12 @@
 """Hold from the desk in headless chromium: a real call (our gateway, sipp caller and phone) bridged to the
 advisor (answered on the phone), who presses *Mettre en garde* then *Reprendre l'appel*; the supervisor's
-wallboard counts the call on hold live; the phone saw the re-INVITEs (sendonly, then sendrecv)."""
+wallboard counts the call on hold live, then its KPIs count the time on hold once the call ends; the phone saw the
+re-INVITEs (sendonly, then sendrecv)."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -58,10 +60,15 @@ def test_given_a_bridged_call_when_the_advisor_holds_and_resumes_on_the_desk_the
         expect(sup.locator("#wb-on-hold")).to_have_text("1", timeout=10_000)
         page.screenshot(path=str(tmp_path / "desk-hold.png"))
         sup.screenshot(path=str(tmp_path / "wallboard-hold.png"), full_page=True)
+        page.wait_for_timeout(1200)  # on hold for more than a second: the KPI below reads at least 1 s
         page.get_by_role("button", name="Reprendre l'appel").click()
         expect(page.locator("#call-status")).to_have_text("Appel repris.")
         expect(sup.locator("#wb-on-hold")).to_have_text("0", timeout=10_000)
         results = sip.result(60)
+    # the call ended: its completion told the router its time on hold, the live KPIs count it
+    expect(sup.locator("#wb-kpi-hold_total")).to_have_text(re.compile(r"^[1-9][0-9]*$"), timeout=10_000)
+    expect(sup.locator("#wb-kpi-hold_average")).to_have_text(re.compile(r"^[1-9][0-9]*$"))
+    sup.screenshot(path=str(tmp_path / "wallboard-hold-kpis.png"), full_page=True)
 
     assert all(code == 0 for code, _ in results), results  # the phone got sendonly then sendrecv, each ACKed
     held = [m for m in messages if m.kind == "CallHeld"]

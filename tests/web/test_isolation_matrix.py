@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from plateau.contacts import services
-from plateau.contacts.models import Caller, Contact, DetailsGiven
+from plateau.contacts import blocking, services
+from plateau.contacts.models import Caller, CallerBlock, Contact, DetailsGiven
 from plateau.directory.models import Activity, ProviderSearch
 from plateau.geo.access import commune_by_insee
 from plateau.tenants.models import AuditEntry
@@ -30,6 +30,7 @@ class World:
     b: builders.Line
     b_contact: Contact
     a_contact: Contact
+    b_block: CallerBlock
 
 
 @pytest.fixture
@@ -45,7 +46,9 @@ def world(reference_data: None) -> World:
     )
     services.search_for_contact(b_contact, actor=b.advisor)
     a_contact = services.start_contact(programme=a.programme, advisor=a.advisor, channel="call", phone="0611111111")
-    return World(a, b, b_contact, a_contact)
+    b_block = blocking.block_caller(actor=b.supervisor, programme=b.programme, phone="0633333333", days=3,
+                                    reason="Canular")  # fmt: skip
+    return World(a, b, b_contact, a_contact, b_block)
 
 
 def _ui(name: str, slug: str, *args: object) -> str:
@@ -108,6 +111,34 @@ ENDPOINTS: list[Endpoint] = [
         lambda w: {"code": "nuisance_prank"},
         False,
     ),
+    (
+        "ui blocked callers read",
+        "get",
+        lambda w: reverse("contacts:caller_blocks", args=[w.b.programme.slug]),
+        None,
+        False,
+    ),
+    (
+        "ui block a caller",
+        "post",
+        lambda w: reverse("contacts:caller_blocks", args=[w.b.programme.slug]),
+        lambda w: {"phone": "0644444444", "days": "3", "reason": "Canular", "contact": w.b_contact.pk},
+        False,
+    ),
+    (
+        "ui lift a block",
+        "post",
+        lambda w: reverse("contacts:lift_caller_block", args=[w.b.programme.slug, w.b_block.pk]),
+        lambda w: {"lift_reason": "x"},
+        False,
+    ),
+    (
+        "ui lift a block via own slug",
+        "post",
+        lambda w: reverse("contacts:lift_caller_block", args=[w.a.programme.slug, w.b_block.pk]),
+        lambda w: {"lift_reason": "x"},
+        False,
+    ),
     ("ui voice menu read", "get", lambda w: reverse("ivr:editor", args=[w.b.programme.slug]), None, False),
     (
         "ui voice menu save",
@@ -145,6 +176,7 @@ def _snapshot(w: World) -> tuple[Any, ...]:
         DetailsGiven.objects.count(),
         ProviderSearch.objects.count(),
         AuditEntry.objects.count(),
+        list(CallerBlock.objects.values()),
     )
 
 

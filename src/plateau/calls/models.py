@@ -54,6 +54,12 @@ class CallDetailRecord(ProgrammeOwned):
     advisors_tried = models.JSONField(_("conseillers sonnés"), default=list, blank=True)
     started_at = models.DateTimeField(_("arrivée"), null=True, blank=True)
     answered_at = models.DateTimeField(_("décroché par le serveur vocal"), null=True, blank=True)
+    announced_at = models.DateTimeField(
+        _("fin de l'annonce du prix"),
+        null=True,
+        blank=True,
+        help_text=_("Numéro majoré : l'annonce du prix est gratuite, l'appelant paie à partir de sa fin."),
+    )
     queued_at = models.DateTimeField(_("mise en file"), null=True, blank=True)
     ringing_at = models.DateTimeField(_("sonnerie conseiller"), null=True, blank=True)
     bridged_at = models.DateTimeField(_("mise en relation"), null=True, blank=True)

@@ -67,3 +67,31 @@ class WrapUpCodeExists(InvalidInput):
 class InvalidWrapUpCode(InvalidInput):
     error_id = "invalid_wrap_up_code"
     default_message = _("Identifiant invalide : lettres minuscules, chiffres et « _ », 32 caractères au plus.")
+
+
+class CallerBlockingNotAllowed(InvalidInput):
+    error_id = "caller_blocking_not_allowed"
+    default_message = _(
+        "Ce programme peut recevoir des appels de détresse : un appelant n'y est jamais bloqué. "
+        "Signalez les appels importuns à votre responsable."
+    )
+
+
+class InvalidBlockDuration(InvalidInput):
+    error_id = "invalid_block_duration"
+    default_message = _("La durée du blocage doit être comprise entre 1 et %(max)s jours.")
+
+
+class BlockReasonRequired(InvalidInput):
+    error_id = "block_reason_required"
+    default_message = _("Indiquez le motif du blocage (500 caractères au plus) : il est conservé au journal.")
+
+
+class CallerAlreadyBlocked(Conflict):
+    error_id = "caller_already_blocked"
+    default_message = _("Ce numéro est déjà bloqué jusqu'au %(until)s. Levez ce blocage avant d'en poser un autre.")
+
+
+class BlockAlreadyLifted(Conflict):
+    error_id = "block_already_lifted"
+    default_message = _("Ce blocage n'est plus en vigueur (levé ou expiré).")

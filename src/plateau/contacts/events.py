@@ -25,3 +25,18 @@ class ContactWrappedUp(Event):
     wrap_up_code: str
     details_given: int
     duration_seconds: float
+
+
+@dataclass(frozen=True)
+class CallerBlocked(Event):
+    """A supervisor marked a caller's number: their calls hear a short message until ``expires_at``."""
+
+    block_id: int
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class CallerBlockLifted(Event):
+    """A mark was lifted before its expiry."""
+
+    block_id: int

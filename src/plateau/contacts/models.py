@@ -6,6 +6,8 @@ if the geodata is re-imported) and by a foreign key for joins; never by the name
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -184,3 +186,44 @@ class DetailsGiven(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} → {self.provider_id}"
+
+
+class CallerBlock(ProgrammeOwned):
+    """A caller's number marked by a supervisor: until ``expires_at`` the programme's voice menu plays a short
+    message and hangs up instead of queueing their calls (issue 10 item 5). Never deleted: lifting it early
+    sets ``lifted_at``; both are audited. Never possible on a programme that may receive distress calls
+    (``Programme.allows_caller_blocking``)."""
+
+    phone_e164 = models.CharField(_("téléphone (E.164)"), max_length=16)
+    reason = models.CharField(_("motif"), max_length=500)
+    expires_at = models.DateTimeField(_("jusqu'au"))
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("depuis le contact")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("bloqué par")
+    )
+    created_at = models.DateTimeField(_("bloqué le"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("levé le"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("levé par"),
+    )
+    lift_reason = models.CharField(_("motif de la levée"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the SIP gateway reloads its lines when it changes
+
+    class Meta:
+        verbose_name = _("appelant bloqué")
+        verbose_name_plural = _("appelants bloqués")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["programme", "phone_e164"], name="caller_block_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.phone_e164} → {self.expires_at:%Y-%m-%d}"
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        return self.lifted_at is None and (now or timezone.now()) < self.expires_at

@@ -13,12 +13,32 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from plateau.tenants.models import Programme
 
-from .models import Caller, Contact, DetailsGiven
+from .models import Caller, CallerBlock, Contact, DetailsGiven
 
 RETENTION = dt.timedelta(days=3 * 365)
+BLOCK_RETENTION = dt.timedelta(days=90)
+
+
+def _caller_blocks(programme: Programme, e164: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "created_at": b.created_at.isoformat(),
+            "expires_at": b.expires_at.isoformat(),
+            "reason": b.reason,
+            "lifted_at": b.lifted_at.isoformat() if b.lifted_at else None,
+        }
+        for b in CallerBlock.objects.for_programme(programme).filter(phone_e164=e164).order_by("created_at")
+    ]
+
+
+def _ended_blocks_forgotten(blocks: Any, now: dt.datetime) -> int:
+    return int(blocks.exclude(phone_e164="").filter(Q(lifted_at__isnull=False) | Q(expires_at__lte=now))
+               .update(phone_e164=""))  # fmt: skip
 
 
 def find_caller(programme: Programme, e164: str) -> Caller | None:
@@ -35,7 +55,7 @@ def export_caller(programme: Programme, e164: str) -> dict[str, Any]:
     """The caller and every contact of theirs in ``programme``, JSON-able."""
     caller = find_caller(programme, e164)
     if caller is None:
-        return {"caller": None, "contacts": []}
+        return {"caller": None, "contacts": [], "caller_blocks": _caller_blocks(programme, e164)}
     contacts = list(
         Contact.objects.for_programme(programme)
         .filter(caller=caller)
@@ -73,6 +93,7 @@ def export_caller(programme: Programme, e164: str) -> dict[str, Any]:
             }
             for c in contacts
         ],
+        "caller_blocks": _caller_blocks(programme, e164),
     }
 
 
@@ -87,7 +108,9 @@ def _forget(callers: Any) -> tuple[int, int]:
 
 def erase_caller(programme: Programme, e164: str) -> int:
     """Remove the caller of ``programme`` with this number from their contacts; returns the contacts touched.
-    Call inside a transaction."""
+    Call inside a transaction. The number of their ended blocks is blanked too (a mark in force stays until it
+    expires, 30 days at most)."""
+    _ended_blocks_forgotten(CallerBlock.objects.for_programme(programme).filter(phone_e164=e164), timezone.now())
     return _forget(Caller.objects.for_programme(programme).filter(phone_e164=e164))[1]
 
 
@@ -102,6 +125,8 @@ def apply_retention(now: dt.datetime) -> tuple[int, int]:
         .order_by()
     )
     callers, contacts = _forget(Caller.objects.filter(id__in=list(stale.values_list("id", flat=True))))
+    ended = CallerBlock.objects.annotate(end=Coalesce("lifted_at", "expires_at"))
+    _ended_blocks_forgotten(ended.filter(end__lt=now - BLOCK_RETENTION), now)
     contacts += (
         Contact.objects.filter(caller__isnull=True, started_at__lt=cutoff)
         .filter(~Q(correspondent="") | ~Q(notes=""))

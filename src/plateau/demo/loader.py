@@ -12,6 +12,8 @@ from plateau.contacts.demo import generate_contacts
 from plateau.contacts.models import Contact
 from plateau.directory.demo import generate_providers
 from plateau.directory.models import Provider, ProviderUser
+from plateau.followup.demo import load_followup_demo
+from plateau.followup.models import FollowUp
 from plateau.geo.models import Commune
 from plateau.geo.services import load_demo_communes
 from plateau.ivr.demo import load_ivr_demo
@@ -78,6 +80,8 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
             seed=seed,
             search_share=0.6 if programme.has_capability("directory") else 0.0,
         )
+    if programme.has_capability("followup") and not FollowUp.objects.for_programme(programme).exists():
+        load_followup_demo(programme, seed=seed)
     if programme.has_capability("leads") and not Lead.objects.for_programme(programme).exists():
         load_leads_demo(programme, count=max(3, round(30 * scale)), seed=seed)
     if programme.has_capability("leads"):

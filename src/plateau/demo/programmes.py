@@ -153,6 +153,16 @@ PROGRAMMES: tuple[ProgrammeSpec, ...] = (
                 "Assistance à domicile",
                 ((CallerCost.LOCAL_RATE, None, dt.date(2024, 1, 1), None),),
             ),
+            # A majoré number (ARCEP): its voice menu first announces the price in force on the call's date.
+            NumberSpec(
+                "0892 68 10 00",
+                "+33892681000",
+                "Dépannage express hors contrat",
+                (
+                    (CallerCost.SURCHARGED, Decimal("0.50"), dt.date(2024, 1, 1), dt.date(2025, 12, 31)),
+                    (CallerCost.SURCHARGED, Decimal("0.80"), dt.date(2026, 1, 1), None),
+                ),
+            ),
         ),
         advisors=20,
     ),

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plateau import capabilities
 from plateau.calls import privacy as call_privacy
 from plateau.contacts import privacy as contact_privacy
 from plateau.domain.ids.phone import parse_caller_phone
@@ -68,6 +69,7 @@ def export_person(programme: Programme, phone: str, *, actor: User) -> dict[str,
         "phone": e164,
         "caller": contacts["caller"],
         "contacts": contacts["contacts"],
+        "caller_blocks": contacts["caller_blocks"],
         "leads": [
             {
                 "id": lead.pk,
@@ -97,6 +99,11 @@ def export_person(programme: Programme, phone: str, *, actor: User) -> dict[str,
         "calls": calls["calls"],
         "recordings": calls["recordings"],
         "voicemails": calls["voicemails"],
+        # What the capabilities keep about the person's contacts (e.g. the follow-up's consent and answer).
+        "capabilities": {
+            code: hooks.export(programme, [c["id"] for c in contacts["contacts"]])
+            for code, hooks in capabilities.privacy_hooks()
+        },
     }
     record_audit(
         action="person.exported",
@@ -137,8 +144,13 @@ def export_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             walk(section, str(item["id"]), "", {k: v for k, v in item.items() if k != "id"})
     for voicemail in data.get("voicemails", []):
         walk("messagerie", "", "", voicemail)
+    for block in data.get("caller_blocks", []):
+        walk("blocage", "", "", block)
     for survey in data["surveys"]:
         walk("enquete", str(survey["lead_id"]), "", {k: v for k, v in survey.items() if k != "lead_id"})
+    for code, items in data.get("capabilities", {}).items():
+        for i, item in enumerate(items, start=1):
+            walk(code, str(i), "", item)
     return rows
 
 
@@ -184,6 +196,7 @@ def erase_person(programme: Programme, phone: str, *, actor: User) -> Erased:
         )
     )
     call_ids, recordings = call_privacy.erase_calls(programme, e164, contact_ids)
+    by_capability = {code: hooks.erase(programme, contact_ids) for code, hooks in capabilities.privacy_hooks()}
     leads = _anonymise(_person_leads(programme, phone))
     contacts = contact_privacy.erase_caller(programme, e164)
     events = redaction.with_journal(
@@ -199,6 +212,7 @@ def erase_person(programme: Programme, phone: str, *, actor: User) -> Erased:
         calls=done.calls,
         recordings=done.recordings,
         journal_events=done.journal_events,
+        capabilities=by_capability,
     )
     return done
 
@@ -211,10 +225,19 @@ class Retained:
     calls: int = 0
     recordings: int = 0
     journal_events: int = 0
+    capabilities: int = 0  # rows the capabilities' own retention blanked (e.g. follow-up answers' free text)
 
     @property
     def total(self) -> int:
-        return self.leads + self.callers + self.contacts + self.calls + self.recordings + self.journal_events
+        return (
+            self.leads
+            + self.callers
+            + self.contacts
+            + self.calls
+            + self.recordings
+            + self.journal_events
+            + self.capabilities
+        )
 
 
 def apply_retention(now: dt.datetime | None = None) -> Retained:
@@ -229,7 +252,8 @@ def apply_retention(now: dt.datetime | None = None) -> Retained:
         callers, contacts = contact_privacy.apply_retention(now)
         calls, recordings = call_privacy.apply_retention(now)
         events, _snapshots = redaction.with_journal(lambda journal: redaction.apply_retention(journal, cutoff))
-        done = Retained(leads, callers, contacts, calls, recordings, events)
+        by_capability = sum(hooks.retention(cutoff) for _code, hooks in capabilities.privacy_hooks())
+        done = Retained(leads, callers, contacts, calls, recordings, events, by_capability)
         if done.total:
             record_audit(
                 action="person.retention",
@@ -241,6 +265,7 @@ def apply_retention(now: dt.datetime | None = None) -> Retained:
                 calls=calls,
                 recordings=recordings,
                 journal_events=events,
+                capabilities=by_capability,
                 cutoff=cutoff.isoformat(),
             )
     return done

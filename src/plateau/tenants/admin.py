@@ -16,8 +16,9 @@ from .models import (
     ProgrammeCapability,
     ProgrammeNumber,
     User,
+    overlapping_periods,
 )
-from .services import apply_capability_preset
+from .services import apply_capability_preset, apply_flag_presets
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,15 +63,42 @@ class ProgrammeAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not change and not form.instance.capabilities.exists():
             apply_capability_preset(form.instance, actor=request.user)  # a new programme starts from its kind
+        elif not change:
+            apply_flag_presets(form.instance)  # a telecare line never blocks callers, whatever was ticked
         if not change:
             from plateau.contacts.wrap_up_codes import seed_programme_codes
 
             seed_programme_codes(form.instance)  # and with its capabilities' wrap-up codes
 
 
+class NumberTariffFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """One tariff per day, the periods being checked together (the edited rows and the new ones)."""
+        super().clean()
+        periods = [
+            (form.cleaned_data["valid_from"], form.cleaned_data.get("valid_until"))
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("valid_from")
+        ]
+        problems = overlapping_periods(periods)
+        if problems:
+            raise forms.ValidationError(problems)
+
+
 class NumberTariffInline(admin.TabularInline):
     model = NumberTariff
+    formset = NumberTariffFormSet
     extra = 0
+    readonly_fields = ("arcep_family", "arcep_notice")
+
+    @admin.display(description=_("famille ARCEP"))
+    def arcep_family(self, obj: NumberTariff) -> str:
+        return obj.family_label if obj.caller_cost else ""
+
+    @admin.display(description=_("message tarifaire"))
+    def arcep_notice(self, obj: NumberTariff) -> str:
+        """What callers read, and hear first when the tariff is majoré."""
+        return obj.notice if obj.caller_cost else ""
 
 
 @admin.register(ProgrammeNumber)

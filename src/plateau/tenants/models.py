@@ -8,12 +8,24 @@ model carries a ``programme`` foreign key without it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from plateau.domain.ids.phone import InvalidPhoneNumber, PhoneKind, parse_phone
+from plateau.domain.tariffs import (
+    CALLER_COST_FAMILY,
+    FAMILY_LABELS,
+    TariffFamily,
+    price_announcement,
+    price_notice,
+    tariff_problems,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -63,6 +75,15 @@ class Programme(models.Model):
     # {"mon": [["08:00", "20:00"]], ..., "sun": []}; public holidays are handled by the IVR calendar.
     opening_hours = models.JSONField(_("horaires d'ouverture"), default=dict, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
+    # Data, not a kind check: a line that may receive distress calls never blocks a caller (issue 10 item 5).
+    allows_caller_blocking = models.BooleanField(
+        _("blocage d'appelants importuns permis"),
+        default=True,
+        help_text=_(
+            "Un superviseur peut faire entendre un court message aux numéros importuns au lieu de les mettre en "
+            "file. Jamais pour une ligne qui peut recevoir des appels de détresse (téléassistance)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -91,13 +112,18 @@ class Programme(models.Model):
 
 # The capabilities a new programme of each kind starts with (the kind is only this preset).
 CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
-    ProgrammeKind.DIRECTORY: ("directory",),
-    ProgrammeKind.LEAD_DISPATCH: ("directory", "leads"),
+    ProgrammeKind.DIRECTORY: ("directory", "followup"),
+    ProgrammeKind.LEAD_DISPATCH: ("directory", "followup", "leads"),
     ProgrammeKind.PUBLIC_INFORMATION: (),
     ProgrammeKind.TELECARE: (),
     ProgrammeKind.ELIGIBILITY: (),
     ProgrammeKind.IT_ASSISTANCE: (),
 }
+
+
+# Whether a new programme of each kind lets supervisors block nuisance callers (default: yes). A telecare
+# subscriber in distress must always get through, whatever their number did before.
+CALLER_BLOCKING_PRESETS: dict[str, bool] = {ProgrammeKind.TELECARE: False}
 
 
 class ProgrammeCapability(models.Model):
@@ -149,10 +175,12 @@ class ProgrammeNumber(models.Model):
 
 
 class CallerCost(models.TextChoices):
-    FREE = "free", _("Gratuit")
-    FREE_SERVICE = "free_service", _("Service gratuit + prix d'un appel")
-    LOCAL_RATE = "local_rate", _("Prix d'un appel local")
-    SURCHARGED = "surcharged", _("Surtaxé")
+    """What the caller pays; each is in one of ARCEP's families (``NumberTariff.family``)."""
+
+    FREE = "free", _("Gratuit (service et appel)")
+    FREE_SERVICE = "free_service", _("Banalisé : service gratuit + prix d'un appel")
+    LOCAL_RATE = "local_rate", _("Banalisé : prix d'un appel local")
+    SURCHARGED = "surcharged", _("Majoré : service payant + prix d'un appel")
 
 
 class NumberTariff(models.Model):
@@ -165,6 +193,7 @@ class NumberTariff(models.Model):
     )
     valid_from = models.DateField(_("valable du"))
     valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the SIP gateway reloads its lines when it changes
 
     class Meta:
         verbose_name = _("tarif")
@@ -179,6 +208,51 @@ class NumberTariff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_caller_cost_display()} {self.valid_from}→{self.valid_until or '…'}"
+
+    @property
+    def family(self) -> TariffFamily:
+        """ARCEP's family: gratuit, banalisé or majoré (``plateau.domain.tariffs``)."""
+        return CALLER_COST_FAMILY[self.caller_cost]
+
+    @property
+    def family_label(self) -> str:
+        return FAMILY_LABELS[self.family]
+
+    @property
+    def notice(self) -> str:
+        """ "Service 0,80 € / min + prix d'un appel": what the caller pays, as ARCEP's notice writes it."""
+        return price_notice(self.family, self.price_per_minute_eur)
+
+    @property
+    def announcement_text(self) -> str | None:
+        """What the voice menu says first when the tariff is majoré (None otherwise)."""
+        return price_announcement(self.family, self.price_per_minute_eur)
+
+    def clean(self) -> None:
+        """The number's plan (0800 free, 089 majoré…) and a price for a majoré tariff (one tariff per day: the
+        admin's formset checks the periods together, :func:`overlapping_periods`)."""
+        problems: list[str] = []
+        if self.number_id is not None:
+            try:
+                kind: PhoneKind | None = parse_phone(self.number.number).kind
+            except InvalidPhoneNumber:
+                kind = None
+            problems += tariff_problems(kind, self.family, self.price_per_minute_eur)
+        if problems:
+            raise ValidationError(problems)
+
+
+def overlapping_periods(periods: list[tuple[dt.date, dt.date | None]]) -> list[str]:
+    """A French reason for each pair of tariff periods (start, inclusive end or None) that share a day."""
+    ordered = sorted(periods, key=lambda period: period[0])
+    reasons = []
+    for (start, end), (next_start, _next_end) in itertools.pairwise(ordered):
+        if end is None or end >= next_start:
+            reasons.append(
+                str(_("Deux tarifs s'appliquent le %(day)s (du %(a)s et du %(b)s) : un seul tarif par jour."))
+                % {"day": f"{next_start:%d/%m/%Y}", "a": f"{start:%d/%m/%Y}", "b": f"{next_start:%d/%m/%Y}"}
+            )
+    return reasons
 
 
 class Role(models.TextChoices):

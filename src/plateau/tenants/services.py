@@ -10,7 +10,7 @@ from django.db import transaction
 from plateau import capabilities
 
 from .errors import UnknownCapabilityCode
-from .models import CAPABILITY_PRESETS, AuditEntry, Programme, ProgrammeCapability, User
+from .models import CALLER_BLOCKING_PRESETS, CAPABILITY_PRESETS, AuditEntry, Programme, ProgrammeCapability, User
 
 
 def record_audit(
@@ -58,5 +58,14 @@ def set_capabilities(programme: Programme, codes: Sequence[str], *, actor: User 
 
 
 def apply_capability_preset(programme: Programme, *, actor: User | None = None) -> list[str]:
-    """Enable the capabilities of the programme's kind preset (a new programme; the demo)."""
+    """Enable the capabilities of the programme's kind preset (a new programme; the demo), and its flags."""
+    apply_flag_presets(programme)
     return set_capabilities(programme, CAPABILITY_PRESETS.get(programme.kind, ()), actor=actor)
+
+
+def apply_flag_presets(programme: Programme) -> None:
+    """Turn off what the programme's kind preset forbids (a telecare line never blocks a caller); never turns a
+    flag on, so an admin's choice to forbid stays."""
+    if programme.allows_caller_blocking and not CALLER_BLOCKING_PRESETS.get(programme.kind, True):
+        programme.allows_caller_blocking = False
+        Programme.objects.filter(pk=programme.pk).update(allows_caller_blocking=False)

@@ -28,6 +28,7 @@ from plateau.contacts.access import (
     nuisance_history,
     previous_contacts,
 )
+from plateau.contacts.blocking import contact_block_context
 from plateau.contacts.models import Contact
 from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
@@ -96,6 +97,7 @@ def _contact_page(request: HttpRequest, contact: Contact, **posted: Any) -> Http
         "contact": contact,
         "previous": list(previous_contacts(contact)),
         "nuisance": nuisance_history(contact),
+        **contact_block_context(request.user, contact),  # type: ignore[arg-type]
         "posted": posted,
         "step": "wrap_up" if contact.is_open else "closed",
         # Colleagues read a contact (caller history) but only its advisor and supervisors change it.

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plateau import capabilities
 from plateau.calls import services as call_services
 from plateau.contacts.models import Channel
 from plateau.domain.errors import DomainError
@@ -342,7 +343,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{day}-{interval}min.csv"'
         return response
-    from plateau.calls.costs import caller_costs
+    from plateau.calls.costs import blocked_calls, caller_costs
     from plateau.contacts.access import wrap_up_summary
     from plateau.domain.routing.kpis import KPIS
 
@@ -359,6 +360,9 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "caller_costs": caller_costs(programme, day),
             # Contacts closed with a code excluded from the service indicators, apart (docs/contacts.md).
             "summary": wrap_up_summary(programme, day),
+            "blocked_calls": blocked_calls(programme, day),
+            # What the programme's capabilities add (e.g. « Suivi des mises en relation »).
+            "sections": capabilities.report_sections_for(request, programme),
             "title": _("Rapport du %(day)s — %(name)s") % {"day": day.strftime("%d/%m/%Y"), "name": programme.name},
         },
     )

@@ -35,6 +35,7 @@ _PAGES: tuple[tuple[object, str, tuple[str, ...]], ...] = (
     (_("Tableau de bord"), "web:wallboard", SUPERVISING_ROLES),
     (_("Supervision"), "web:supervision", SUPERVISING_ROLES),
     (_("Rapport"), "web:report", SUPERVISING_ROLES),
+    (_("Appelants bloqués"), "contacts:caller_blocks", SUPERVISING_ROLES),
     (_("Demandes transmises"), "leads:supervision", SUPERVISING_ROLES),
     (_("Besoins non couverts"), "leads:coverage", SUPERVISING_ROLES),
     (_("Effectifs"), "wfm:staffing", SUPERVISING_ROLES),

@@ -24,7 +24,7 @@ def _day() -> KpiAccumulator:
             ev.AdvisorStateChanged("x", 0, "a", "available", ""),
             ev.ContactQueued("x", 0, "c1", "q", 0.0),
             ev.ContactAnswered("x", 10, "c1", "a", "q", 10.0),  # within T
-            ev.ContactLeft("x", 110, "c1", "q", "completed", 10.0),  # handled 100 s + 10 s wrap-up
+            ev.ContactLeft("x", 110, "c1", "q", "completed", 10.0, 30.0),  # handled 100 s (30 on hold) + 10 s wrap-up
             ev.ContactQueued("x", 100, "c2", "q", 0.0),
             ev.ContactAnswered("x", 140, "c2", "a", "q", 40.0),  # after T
             ev.ContactLeft("x", 240, "c2", "q", "completed", 40.0),
@@ -47,7 +47,9 @@ def _day() -> KpiAccumulator:
         ("service_level_offered", 2 / 3 * 100),  # (1 + 1) / (2 + 1)
         ("abandon_rate", 1 / 3 * 100),
         ("asa", 25.0),
-        ("aht", 110.0),  # (100 + 100 + 2 x 10) / 2
+        ("aht", 110.0),  # (100 + 100 + 2 x 10) / 2: the 30 s on hold are part of the handling
+        ("hold_total", 30.0),
+        ("hold_average", 15.0),  # 30 s over 2 completed contacts
         ("occupancy", 22.0),  # 220 s busy over 1000 s staffed
         ("lost", 2),  # one abandon, one voicemail
     ],
@@ -136,3 +138,26 @@ def test_occupancy_is_never_above_100_in_any_interval(calls: list[tuple[float, f
         for interval in [None, *acc.intervals(scope)]:
             occupancy = compute(acc.get(scope, interval))["occupancy"]
             assert occupancy is None or 0 <= occupancy <= 100 + 1e-9
+
+
+def test_given_holds_when_contacts_complete_in_two_intervals_then_each_interval_counts_the_hold_of_its_completions():
+    acc = KpiAccumulator(CONFIG, interval_s=900)
+    acc.feed(
+        [
+            ev.ContactQueued("x", 0, "c1", "q", 0.0),
+            ev.ContactAnswered("x", 5, "c1", "a", "q", 5.0),
+            ev.ContactLeft("x", 800, "c1", "q", "completed", 5.0, 120.0),
+            ev.ContactQueued("x", 850, "c2", "q", 0.0),
+            ev.ContactAnswered("x", 860, "c2", "a", "q", 10.0),
+            ev.ContactLeft("x", 1000, "c2", "q", "completed", 10.0, 0.0),  # never on hold
+            ev.ContactQueued("x", 900, "c3", "q", 0.0),
+            ev.ContactAnswered("x", 910, "c3", "a", "q", 10.0),
+            ev.ContactLeft("x", 1100, "c3", "q", "completed", 10.0, 45.5),
+        ]
+    )
+    first, second, day = acc.get("p", 0.0), acc.get("p", 900.0), acc.get("p")
+    assert (first.hold_s, first.held, second.hold_s, second.held) == (120.0, 1, 45.5, 1)
+    assert (day.hold_s, day.held, day.completed) == (165.5, 2, 3)
+    assert compute(second)["hold_average"] == pytest.approx(45.5 / 2)
+    assert compute(day)["hold_total"] == pytest.approx(165.5)
+    assert compute(KpiAccumulator(CONFIG).get())["hold_average"] is None  # nothing completed: undefined

@@ -148,3 +148,16 @@ def test_given_bad_input_when_applied_then_rejected_with_reason_and_state_unchan
     assert out[0].message
     assert s.engine.contacts == {}
     assert s.engine.advisor_state("alice").value == "available"
+
+
+@pytest.mark.parametrize(("told", "counted"), [(30.0, 30.0), (0.0, 0.0), (-5.0, 0.0), (500.0, 92.0)])
+def test_given_a_call_put_on_hold_when_it_completes_then_its_hold_time_leaves_with_it_within_its_handling(
+    told: float, counted: float
+):
+    """The gateway tells the time on hold with the completion; the engine keeps it between 0 and the handling."""
+    s = Scenario(config(queue(), advisors=(advisor("alice"),)))
+    s.login(0, "alice")
+    s.accept(8, s.offers(s.arrive(5, "c1", "q1"))[0])
+    out = s.feed(ev.ContactCompleted(s.eid(), 100, "c1", "alice", told))
+    (left,) = [d for d in out if isinstance(d, ev.ContactLeft)]
+    assert (left.reason, left.hold_s) == ("completed", counted)

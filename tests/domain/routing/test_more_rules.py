@@ -86,3 +86,12 @@ def test_given_a_foreign_journal_row_when_decoded_then_refused_with_the_reason(m
     with pytest.raises(UnreadableEvent) as raised:
         event_from_dict(row)
     assert reason in raised.value.message
+
+
+def test_given_a_completion_with_hold_time_when_journaled_then_it_round_trips_and_older_lines_read_as_no_hold():
+    held = ev.ContactCompleted("e1", 10.0, "c1", "alice", 42.5)
+    assert event_from_dict(event_to_dict(held)) == held
+    plain = ev.ContactCompleted("e2", 10.0, "c1", "alice")
+    line = event_to_dict(plain)
+    assert "hold_s" not in line  # journals and decision logs keep the form they had before hold time existed
+    assert event_from_dict(line) == plain and event_from_dict(line).hold_s == 0.0

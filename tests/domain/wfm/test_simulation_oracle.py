@@ -15,6 +15,7 @@ recorded with the driver as it was before the new rule. The digest covers the ta
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import replace
 
@@ -51,8 +52,23 @@ def _digest(tally: Tally, journal: list[ev.RoutingEvent]) -> str:
     for name in DIGEST_FIELDS:
         h.update(getattr(tally, name).tobytes())
     for event in journal:
-        h.update(repr(event).encode())
+        h.update(_recorded_repr(event).encode())
     return h.hexdigest()[:24]
+
+
+# Event fields added after the digests were recorded (e.g. ``hold_s``, which a simulation leaves at 0).
+ADDED_LATER = frozenset({"hold_s"})
+
+
+def _recorded_repr(event: ev.RoutingEvent) -> str:
+    """The dataclass repr the digests were recorded with: fields added later are left out while at their default,
+    so a new field does not re-record the days; a simulation that sets one still changes its digest."""
+    shown = (
+        f"{f.name}={getattr(event, f.name)!r}"
+        for f in dataclasses.fields(event)
+        if f.repr and not (f.name in ADDED_LATER and getattr(event, f.name) == f.default)
+    )
+    return f"{type(event).__qualname__}({', '.join(shown)})"
 
 
 def _erlang(seed: int) -> tuple[SimulationSpec, int]:

@@ -349,9 +349,10 @@ class RoutingEngine(EngineCore):
         a.busy_s += handled
         a.load[c.channel] -= 1
         del self.contacts[c.contact_id]
+        hold = min(max(e.hold_s, 0.0), handled)  # hold time is part of the handling, never more
         self._out.append(
             ev.new_contact_left(
-                self._cause, self.now, c.contact_id, c.queue_id, "completed", answered_at - c.enqueued_at
+                self._cause, self.now, c.contact_id, c.queue_id, "completed", answered_at - c.enqueued_at, hold
             )
         )
         wrap = qr.config.wrap_up_s

@@ -113,12 +113,14 @@ class OfferDeclined:
 
 @dataclass(frozen=True, slots=True)
 class ContactCompleted:
-    """The advisor finished the contact (hang-up, letter answered); wrap-up starts."""
+    """The advisor finished the contact (hang-up, letter answered); wrap-up starts. ``hold_s``: how long the
+    contact spent on hold while handled (a call put on hold by either party, told by the SIP gateway)."""
 
     event_id: str
     at: float
     contact_id: str
     advisor_id: str
+    hold_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,8 @@ class ContactAnswered:
 
 @dataclass(frozen=True, slots=True)
 class ContactLeft:
-    """The contact left the engine: completed, abandoned, or overflowed outside (external, voicemail)."""
+    """The contact left the engine: completed, abandoned, or overflowed outside (external, voicemail).
+    ``hold_s``: a completed contact's time on hold (part of its handling time, never more than it)."""
 
     cause: str
     at: float
@@ -241,6 +244,7 @@ class ContactLeft:
     queue_id: str
     reason: str
     waited_s: float
+    hold_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

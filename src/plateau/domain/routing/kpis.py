@@ -30,7 +30,9 @@ class Counters:
     lost_other: int = 0  # left unanswered otherwise: voicemail, external overflow
     wait_answered_s: float = 0.0
     completed: int = 0
-    handle_s: float = 0.0  # accept -> completion
+    handle_s: float = 0.0  # accept -> completion (time on hold included)
+    hold_s: float = 0.0  # time on hold of completed contacts (part of handle_s)
+    held: int = 0  # completed contacts put on hold at least once
     wrap_up_s: float = 0.0  # configured wrap-up of each completed contact
     call_busy_s: float = 0.0  # handling + wrap-up of calls only (letters are held several at a time)
     staffed_s: float = 0.0  # advisors logged in and not paused (occupancy's denominator)
@@ -92,10 +94,26 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "aht",
         "Durée moyenne de traitement (DMT)",
-        "(somme des durées de traitement + clôtures) / contacts terminés",
+        "(somme des durées de traitement, mises en garde comprises, + clôtures) / contacts terminés",
         "s",
         1,
         lambda c: _ratio(c.handle_s + c.wrap_up_s, c.completed),
+    ),
+    Kpi(
+        "hold_total",
+        "Temps de mise en garde",
+        "somme des durées de mise en garde des contacts terminés (comptée dans l'intervalle de leur fin)",
+        "s",
+        1,
+        lambda c: c.hold_s,
+    ),
+    Kpi(
+        "hold_average",
+        "Durée moyenne de mise en garde",
+        "somme des durées de mise en garde / contacts terminés",
+        "s",
+        1,
+        lambda c: _ratio(c.hold_s, c.completed),
     ),
     Kpi(
         "occupancy",
@@ -226,9 +244,13 @@ class KpiAccumulator:
             handled = 0.0 if start is None else d.at - start
             is_call = q is not None and q.channel == "call"
 
+            hold = d.hold_s
+
             def done(c: Counters) -> None:
                 c.completed += 1
                 c.handle_s += handled
+                c.hold_s += hold
+                c.held += hold > 0
                 c.wrap_up_s += wrap
 
             self._bump(d.at, scopes, done)

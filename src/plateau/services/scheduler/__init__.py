@@ -1,6 +1,6 @@
-"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, webhook retries, routed
-work items of escalated leads) and, hourly, the retention of personal data (leads, callers and contacts) and
-of call recordings (each programme's own retention).
+"""Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, follow-ups of details given,
+webhook retries, routed work items of escalated leads) and, hourly, the retention of personal data (leads,
+callers and contacts) and of call recordings (each programme's own retention).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -29,6 +29,7 @@ class Swept:
     escalations_routed: int
     retention: Any | None  # None when it was not due
     recordings_purged: int = 0
+    followups: Any = None  # plateau.followup.sweep.FollowUpSweep
 
 
 def sweep_once(now: dt.datetime | None = None) -> Swept:
@@ -37,6 +38,7 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
     from django.utils import timezone
 
     from plateau.calls.services import purge_recordings
+    from plateau.followup.sweep import sweep_followups
     from plateau.leads.escalation import route_pending
     from plateau.leads.privacy import apply_retention
     from plateau.leads.sla import sweep_deadlines
@@ -48,7 +50,9 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
         retention = apply_retention(now)
         recordings = purge_recordings(now)  # call recordings past their programme's retention (CNIL)
         _last_retention[:] = [now]
-    swept = Swept(sweep_deadlines(now), deliver_due(now), route_pending(now), retention, recordings)
+    swept = Swept(
+        sweep_deadlines(now), deliver_due(now), route_pending(now), retention, recordings, sweep_followups(now)
+    )
     log.debug("sweep: %s", swept)
     return swept
 

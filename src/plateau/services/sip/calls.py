@@ -29,6 +29,7 @@ class GatewayConfig:
     transfer_timeout: float = 30.0
     timers: Timers = field(default_factory=Timers)
     min_se: int = 90  # RFC 4028 §5: shortest session interval we accept (lower in tests to prove refreshes fast)
+    session_expires: int | None = 1800  # asked of the phones we call (RFC 4028's recommended value); None: not asked
     var_dir: Path = Path("var")
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
@@ -44,6 +45,7 @@ class Side:
     ack: bytes | None = None  # ACK of our last 2xx-answered re-INVITE, re-sent on a retransmitted 2xx
     holding: bool = False  # their last offer put the other party on hold (sendonly/inactive)
     session: Agreed | None = None  # RFC 4028 interval and refresher
+    allow: str = ""  # the methods the party allows (its Allow header): a refresh by UPDATE only if it has it
     session_timer: asyncio.TimerHandle | None = None
 
 
@@ -62,7 +64,9 @@ class OutboundLeg:
     dialog: Dialog | None = None
     ack: bytes | None = None
     cancelled: bool = False
+    cancel_code: int | None = None  # the no-answer code when the router withdrew the offer (stop_ringing)
     side: Side = field(default_factory=Side)
+    cseq: int = 0  # of our last INVITE (a 422 makes us ask again with the next one)
 
 
 @dataclass
@@ -95,6 +99,9 @@ class Call:
     hold_since: float | None = None
     hold_seconds: float = 0.0
     holds: int = 0
+    announcement: str | None = None  # the price announcement to play before the menu (majoré tariff in force)
+    blocked: bool = False  # the caller's number is marked for this programme: short message, then BYE
+    pre_path: list[str] = field(default_factory=list)  # steps before the menu, first in the CDR's path
 
     @property
     def ended(self) -> bool:

@@ -26,6 +26,7 @@ class Dialog:
     local_port: int
     local_cseq: int = 1
     contact: str = ""
+    remote_cseq: int | None = None  # the highest CSeq of their requests in this dialog (None: none yet)
 
     @functools.cached_property
     def local_tag(self) -> str | None:  # the parties never change once the dialog exists
@@ -40,6 +41,16 @@ class Dialog:
         the Call-ID alone is no secret, and a BYE with someone else's tags must never end this call."""
         return msg.call_id == self.call_id and msg.from_tag == self.remote_tag and msg.to_tag == self.local_tag
 
+    def in_order(self, msg: SipMessage) -> bool:
+        """A new in-dialog request must carry a CSeq above the last one they sent (RFC 3261 §12.2.2: else 500);
+        ACK and CANCEL repeat their INVITE's. A request in order becomes the last one."""
+        if msg.method in ("ACK", "CANCEL"):
+            return True
+        if self.remote_cseq is not None and msg.cseq <= self.remote_cseq:
+            return False
+        self.remote_cseq = msg.cseq
+        return True
+
     @classmethod
     def as_uas(cls, invite: SipMessage, local_tag: str, source: Addr, host: str, port: int) -> Dialog:
         contacts = invite.headers("Contact")
@@ -49,7 +60,8 @@ class Dialog:
         except ValueError:
             addr = source
         local = (invite.header("To") or "") + f";tag={local_tag}"
-        return cls(invite.call_id, local, invite.header("From") or "", target, addr, host, port, 0)
+        return cls(invite.call_id, local, invite.header("From") or "", target, addr, host, port, 0,
+                   remote_cseq=invite.cseq)  # fmt: skip
 
     def request(
         self,

@@ -120,6 +120,7 @@ class CallRecord:
     caller: str
     started_at: float
     answered_at: float | None = None
+    announced_at: float | None = None  # end of the price announcement (majoré number): the caller pays from then
     queued_at: float | None = None
     ringing_at: float | None = None
     bridged_at: float | None = None

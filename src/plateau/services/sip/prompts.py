@@ -31,6 +31,8 @@ TEXTS = {
     **{f"wait_{n}": f"Votre temps d'attente est estimé à environ {n} minutes." for n in range(2, 11)},
     "wait_many": "Votre temps d'attente est estimé à plus de dix minutes.",
     "recording_notice": "Pour la qualité du service, cette conversation va être enregistrée.",
+    # A caller a supervisor blocked for a while (nuisance): short, neutral, then the gateway hangs up.
+    "caller_blocked": "Votre appel ne peut pas être traité. Au revoir.",
 }
 EXT = {"PCMA": ".al", "PCMU": ".ul"}
 SOX_ENCODING = {"PCMA": "a-law", "PCMU": "u-law"}
@@ -94,6 +96,7 @@ def generate(out_dir: Path, texts: dict[str, str] | None = None, *, music_second
     """Synthesise missing or changed prompts (espeak-ng ``-v fr``) and the hold music; returns the names made.
 
     The text hash is kept next to the audio so a changed text is regenerated and an unchanged one is not.
+    ``music_seconds=0``: no hold music (prompts synthesised from data, such as price announcements).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     recorded = out_dir / "recorded"
@@ -114,7 +117,7 @@ def generate(out_dir: Path, texts: dict[str, str] | None = None, *, music_second
             wav.unlink()
         stamp.write_text(source_id)
         made.append(name)
-    if not (out_dir / "music.al").exists() or (recorded / "music.wav").exists():
+    if music_seconds and (not (out_dir / "music.al").exists() or (recorded / "music.wav").exists()):
         wav = recorded / "music.wav"
         if not wav.exists():
             wav = out_dir / "music.wav"

@@ -1,50 +1,32 @@
 """Offers and answers inside confirmed dialogs (RFC 3261 §12-14, RFC 3264, RFC 3311, RFC 4028).
 
-Mixed into the ``Gateway``: ACKs matched to their own INVITE transaction by CSeq, re-INVITE and UPDATE from
-either party (hold and resume with the mirrored direction, new media address, codec change), our own
-re-INVITEs (hold from the desk, session refresh) with glare handled both ways (491, and the retry timers of
-§14.1), delayed offers (no SDP in the INVITE: our offer in the 200, their answer in the ACK) and session
-timers (refresh or end the call with a BYE).
+Part of the ``Gateway``: ACKs matched to their own INVITE transaction by CSeq, re-INVITE and UPDATE from
+either party (the mirrored direction, new media address, codec change; what a change of direction does is
+``hold.py``'s), our own re-INVITEs and UPDATEs (hold from the desk, session refresh) with glare handled both ways
+(491, and the retry timers of §14.1), delayed offers (no SDP in the INVITE: our offer in the 200, their answer in
+the ACK) and session timers on either leg (refresh, or end the call with a BYE).
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-import time
-from collections.abc import Callable, Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
-from plateau.services.sip import events as ev
 from plateau.services.sip import sdp, session_timer
-from plateau.services.sip.calls import ALLOW, Call, GatewayConfig, Side
+from plateau.services.sip.calls import ALLOW, Call, Side
+from plateau.services.sip.core import GatewayCore
 from plateau.services.sip.dialog import Addr, Dialog
 from plateau.services.sip.media import RtpLeg
 from plateau.services.sip.message import SipMessage
-from plateau.services.sip.transport import ServerTransaction, SipEndpoint
+from plateau.services.sip.transport import ServerTransaction
 
 MAX_GLARE_RETRIES = 3
 
 
-class Reoffers:
-    """The gateway's in-dialog offer/answer, hold and session-timer behaviour."""
+class Reoffers(GatewayCore):
+    """The gateway's in-dialog offer/answer and session timers."""
 
-    if TYPE_CHECKING:  # provided by the Gateway
-        config: GatewayConfig
-        endpoint: SipEndpoint | None
-        calls: dict[str, Call]
-        outbound: dict[str, Call]
-
-        def _end(
-            self, call: Call, cause: str, by: str, *, notify_caller: bool = ..., notify_advisor: bool = ...
-        ) -> None: ...
-        def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]: ...
-        def _emit(self, event: ev.CallEvent) -> None: ...
-        def _play(self, call: Call, name: str, done: Callable[[], None] | None, *, loop: bool = False) -> None: ...
-        def _ivr_start(self, call: Call) -> None: ...
-        def _music_frames(self, call: Call, leg: RtpLeg) -> list[bytes]: ...
-
-    # ACK ------------------------------------------------------------------------------------------------------
     def on_ack(self, msg: SipMessage, addr: Addr) -> None:
         """An ACK for a 2xx: it belongs to the dialog with these exact tags and to the INVITE with its CSeq."""
         call = self.calls.get(msg.call_id)
@@ -84,10 +66,10 @@ class Reoffers:
         if any(side.awaiting.get(msg.cseq) is invite for side in sides):
             self._end(call, "no_ack", "gateway")  # §13.3.1.4: a 2xx never ACKed ends the session
 
-    # offers from the caller or the advisor's phone -------------------------------------------------------------
     def _offer(self, call: Call, side: Side, dialog: Dialog, leg: RtpLeg, tx: ServerTransaction) -> None:
         """A re-INVITE or UPDATE in a confirmed dialog (RFC 3261 §14.2, RFC 3311)."""
         msg = tx.request
+        side.allow = msg.header("Allow") or side.allow
         if side.reoffering:
             tx.respond(491)  # glare: our own re-INVITE/UPDATE is in progress on this dialog
             return
@@ -132,84 +114,6 @@ class Reoffers:
             headers.append(("Require", "timer"))
         return headers
 
-    def _direction(self, call: Call, side: Side, leg: RtpLeg, offer: sdp.MediaOffer) -> None:
-        holding = sdp.holds(offer.direction) or offer.host == "0.0.0.0"  # noqa: S104 (RFC 2543 hold)
-        leg.muted = holding or (leg is not call.leg and call.desk_hold)
-        if holding != side.holding:
-            side.holding = holding
-            self._apply_hold(call)
-
-    # hold -----------------------------------------------------------------------------------------------------
-    def _bridged(self, call: Call) -> bool:
-        return call.state == "bridged" and call.outbound is not None and call.outbound.dialog is not None
-
-    def _other(self, call: Call, leg: RtpLeg) -> RtpLeg:
-        assert call.outbound is not None
-        return call.outbound.rtp if leg is call.leg else call.leg
-
-    def _apply_hold(self, call: Call) -> None:
-        """Split or join the relay after a change of direction: while on hold the held party (whose leg is
-        not muted) hears the call's music (the queue node's, "music" by default), the holding one gets nothing."""
-        if not self._bridged(call) or call.outbound is None:
-            return
-        out = call.outbound
-        on_hold = call.side.holding or out.side.holding or call.desk_hold
-        now = time.time()
-        if on_hold and call.hold_since is None:
-            call.hold_since, call.holds = now, call.holds + 1
-            call.leg.unbridge()
-            for leg in (call.leg, out.rtp):
-                if not leg.muted:
-                    leg.start_clock()
-                    leg.play(self._music_frames(call, leg), loop=True)
-            by = "caller" if call.side.holding else "advisor"
-            self._emit(ev.CallHeld(call.id, call.programme, now, by, self._on_hold(call.programme)))
-        elif not on_hold and call.hold_since is not None:
-            seconds = now - call.hold_since
-            call.hold_seconds += seconds
-            call.hold_since = None
-            call.leg.engine.clocked.discard(call.leg)
-            call.leg.bridge(out.rtp)
-            self._emit(ev.CallResumed(call.id, call.programme, now, seconds, self._on_hold(call.programme)))
-
-    def _on_hold(self, programme: str) -> int:
-        return sum(1 for c in self.calls.values() if c.programme == programme and c.hold_since is not None)
-
-    def _hold_over(self, call: Call) -> None:
-        """The advisor leg is gone (hang-up, transfer, end): a running hold is counted and over."""
-        call.desk_hold = False
-        if call.hold_since is not None:
-            seconds = time.time() - call.hold_since
-            call.hold_seconds += seconds
-            call.hold_since = None
-            self._emit(ev.CallResumed(call.id, call.programme, time.time(), seconds, self._on_hold(call.programme)))
-
-    async def hold(self, call_id: str, on: bool = True) -> bool:
-        """Hold (``on``) or resume a bridged call from the desk: a re-INVITE to the advisor's phone (sendonly,
-        then sendrecv); the caller hears the music meanwhile. False if the call is not bridged or the phone
-        refused."""
-        call = self.calls.get(call_id)
-        if call is None or not self._bridged(call) or call.outbound is None or call.outbound.dialog is None:
-            return False
-        if call.desk_hold == on:
-            return True
-        out = call.outbound
-        assert out.dialog is not None
-        direction = "sendonly" if on else "sendrecv"
-        body = sdp.offer(self.config.host, out.rtp.port, out.side.sdp, codec=out.rtp.codec, direction=direction)
-        resp = await self._reoffer(out.dialog, out.side, "INVITE", body, owner=True)
-        if resp is None or not 200 <= resp.code < 300 or call.ended or call.outbound is not out:
-            return False
-        try:
-            answer = sdp.parse(resp.body)
-            out.rtp.configure(sdp.negotiate(answer, (call.leg.codec,)))
-        except sdp.SdpError:
-            pass  # the phone kept its media as it was: hold is ours to apply
-        call.desk_hold = on
-        out.rtp.muted = on
-        self._apply_hold(call)
-        return True
-
     async def _reoffer(
         self, dialog: Dialog, side: Side, method: str, body: bytes, *, owner: bool,
         extra: Sequence[tuple[str, str]] = (),
@@ -241,7 +145,7 @@ class Reoffers:
         call = self.outbound.get(msg.call_id)
         out = call.outbound if call is not None else None
         if out is not None:
-            ack = out.side.ack if out.side.ack and out.dialog and msg.cseq > 1 else out.ack
+            ack = out.side.ack if out.side.ack and out.dialog and msg.cseq > out.cseq else out.ack
             if ack:
                 self.endpoint.send(ack, out.dialog.addr if out.dialog else addr)
             return
@@ -249,7 +153,6 @@ class Reoffers:
         if call is not None and call.side.ack:
             self.endpoint.send(call.side.ack, call.dialog.addr)
 
-    # session timers (RFC 4028) --------------------------------------------------------------------------------
     def _arm_session(self, call: Call, side: Side, dialog: Dialog, timer: session_timer.Agreed | None) -> None:
         if side.session_timer is not None:
             side.session_timer.cancel()
@@ -258,7 +161,7 @@ class Reoffers:
         if timer is None or call.ended:
             return
         loop = asyncio.get_running_loop()
-        if timer.refresher == "uas":
+        if timer.we_refresh:
             side.session_timer = loop.call_later(timer.refresh_after, self._refresh_due, call, side, dialog)
         else:
             side.session_timer = loop.call_later(timer.give_up_after, self._session_expired, call, side)
@@ -276,17 +179,16 @@ class Reoffers:
         timer = side.session
         if timer is None:
             return
-        allow = call.invite.request.header("Allow") or ""
-        method = "UPDATE" if "UPDATE" in allow.upper() else "INVITE"
+        method = "UPDATE" if "UPDATE" in side.allow.upper() else "INVITE"
         body = side.sdp.last if method == "INVITE" else b""
-        extra = [("Session-Expires", timer.header()), ("Supported", "timer")]
-        resp = await self._reoffer(dialog, side, method, body, owner=False, extra=extra)
+        extra = [("Session-Expires", timer.refresh_header()), ("Supported", "timer")]
+        resp = await self._reoffer(dialog, side, method, body, owner=side is not call.side, extra=extra)
         if call.ended:
             return
         if resp is None or resp.code >= 300:
             self._end(call, "session_expired", "gateway")  # the peer is gone or refused: end cleanly
             return
-        self._arm_session(call, side, dialog, timer)
+        self._arm_session(call, side, dialog, session_timer.answered(resp) or timer)
 
     def _stop_sessions(self, call: Call) -> None:
         for side in (call.side, call.outbound.side if call.outbound else None):

@@ -14,7 +14,8 @@
   status (``positions``: each waiting call's place in the router's order and its EWT) updates what the caller
   hears with each announcement (``Gateway.set_position``), not the gateway's order of arrival.
 - The caller hanging up before the bridge is ``ContactAbandoned``; a bridged call that ends is
-  ``ContactCompleted`` (the advisor goes to wrap-up).
+  ``ContactCompleted`` (the advisor goes to wrap-up) with the call's time on hold (``hold_s``, from the CDR), which
+  the router's KPIs count.
 - Every gateway event is published on the router's bus (in-process or Redis) as a
   :class:`~plateau.services.router.bus.RoutingMessage` tagged with its programme and advisor; CDRs and
   recordings are stored through ``CallStore`` in a worker thread (never the ORM on the event loop).
@@ -236,7 +237,8 @@ class RouterPort:
         if r is not None:
             advisor = r.advisor or r.desk_accepted
             if advisor:
-                await self._submit(rev.ContactCompleted(new_id(), time.time(), r.call_id, advisor))
+                hold = round(record.hold_seconds, 3)  # the journal and the KPIs count the call's time on hold
+                await self._submit(rev.ContactCompleted(new_id(), time.time(), r.call_id, advisor, hold))
             elif r.callback:
                 pass  # the router keeps the callback promise (its place in the queue)
             else:
@@ -308,7 +310,8 @@ class RouterPort:
         elif kind == "OfferWithdrawn":
             r.withdrawn.add(d["offer_id"])
             if r.ringing is not None and r.ringing[0] == d["offer_id"]:
-                self.gateway.stop_ringing(r.call_id)
+                # expired: a ring timeout (408) whether the router's deadline or the gateway's fires first
+                self.gateway.stop_ringing(r.call_id, 408 if d.get("reason") == "expired" else 487)
         elif kind == "ContactAnswered" and not r.advisor:
             r.desk_accepted = d["advisor_id"]
             if r.ringing is None and (r.worker is None or r.worker.done()):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from plateau.domain.ivr import Flow, parse_flow
+from plateau.domain.ivr.line_rules import LineRules
 from plateau.services.sip import events as ev
 from plateau.services.sip.calls import GatewayConfig
 from plateau.services.sip.dialog import Registrar
@@ -124,18 +125,23 @@ def router_port(queues: list[str], stdout: bool) -> Any:
 
 class DatabaseFlows:
     """Flows published in the database (``plateau.ivr``), over the built-in or ``--flow`` ones; reloaded when
-    a flow is published or a prompt recorded. Calls in progress keep the flow they started with."""
+    a flow is published, a prompt recorded, a tariff edited or a caller blocked or lifted. Calls in progress keep
+    the flow they started with. ``rules`` (price announcements, blocked callers) is the last load's."""
 
-    def __init__(self, fallback: dict[str, tuple[str, Flow]], prompts: PromptStore) -> None:
-        self.fallback, self.base_prompts = fallback, prompts
+    def __init__(
+        self, fallback: dict[str, tuple[str, Flow]], prompts: PromptStore, prompts_dir: Path | None = None
+    ) -> None:  # fmt: skip
+        self.fallback, self.base_prompts, self.prompts_dir = fallback, prompts, prompts_dir
         self.seen: tuple[object, ...] | None = None
+        self.rules = LineRules()
 
     def load(self) -> tuple[dict[str, tuple[str, Flow]], PromptStore]:
         """Blocking (ORM): run it at start-up or in a worker thread, never on the event loop."""
         from plateau.ivr.lines import fingerprint, load_lines
 
         self.seen = fingerprint()
-        lines = load_lines()
+        lines = load_lines(self.prompts_dir)
+        self.rules = lines.rules
         return {**self.fallback, **lines.programmes}, self.base_prompts.with_audio(lines.audio)
 
     def changed(self) -> bool:
@@ -160,6 +166,7 @@ class DatabaseFlows:
                     continue
                 loaded = await asyncio.wait_for(asyncio.to_thread(self._in_worker, self.load), 60)
                 gateway.programmes, gateway.prompts = loaded
+                gateway.rules = self.rules
             except Exception:  # the database away for a while: keep serving the flows we have
                 log.exception("voice menus not reloaded")
                 continue
@@ -167,7 +174,7 @@ class DatabaseFlows:
 
 
 def _database_flows(
-    fallback: dict[str, tuple[str, Flow]], prompts: PromptStore
+    fallback: dict[str, tuple[str, Flow]], prompts: PromptStore, prompts_dir: Path
 ) -> tuple[DatabaseFlows | None, dict[str, tuple[str, Flow]], PromptStore]:
     try:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plateau.settings")
@@ -177,7 +184,7 @@ def _database_flows(
         from plateau.startup import refuse_unsafe_start
 
         refuse_unsafe_start()
-        source = DatabaseFlows(fallback, prompts)
+        source = DatabaseFlows(fallback, prompts, prompts_dir)
         programmes, store = source.load()
     except Exception as exc:  # no database (or not migrated): the built-in line still answers
         print(f"voice menus from the database unavailable ({type(exc).__name__}: {exc}); built-in flows", flush=True)
@@ -250,7 +257,7 @@ def main(argv: list[str]) -> int:
     prompts = PromptStore.load(prompts_dir)
     flows: DatabaseFlows | None = None
     if not args.no_db:
-        flows, programmes, prompts = _database_flows(programmes, prompts)
+        flows, programmes, prompts = _database_flows(programmes, prompts, prompts_dir)
     print(f"numbers: {', '.join(f'{n} ({p})' for n, (p, _) in sorted(programmes.items()))}", flush=True)
     registrar = Registrar()
     for spec in args.advisor:
@@ -262,7 +269,8 @@ def main(argv: list[str]) -> int:
     loop_kind = install_event_loop() if args.loop == "auto" else "asyncio"
     config = GatewayConfig(host=args.host, port=args.port, max_calls=args.max_calls, var_dir=args.var)
     port = router_port(args.queue, args.events_stdout) if args.router else None
-    gateway = Gateway(programmes, prompts, config, registrar, on_event=_log_event)
+    rules = flows.rules if flows is not None else None
+    gateway = Gateway(programmes, prompts, config, registrar, on_event=_log_event, rules=rules)
     print(f"event loop: {loop_kind}", flush=True)
 
     async def run() -> None:

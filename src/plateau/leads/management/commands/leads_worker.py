@@ -27,7 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"échéances {report.handled} (relances {report.reminders}, dépassements {report.breaches}, "
                 f"enquêtes {report.feedback}) · webhooks {delivered} envoyés / {failed} en échec · "
-                f"escaladées distribuées {swept.escalations_routed} · anonymisées {anonymised}"
+                f"escaladées distribuées {swept.escalations_routed} · anonymisées {anonymised} · "
+                f"suivis envoyés {swept.followups.sent}"
             )
             if opts["once"]:
                 return
