@@ -30,6 +30,7 @@ EXPORTS = {
     "plateau/leads/coverage.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
     "plateau/routing/report.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
     "plateau/cli/wfm/_io.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
+    "plateau/eligibility/cards.py": "tests/eligibility/test_cards.py",
 }
 # Writes reference data built from the official communes file (no user input), kept byte-identical.
 NOT_EXPORTS = {"plateau/geo/fixtures/build_demo.py"}

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "plateau.calls",
     "plateau.web",
     "plateau.wfm",
+    "plateau.eligibility",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,23 @@ PLATEAU_REDIS_PREFIX = os.environ.get("PLATEAU_REDIS_PREFIX", "plateau")
 # A Server-Sent Events stream ends after this long and the browser reconnects by itself.
 PLATEAU_SSE_MAX_SECONDS = float(os.environ.get("PLATEAU_SSE_MAX_SECONDS", "300"))
 
+# API Particulier, the benefits check of the eligibility capability (docs/eligibility.md). `plateau run` starts the
+# local fake on PLATEAU_API_PARTICULIER_FAKE_PORT and uses it when PLATEAU_API_PARTICULIER_URL is not set; elsewhere
+# an unset URL means "service unavailable": applications are filed as to re-check, never lost.
+API_PARTICULIER_URL = os.environ.get("PLATEAU_API_PARTICULIER_URL", "")
+API_PARTICULIER_TOKEN = os.environ.get("PLATEAU_API_PARTICULIER_TOKEN", "")
+# The SIRET of the public body the platform calls for (staging's test SIRET by default).
+API_PARTICULIER_RECIPIENT = os.environ.get("PLATEAU_API_PARTICULIER_RECIPIENT", "13002526500013")
+API_PARTICULIER_TIMEOUT = float(os.environ.get("PLATEAU_API_PARTICULIER_TIMEOUT", "5"))
+API_PARTICULIER_RETRIES = int(os.environ.get("PLATEAU_API_PARTICULIER_RETRIES", "2"))
+# A whole check (three resources with their retries) stops after this many seconds: the advisor is waiting.
+API_PARTICULIER_CHECK_BUDGET = float(os.environ.get("PLATEAU_API_PARTICULIER_CHECK_BUDGET", "15"))
+# Requests per second per token, all processes together, evenly spaced (API Particulier allows 20: a margin).
+API_PARTICULIER_RATE = float(os.environ.get("PLATEAU_API_PARTICULIER_RATE", "18"))
+API_PARTICULIER_BREAKER_FAILURES = int(os.environ.get("PLATEAU_API_PARTICULIER_BREAKER_FAILURES", "5"))
+API_PARTICULIER_BREAKER_SECONDS = float(os.environ.get("PLATEAU_API_PARTICULIER_BREAKER_SECONDS", "30"))
+API_PARTICULIER_FAKE_PORT = int(os.environ.get("PLATEAU_API_PARTICULIER_FAKE_PORT", "8790"))
+
 # Providers' webhook URLs are untrusted (plateau.leads.outbound): https only and public addresses only. For local
 # development, PLATEAU_WEBHOOKS_ALLOW_HTTP=1 allows http:// and PLATEAU_WEBHOOKS_ALLOWED_NETWORKS=127.0.0.1/32,…
 # allows those internal networks explicitly (the tests' local receiver); never set them in production.
@@ -267,4 +285,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PLATEAU_LOG_LEVEL", "INFO")},
+    # httpx logs every URL at INFO: API Particulier's carry a person's identity, which must not reach the logs.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

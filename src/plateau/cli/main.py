@@ -7,6 +7,7 @@
 ``plateau manage …`` any Django management command (``plateau manage import_communes``…).
 ``plateau wfm …``    workforce management (Erlang C/A, staffing, shifts, simulation, forecasts)...
 ``plateau sip …``    the SIP gateway (voice menus, queues, bridging to advisors' phones); see docs/sip.md.
+``plateau fake-api``  a local fake of API Particulier (eligibility checks); see docs/eligibility.md.
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="serve on a non-loopback address although demo accounts still have the shared demo password",
     )
+    run.add_argument(
+        "--no-fake-api",
+        action="store_true",
+        help="do not start the local fake of API Particulier (PLATEAU_API_PARTICULIER_URL set: never started)",
+    )
+    fake = sub.add_parser("fake-api", help="serve a local fake of API Particulier v3 (tests, demo)")
+    fake.add_argument("--host", default="127.0.0.1")
+    fake.add_argument("--port", type=int, default=int(os.environ.get("PLATEAU_API_PARTICULIER_FAKE_PORT", "8790")))
     sub.add_parser("router", help="run the routing service (production, needs REDIS_URL)")
     sim = sub.add_parser("simulate", help="traffic generator (Poisson arrivals, intraday profile)")
     sim.add_argument("programmes", nargs="*", help="programme slugs (default: all)")
@@ -71,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return sip_main(args[1:])
     ns = parser.parse_args(args)
+    if ns.command == "fake-api":  # no Django: the fake is a plain ASGI application
+        from plateau.eligibility.fake_api import serve
+
+        serve(ns.host, ns.port)
+        return 0
 
     setup_django()
     from django.core.management import call_command, execute_from_command_line
@@ -91,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         from plateau.services.scheduler import start_embedded as start_scheduler
 
         start_scheduler()  # lead deadlines, reminders, surveys and webhook retries, swept every minute
+        if not ns.no_fake_api:
+            from plateau.eligibility.embedded import start_fake_api
+
+            start_fake_api()  # the eligibility line's benefits checks answered locally (docs/eligibility.md)
         if ns.simulate:
             from plateau.routing.simulate import start_realtime_thread
 

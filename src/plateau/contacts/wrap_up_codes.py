@@ -30,12 +30,6 @@ KIND_CODES: dict[str, tuple[WrapUpPreset, ...]] = {
         WrapUpPreset("technical_alarm", "Alarme technique (matériel, pile, ligne)", OTHER),
         WrapUpPreset("false_alarm", "Fausse alarme", OTHER),
     ),
-    "eligibility": (
-        WrapUpPreset("application", "Demande d'ouverture de droits", HANDLED),
-        WrapUpPreset("renewal", "Renouvellement", HANDLED),
-        WrapUpPreset("status_enquiry", "Suivi d'un dossier", HANDLED),
-        WrapUpPreset("ineligible_oriented", "Non éligible, orienté", ORIENTED),
-    ),
     "it_assistance": (
         WrapUpPreset("installation", "Installation", HANDLED),
         WrapUpPreset("training", "Formation", HANDLED),

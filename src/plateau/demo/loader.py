@@ -86,6 +86,10 @@ def _load_programme(slug: str, programme: Programme, communes: list[Commune], se
         load_leads_demo(programme, count=max(3, round(30 * scale)), seed=seed)
     if programme.has_capability("leads"):
         demo_provider_account(programme)
+    if programme.has_capability("eligibility") and (advisors := _advisors(programme)):
+        from plateau.eligibility.demo import load_eligibility_demo
+
+        load_eligibility_demo(programme, advisors[0])
 
 
 # The provider portal's demo login (README): password DEMO_PASSWORD like every demo account.

@@ -116,7 +116,7 @@ CAPABILITY_PRESETS: dict[str, tuple[str, ...]] = {
     ProgrammeKind.LEAD_DISPATCH: ("directory", "followup", "leads"),
     ProgrammeKind.PUBLIC_INFORMATION: (),
     ProgrammeKind.TELECARE: (),
-    ProgrammeKind.ELIGIBILITY: (),
+    ProgrammeKind.ELIGIBILITY: ("eligibility",),
     ProgrammeKind.IT_ASSISTANCE: (),
 }
 

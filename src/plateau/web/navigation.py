@@ -42,6 +42,10 @@ _PAGES: tuple[tuple[object, str, tuple[str, ...]], ...] = (
     (_("Données personnelles"), "leads:privacy", (Role.PROGRAMME_MANAGER,)),
     (_("Espace prestataire"), "leads:portal", (Role.PROVIDER_USER,)),
 )
+# Pages of a capability: shown only for the programmes that enable it.
+_CAPABILITY_PAGES: tuple[tuple[object, str, tuple[str, ...], str], ...] = (
+    (_("Échéances Solidarité Transport"), "eligibility:deadlines", SUPERVISING_ROLES, "eligibility"),
+)
 
 
 def programme_menus(user: User, path: str, current_slug: str | None) -> list[NavProgramme]:
@@ -55,6 +59,10 @@ def programme_menus(user: User, path: str, current_slug: str | None) -> list[Nav
         links = []
         for label, name, allowed in _PAGES:
             if roles[programme] & set(allowed):
+                url = reverse(name, args=[programme.slug])
+                links.append(NavLink(str(label), url, path == url))
+        for label, name, allowed, capability in _CAPABILITY_PAGES:
+            if roles[programme] & set(allowed) and programme.has_capability(capability):
                 url = reverse(name, args=[programme.slug])
                 links.append(NavLink(str(label), url, path == url))
         if programme.pk in editable:

@@ -1,6 +1,7 @@
 """Durable deadlines swept periodically (lead call-back SLAs, reminders, surveys, follow-ups of details given,
-webhook retries, routed work items of escalated leads) and, hourly, the retention of personal data (leads,
-callers and contacts) and of call recordings (each programme's own retention).
+webhook retries, routed work items of escalated leads, eligibility renewal reminders and expiries) and, hourly,
+the retention of personal data (leads, callers and contacts) and of call recordings (each programme's own
+retention).
 
 The deadlines are database rows, so the sweep is idempotent and survives restarts; this module only decides
 *when* to sweep. ``plateau run`` starts it as a thread of the embedded process; production runs
@@ -30,6 +31,7 @@ class Swept:
     retention: Any | None  # None when it was not due
     recordings_purged: int = 0
     followups: Any = None  # plateau.followup.sweep.FollowUpSweep
+    eligibility: Any = None  # renewal reminders sent and rights expired (plateau.eligibility.renewals)
 
 
 def sweep_once(now: dt.datetime | None = None) -> Swept:
@@ -50,8 +52,16 @@ def sweep_once(now: dt.datetime | None = None) -> Swept:
         retention = apply_retention(now)
         recordings = purge_recordings(now)  # call recordings past their programme's retention (CNIL)
         _last_retention[:] = [now]
+    from plateau.eligibility.renewals import sweep as sweep_eligibility
+
     swept = Swept(
-        sweep_deadlines(now), deliver_due(now), route_pending(now), retention, recordings, sweep_followups(now)
+        sweep_deadlines(now),
+        deliver_due(now),
+        route_pending(now),
+        retention,
+        recordings,
+        sweep_followups(now),
+        sweep_eligibility(now),
     )
     log.debug("sweep: %s", swept)
     return swept
