@@ -25,7 +25,7 @@ HOSTILE = ['=HYPERLINK("http://x","clic")', "=cmd|' /C calc'!A0", "+1+1", "-2+3"
 # Every module that writes CSV, with how the test below reaches it. A new export must go through csvexport
 # (test_no_module_writes_csv_without_the_helper) and be added here.
 EXPORTS = {
-    "plateau/web/privacy_views.py": "test_privacy_export_neutralises_the_callers_name_and_notes",
+    "plateau/leads/privacy_views.py": "test_privacy_export_neutralises_the_callers_name_and_notes",
     "plateau/wfm/views.py": "test_wfm_export_neutralises_what_the_user_typed",
     "plateau/leads/coverage.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",
     "plateau/routing/report.py": "test_coverage_gaps_and_routing_report_and_wfm_cli_neutralise_their_cells",

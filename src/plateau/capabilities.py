@@ -6,6 +6,10 @@ declares one :class:`Capability` in its own ``capability.py`` and registers it f
 programme, in the programme's order. The registry is a plain module dictionary (like ``admin.site``), not
 Django signals: it is easy to list, easy to test, and it never imports a capability's code itself.
 
+The shell also registers here how it renders the contact page (:func:`register_contact_page`): a
+capability's view that refuses a post re-renders that page with its bound forms through
+:func:`render_contact_page`, without importing ``plateau.web``.
+
 See docs/capabilities.md for the contract and a worked example.
 """
 
@@ -13,7 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 # A French label, lazily translated by the declaring app (gettext_lazy) or a plain string.
 Label = Any
@@ -186,3 +193,21 @@ def wrap_up_presets_for(codes: Iterable[str]) -> list[WrapUpPreset]:
         for preset in cap.wrap_up_presets:
             seen.setdefault(preset.code, preset)
     return list(seen.values())
+
+
+# How the shell renders a contact page: (request, contact, **state) -> HttpResponse, where ``state`` is what
+# a refused post gives back to its panel (``frame["posted"]``: bound forms, ``step``, commune candidates…).
+ContactPage = Callable[..., "HttpResponse"]
+_CONTACT_PAGE: list[ContactPage] = []
+
+
+def register_contact_page(renderer: ContactPage) -> None:
+    """Called once by the shell (``plateau.web``) from its ``AppConfig.ready()``."""
+    _CONTACT_PAGE[:] = [renderer]
+
+
+def render_contact_page(request: Any, contact: Any, **state: Any) -> HttpResponse:
+    """The contact page of ``contact`` with ``state`` passed back to the panels (a refused form, a step)."""
+    if not _CONTACT_PAGE:
+        raise RuntimeError("no contact page registered: is plateau.web in INSTALLED_APPS?")
+    return _CONTACT_PAGE[0](request, contact, **state)

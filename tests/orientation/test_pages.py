@@ -172,7 +172,7 @@ def test_given_orientations_today_then_the_supervision_page_and_the_report_show_
 
 def test_given_the_capabilities_page_then_a_link_to_the_orientation_settings() -> None:
     line = builders.line()
-    page = _text(_client(line.manager).get(reverse("web:capabilities", args=[line.programme.slug])))
+    page = _text(_client(line.manager).get(reverse("tenants:capabilities", args=[line.programme.slug])))
     assert reverse("orientation:destinations", args=[line.programme.slug]) in page
     assert "Paramétrer : Orientation vers le niveau 2" in page
 

@@ -113,13 +113,13 @@ def test_given_manager_when_opening_capabilities_page_then_read_only_list_and_ad
     manager = factories.user((programme, Role.PROGRAMME_MANAGER))
     client = Client()
     client.force_login(manager)
-    page = client.get(reverse("web:capabilities", args=[programme.slug])).content.decode()
+    page = client.get(reverse("tenants:capabilities", args=[programme.slug])).content.decode()
     assert 'data-capability="directory"' in page and 'data-capability="leads"' in page
     assert page.index('data-capability="directory"') < page.index('data-capability="leads"')
     assert "<form" not in page.split('id="enabled-capabilities"')[1]
     advisor = Client()
     advisor.force_login(factories.advisor(programme))
-    assert advisor.get(reverse("web:capabilities", args=[programme.slug])).status_code == 404
+    assert advisor.get(reverse("tenants:capabilities", args=[programme.slug])).status_code == 404
 
 
 def test_given_followup_registered_when_reading_it_then_panel_shortcut_and_sections_of_other_pages() -> None:

@@ -52,10 +52,10 @@ def test_given_transport_line_when_searching_providers_then_refused_and_no_unmet
     assert "Alt+R" not in page
 
     _needing(contact)
-    url = reverse("web:search", args=[programme.slug, contact.pk])
+    url = reverse("directory:search", args=[programme.slug, contact.pk])
     response = client.post(url, {"radius_km": "15"}, follow=True)
     assert "pas cette fonction du poste" in response.content.decode()
-    need = reverse("web:capture_need", args=[programme.slug, contact.pk])
+    need = reverse("directory:capture_need", args=[programme.slug, contact.pk])
     client.post(need, {"activity": contact.activity_id, "commune": "Neuilly-Plaisance", "need_date": ""})
     with pytest.raises(CapabilityNotEnabled):
         services.search_for_contact(contact, actor=advisor, radius_km=15)
@@ -78,7 +78,7 @@ def test_given_national_line_when_same_search_then_panel_shown_and_unmet_need_re
     page = client.get(reverse("web:contact", args=[programme.slug, contact.pk])).content.decode()
     assert 'id="need-form"' in page and "Alt+B" in page and 'id="forward-link"' not in page
     _needing(contact)
-    client.post(reverse("web:search", args=[programme.slug, contact.pk]), {"radius_km": "15"})
+    client.post(reverse("directory:search", args=[programme.slug, contact.pk]), {"radius_km": "15"})
     # No provider in the test directory: the national line's unmet need is real and recorded.
     assert UnmetNeed.objects.filter(programme=programme).count() == 1
 

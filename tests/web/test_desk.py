@@ -27,7 +27,7 @@ def _client(user: object) -> Client:
 
 
 def _url(name: str, line: builders.Line, *args: object) -> str:
-    return reverse(f"web:{name}", args=[line.programme.slug, *args])
+    return reverse(name if ":" in name else f"web:{name}", args=[line.programme.slug, *args])
 
 
 def test_given_advisor_when_home_then_programmes_with_roles_and_desk_link(line: builders.Line) -> None:
@@ -55,7 +55,7 @@ def test_given_plain_posts_when_advisor_handles_a_call_then_contact_closed_with_
 
     activity = Activity.objects.get(code="SAP06").pk
     need = {"activity": activity, "commune": "Neuilly", "need_date": ""}
-    ambiguous = client.post(_url("capture_need", line, contact.pk), need).content.decode()
+    ambiguous = client.post(_url("directory:capture_need", line, contact.pk), need).content.decode()
     assert "Plusieurs communes correspondent" in ambiguous
     assert builders.NEUILLY_SUR_SEINE in ambiguous and builders.NEUILLY_PLAISANCE in ambiguous
     assert "92200" in ambiguous and "93360" in ambiguous
@@ -63,25 +63,25 @@ def test_given_plain_posts_when_advisor_handles_a_call_then_contact_closed_with_
     assert contact.commune is None  # never resolved silently
 
     chosen = {**need, "candidate": builders.NEUILLY_SUR_SEINE, "candidates_for": "Neuilly"}
-    response = client.post(_url("capture_need", line, contact.pk), chosen)
+    response = client.post(_url("directory:capture_need", line, contact.pk), chosen)
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.commune_insee == builders.NEUILLY_SUR_SEINE
     # Re-submitting the need as displayed ("Neuilly-sur-Seine (92)") keeps the same commune.
     page = client.get(_url("contact", line, contact.pk)).content.decode()
     assert 'value="Neuilly-sur-Seine (92)"' in page
-    client.post(_url("capture_need", line, contact.pk), {**need, "commune": "Neuilly-sur-Seine (92)"})
+    client.post(_url("directory:capture_need", line, contact.pk), {**need, "commune": "Neuilly-sur-Seine (92)"})
     contact.refresh_from_db()
     assert contact.commune_insee == builders.NEUILLY_SUR_SEINE
 
-    assert client.post(_url("search", line, contact.pk), {"radius_km": "15"}).status_code == 302
+    assert client.post(_url("directory:search", line, contact.pk), {"radius_km": "15"}).status_code == 302
     page = client.get(_url("contact", line, contact.pk)).content.decode()
     assert all(str(p) in page for p in line.providers) and " km" in page
 
-    no_consent = client.post(_url("give_details", line, contact.pk), {"providers": [line.providers[0].pk]})
+    no_consent = client.post(_url("directory:give_details", line, contact.pk), {"providers": [line.providers[0].pk]})
     assert "consentement" in no_consent.content.decode() and not DetailsGiven.objects.exists()
     response = client.post(
-        _url("give_details", line, contact.pk), {"providers": [line.providers[0].pk], "consent": "on"}
+        _url("directory:give_details", line, contact.pk), {"providers": [line.providers[0].pk], "consent": "on"}
     )
     assert response.status_code == 302 and DetailsGiven.objects.filter(contact=contact).count() == 1
 
@@ -103,7 +103,7 @@ def test_given_unknown_postal_code_when_capturing_need_then_message_on_commune(l
     )
     activity = Activity.objects.get(code="SAP06").pk
     page = client.post(
-        _url("capture_need", line, contact.pk), {"activity": activity, "commune": "99999"}
+        _url("directory:capture_need", line, contact.pk), {"activity": activity, "commune": "99999"}
     ).content.decode()
     assert "fr-input-group--error" in page or "fr-error-text" in page
     contact.refresh_from_db()
@@ -143,7 +143,7 @@ def test_given_call_without_number_when_started_from_desktop_then_message_on_pho
 def test_given_advisor_typing_a_homonym_when_suggestions_requested_then_candidates_with_postal_codes(
     line: builders.Line,
 ) -> None:
-    page = _client(line.advisor).get(_url("commune_suggestions", line) + "?commune=Neuilly").content.decode()
+    page = _client(line.advisor).get(_url("directory:commune_suggestions", line) + "?commune=Neuilly").content.decode()
     assert f'value="{builders.NEUILLY_SUR_SEINE}"' in page and f'value="{builders.NEUILLY_PLAISANCE}"' in page
     assert "92200" in page and "Hauts-de-Seine" in page
 
@@ -160,7 +160,7 @@ def test_given_candidate_listed_for_another_text_when_capturing_need_then_the_ty
         "candidate": builders.NEUILLY_SUR_SEINE,
         "candidates_for": "Neuilly",
     }
-    assert client.post(_url("capture_need", line, contact.pk), stale).status_code == 302
+    assert client.post(_url("directory:capture_need", line, contact.pk), stale).status_code == 302
     contact.refresh_from_db()
     assert contact.commune_insee == "87085"
 

@@ -12,7 +12,7 @@ import pytest
 from django import forms
 
 import plateau
-from plateau.web._dsfr import DsfrBaseForm
+from plateau.ui.forms import DsfrBaseForm
 
 
 def _all_subclasses(cls: type) -> set[type]:

@@ -53,7 +53,7 @@ def world(reference_data: None) -> World:
 
 
 def _ui(name: str, slug: str, *args: object) -> str:
-    return reverse(f"web:{name}", args=[slug, *args])
+    return reverse(name if ":" in name else f"web:{name}", args=[slug, *args])
 
 
 # (label, method, url builder, form or JSON body builder, is_api)
@@ -66,7 +66,7 @@ ENDPOINTS: list[Endpoint] = [
     (
         "ui communes read",
         "get",
-        lambda w: _ui("commune_suggestions", w.b.programme.slug) + "?commune=Neuilly",
+        lambda w: _ui("directory:commune_suggestions", w.b.programme.slug) + "?commune=Neuilly",
         None,
         False,
     ),
@@ -80,28 +80,28 @@ ENDPOINTS: list[Endpoint] = [
     (
         "ui capture need",
         "post",
-        lambda w: _ui("capture_need", w.b.programme.slug, w.b_contact.pk),
+        lambda w: _ui("directory:capture_need", w.b.programme.slug, w.b_contact.pk),
         lambda w: {"activity": Activity.objects.get(code="SAP01").pk, "commune": "75056"},
         False,
     ),
     (
         "ui capture need via own slug",
         "post",
-        lambda w: _ui("capture_need", w.a.programme.slug, w.b_contact.pk),
+        lambda w: _ui("directory:capture_need", w.a.programme.slug, w.b_contact.pk),
         lambda w: {"activity": Activity.objects.get(code="SAP01").pk, "commune": "75056"},
         False,
     ),
     (
         "ui search",
         "post",
-        lambda w: _ui("search", w.b.programme.slug, w.b_contact.pk),
+        lambda w: _ui("directory:search", w.b.programme.slug, w.b_contact.pk),
         lambda w: {"radius_km": "30"},
         False,
     ),
     (
         "ui give details",
         "post",
-        lambda w: _ui("give_details", w.b.programme.slug, w.b_contact.pk),
+        lambda w: _ui("directory:give_details", w.b.programme.slug, w.b_contact.pk),
         lambda w: {"providers": [p.pk for p in w.b.providers], "consent": "on"},
         False,
     ),

@@ -27,7 +27,7 @@ def _contact_with_need(client: Client, line: builders.Line) -> Contact:
         "candidate": builders.NEUILLY_SUR_SEINE,
         "candidates_for": "Neuilly",
     }
-    assert client.post(reverse("web:capture_need", args=[slug, contact.pk]), need).status_code == 302
+    assert client.post(reverse("directory:capture_need", args=[slug, contact.pk]), need).status_code == 302
     return contact
 
 
@@ -39,7 +39,9 @@ def test_given_a_search_then_each_row_says_why_and_the_count_tells_matches_from_
     client.force_login(line.advisor)
     contact = _contact_with_need(client, line)
     url = reverse("web:contact", args=[line.programme.slug, contact.pk])
-    assert client.post(reverse("web:search", args=[line.programme.slug, contact.pk]), {"radius_km": "15"}).status_code
+    assert client.post(
+        reverse("directory:search", args=[line.programme.slug, contact.pk]), {"radius_km": "15"}
+    ).status_code
     search = ProviderSearch.objects.get()
     assert (search.eligible_count, search.result_count) == (7, 5)
 
@@ -59,7 +61,7 @@ def test_given_a_search_then_each_row_says_why_and_the_count_tells_matches_from_
     # A refusal (no consent) keeps the boxes the advisor ticked.
     ticked = [int(rows[1][0]), int(rows[2][0])]
     refused = client.post(
-        reverse("web:give_details", args=[line.programme.slug, contact.pk]), {"providers": ticked}
+        reverse("directory:give_details", args=[line.programme.slug, contact.pk]), {"providers": ticked}
     ).content.decode()
     assert "consentement" in refused
     for pk in ticked:
@@ -68,7 +70,8 @@ def test_given_a_search_then_each_row_says_why_and_the_count_tells_matches_from_
 
     # Once details are given, the wrap-up form suggests the matching code.
     client.post(
-        reverse("web:give_details", args=[line.programme.slug, contact.pk]), {"providers": ticked, "consent": "on"}
+        reverse("directory:give_details", args=[line.programme.slug, contact.pk]),
+        {"providers": ticked, "consent": "on"},
     )
     page = client.get(url).content.decode()
     assert re.search(r'<option value="details_given" selected>', page)

@@ -32,7 +32,7 @@ def test_given_a_retired_code_then_it_leaves_the_desk_but_keeps_its_past_counts(
     with pytest.raises(PermissionDenied):
         set_wrap_up_code_active(programme, actor=advisor, code="renewal", active=False)
     client = _client(factories.user((programme, Role.PROGRAMME_MANAGER)))
-    url = reverse("web:wrap_up_codes", args=[programme.slug])
+    url = reverse("contacts:wrap_up_codes", args=[programme.slug])
     assert client.post(url, {"retire": "renewal"}).status_code == 302
     assert not active_wrap_up_codes(programme).filter(code="renewal").exists()
     assert {code.code: n for code, n in wrap_up_counts(programme) if code} == {"renewal": 1}
@@ -45,7 +45,7 @@ def test_given_a_retired_code_then_it_leaves_the_desk_but_keeps_its_past_counts(
 def test_given_a_manager_when_adding_a_code_then_it_is_offered_and_bad_input_gets_a_french_error() -> None:
     programme = factories.programme(kind=ProgrammeKind.ELIGIBILITY)
     client = _client(factories.user((programme, Role.PROGRAMME_MANAGER)))
-    url = reverse("web:wrap_up_codes", args=[programme.slug])
+    url = reverse("contacts:wrap_up_codes", args=[programme.slug])
     ok = client.post(url, {"code": "oriente_caf", "label": "Orienté vers la CAF", "category": "oriented"})
     assert ok.status_code == 302
     assert active_wrap_up_codes(programme).filter(code="oriente_caf").exists()
@@ -59,7 +59,7 @@ def test_given_a_manager_when_adding_a_code_then_it_is_offered_and_bad_input_get
 def test_given_roles_then_supervisors_read_the_codes_and_advisors_do_not_see_them() -> None:
     programme = factories.programme(kind=ProgrammeKind.ELIGIBILITY)
     supervisor = factories.supervisor(programme)
-    url = reverse("web:wrap_up_codes", args=[programme.slug])
+    url = reverse("contacts:wrap_up_codes", args=[programme.slug])
     page = _client(supervisor).get(url).content.decode()
     assert 'id="programme-wrap-up-codes"' in page and 'id="new-code-form"' not in page
     assert _client(supervisor).post(url, {"retire": "renewal"}).status_code == 200

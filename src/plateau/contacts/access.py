@@ -113,6 +113,37 @@ def wrap_up_counts(programme: Programme, day: dt.date | None = None) -> list[tup
     return sorted(counts, key=lambda c: (-c[1], c[0].position if c[0] else 999))
 
 
+@dataclass(frozen=True)
+class WrapUpSummary:
+    """A day's contacts per wrap-up code, split by the rule of the service indicators.
+
+    ``service``: the codes counted in the service indicators, and ``None`` for the contacts still open;
+    ``handled``: the contacts closed with such a code (the « contacts traités » of the service);
+    ``excluded``: the codes ``excluded_from_kpis`` (nuisance, wrong number, silent, cut off), shown apart
+    and never counted in ``handled``; ``excluded_total``: their sum.
+    """
+
+    service: list[tuple[WrapUpCode | None, int]]
+    excluded: list[tuple[WrapUpCode, int]]
+
+    @property
+    def handled(self) -> int:
+        return sum(n for code, n in self.service if code is not None)
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(n for _, n in self.excluded)
+
+
+def wrap_up_summary(programme: Programme, day: dt.date | None = None) -> WrapUpSummary:
+    """:func:`wrap_up_counts` split into the service's codes and those excluded from its indicators."""
+    counts = wrap_up_counts(programme, day)
+    return WrapUpSummary(
+        service=[(code, n) for code, n in counts if code is None or not code.excluded_from_kpis],
+        excluded=[(code, n) for code, n in counts if code is not None and code.excluded_from_kpis],
+    )
+
+
 def access_supervised_programme(user: User | AnonymousUser, programme: Programme, roles: Iterable[str] = ()) -> None:
     """Raise :class:`NotFound` unless ``user`` supervises or manages ``programme``."""
     if not has_role(user, programme, roles or SUPERVISING_ROLES):

@@ -4,7 +4,7 @@ manager only (anyone else: 404); every change goes through :mod:`plateau.contact
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -22,14 +22,10 @@ from plateau.domain.errors import DomainError
 from plateau.errors import NotFound, PlateauError
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
+from plateau.ui.forms import DsfrBaseForm
 
 from . import blocking
 from .models import Contact
-
-if TYPE_CHECKING:  # django-dsfr ships no type information (as plateau.web._dsfr, which apps may not import)
-    from django.forms import Form as DsfrBaseForm
-else:
-    from dsfr.forms import DsfrBaseForm
 
 DURATIONS = [(1, gettext_lazy("1 jour")), (3, gettext_lazy("3 jours")), (7, gettext_lazy("7 jours")),
              (14, gettext_lazy("14 jours")), (blocking.MAX_BLOCK_DAYS, gettext_lazy("30 jours (maximum)"))]  # fmt: skip

@@ -23,9 +23,11 @@ DIRECTORY = "directory"
 
 
 def search_panel_context(request: Any, contact: Any, frame: dict[str, Any]) -> dict[str, Any]:
-    """The latest search of the contact, its proposals, the details already given, and the next step."""
+    """The latest search of the contact, its proposals, the details already given, the next step, the
+    panel's forms (a refused post's, given back in ``frame["posted"]``) and the wrap-up code to suggest."""
     from django.conf import settings
 
+    from .desk import panel_forms
     from .explain import proposal_rows, providers_map
     from .models import ProviderProposal
 
@@ -45,14 +47,20 @@ def search_panel_context(request: Any, contact: Any, frame: dict[str, Any]) -> d
             step = "search"
         elif not given and any(p.provider_id not in given_ids for p in proposals):
             step = "details"
+    posted = frame.get("posted", {})
+    detail_choices = [(p.provider_id, str(p.provider)) for p in proposals if p.provider_id not in given_ids]
+    unmet = search is not None and not proposals
     return {
         "search": search,
         "proposals": proposals,
         "given": given,
         "given_ids": given_ids,
-        "detail_choices": [(p.provider_id, str(p.provider)) for p in proposals if p.provider_id not in given_ids],
-        "unmet": search is not None and not proposals,
+        "detail_choices": detail_choices,
+        "unmet": unmet,
         "step": step,
+        # The code the wrap-up form suggests from what was done here (the advisor can change it).
+        "suggested_wrap_up": "details_given" if given else ("no_provider_found" if unmet else ""),
+        **panel_forms(contact, posted, posted.get("step") or step, search, detail_choices),
         "proposal_rows": proposal_rows(proposals),
         "providers_map": providers_map(contact, proposals),
         "map_tiles_url": settings.PLATEAU_MAP_TILES_URL,

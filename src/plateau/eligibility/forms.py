@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +12,9 @@ from plateau.domain.errors import DomainError
 from plateau.errors import NotFound
 from plateau.geo.access import commune_by_insee, resolve_commune
 from plateau.geo.models import Commune
+from plateau.ui.forms import DsfrBaseForm
 
 from .models import Channel, DocumentKind, Sex
-
-if TYPE_CHECKING:
-    from django.forms import Form as DsfrBaseForm
-else:
-    from dsfr.forms import DsfrBaseForm
 
 # A browser's date field reads and writes ISO dates, whatever the language of the page.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -6,13 +6,10 @@ Plain form posts answered by a redirect (post/redirect/get); a refused input com
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +21,7 @@ from plateau.contacts.access import access_contact_for_change
 from plateau.domain.eligibility import rules
 from plateau.domain.eligibility.identity import check_territory, parse_application_number
 from plateau.domain.errors import DomainError
-from plateau.errors import NotFound, PermissionDenied, PlateauError
+from plateau.errors import NotFound, PlateauError
 from plateau.tenants.access import access_programme_by_slug, has_role
 from plateau.tenants.errors import CapabilityNotEnabled
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme
@@ -54,21 +51,6 @@ RESULT_WORDS = {
     "invalid": _("identité refusée"),
     "unavailable": _("service indisponible"),
 }
-
-
-def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Another tenant's object is a plain 404, a refused change a 403 (as the desk's views do)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _programme(request: HttpRequest, slug: str) -> Programme:

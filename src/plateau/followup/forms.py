@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from django.forms import Form as DsfrBaseForm
-else:  # every form of Plateau is drawn by django-dsfr (tests/web/test_forms_dsfr.py)
-    from dsfr.forms import DsfrBaseForm
-
 from plateau.domain.followup.answers import COMMENT_MAX_CHARS
+from plateau.ui.forms import DsfrBaseForm
 
 from .models import Came
 

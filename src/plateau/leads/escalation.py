@@ -3,7 +3,7 @@
 When a lead escalates (the 48 h call-back promise broken, or nobody left to take it), a work item of channel
 ``lead`` enters the programme's escalation queue (``DispatchSettings.escalation_queue``) of the routing
 engine: it is offered to an advisor or supervisor whose skills match the queue's targets, like a letter.
-Accepting it on the desk opens the lead (:func:`plateau.web.leads_views.work_item`), from where the advisor
+Accepting it on the desk opens the lead (:func:`plateau.leads.views.work_item`), from where the advisor
 calls the client and re-dispatches the lead (:func:`plateau.leads.services.redispatch_by_staff`).
 
 The work item id is written on the lead in the escalating transaction; the router is called *after commit*.

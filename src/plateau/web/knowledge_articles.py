@@ -23,9 +23,8 @@ from plateau.knowledge.models import Article, ArticleStatus
 from plateau.knowledge.rendering import diff_lines, render_markdown
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
-
-from ._dsfr import DsfrBaseForm
-from ._errors import add_error
+from plateau.ui.errors import add_error
+from plateau.ui.forms import DsfrBaseForm
 
 
 class ArticleForm(DsfrBaseForm):

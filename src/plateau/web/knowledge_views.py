@@ -29,9 +29,8 @@ from plateau.knowledge.panel import search_context
 from plateau.knowledge.report import period_report, target_seconds
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme
-
-from ._dsfr import DsfrBaseForm
-from ._errors import add_error
+from plateau.ui.errors import add_error
+from plateau.ui.forms import DsfrBaseForm
 
 
 class SynonymForm(DsfrBaseForm):

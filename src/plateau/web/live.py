@@ -344,6 +344,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}-{day}-{interval}min.csv"'
         return response
     from plateau.calls.costs import blocked_calls, caller_costs
+    from plateau.contacts.access import wrap_up_summary
     from plateau.domain.routing.kpis import KPIS
 
     shown = [{"interval": r["interval"], "values": [_fmt(r[k.key], k.unit) for k in KPIS]} for r in rows]
@@ -357,6 +358,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": shown,
             "kpis": KPIS,
             "caller_costs": caller_costs(programme, day),
+            # Contacts closed with a code excluded from the service indicators, apart (docs/contacts.md).
+            "summary": wrap_up_summary(programme, day),
             "blocked_calls": blocked_calls(programme, day),
             # What the programme's capabilities add (e.g. « Suivi des mises en relation »).
             "sections": capabilities.report_sections_for(request, programme),

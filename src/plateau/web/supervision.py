@@ -1,5 +1,5 @@
 """Supervisor page of a programme: the contacts of a day (today unless ``?jour=YYYY-MM-DD``) and counts per
-wrap-up code."""
+wrap-up code; the codes excluded from the service indicators (nuisance, wrong number…) apart."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plateau import capabilities
-from plateau.contacts.access import todays_contacts, wrap_up_counts
+from plateau.contacts.access import todays_contacts, wrap_up_summary
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import SUPERVISING_ROLES, Programme
 
@@ -39,7 +39,7 @@ def supervision(request: HttpRequest, slug: str) -> HttpResponse:
         except ValueError:
             day_error = _("Date illisible : choisissez un jour dans le calendrier (jj/mm/aaaa).")
     contacts = list(todays_contacts(programme, day))
-    counts = wrap_up_counts(programme, day)
+    summary = wrap_up_summary(programme, day)
     template = "web/_supervision_body.html" if request.htmx else "web/supervision.html"  # type: ignore[attr-defined]
     return render(
         request,
@@ -50,7 +50,8 @@ def supervision(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
             "day_error": day_error,
             "contacts": contacts,
-            "counts": counts,
+            "counts": summary.service,
+            "summary": summary,
             "capability_kpis": capability_kpis(programme, day),
             "total": len(contacts),
             "title": _("Supervision — %(name)s") % {"name": programme.name},

@@ -29,8 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plateau.tenants.models import User
 from plateau.tenants.services import record_audit
+from plateau.ui.forms import DsfrBaseForm
 
-from ._dsfr import DsfrBaseForm
 from .security import needs_second_factor
 
 _CODE_WIDGET = forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8})

@@ -1,19 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import (
-    capabilities_page,
-    desk,
-    held_work,
-    knowledge_articles,
-    knowledge_views,
-    live,
-    supervision,
-    two_factor,
-    views,
-    wrap_up_codes_page,
-)
-from ._errors import guarded
+from plateau.ui.errors import guarded
+
+from . import desk, held_work, knowledge_articles, knowledge_views, live, supervision, two_factor, views
 
 app_name = "web"
 
@@ -23,11 +13,7 @@ urlpatterns = [
     path("securite/double-authentification/", two_factor.two_factor, name="two_factor"),
     path("", views.home, name="home"),
     path("p/<slug:slug>/poste/", guarded(desk.desk), name="desk"),
-    path("p/<slug:slug>/communes/", guarded(desk.commune_suggestions), name="commune_suggestions"),
     path("p/<slug:slug>/contacts/<int:contact_id>/", guarded(desk.contact_page), name="contact"),
-    path("p/<slug:slug>/contacts/<int:contact_id>/besoin/", guarded(desk.capture_need), name="capture_need"),
-    path("p/<slug:slug>/contacts/<int:contact_id>/recherche/", guarded(desk.search), name="search"),
-    path("p/<slug:slug>/contacts/<int:contact_id>/coordonnees/", guarded(desk.give_details), name="give_details"),
     path("p/<slug:slug>/contacts/<int:contact_id>/cloture/", guarded(desk.wrap_up), name="wrap_up"),
     path(
         "p/<slug:slug>/contacts/<int:contact_id>/connaissances/",
@@ -67,8 +53,6 @@ urlpatterns = [
         guarded(knowledge_articles.article_action),
         name="knowledge_article_action",
     ),
-    path("p/<slug:slug>/capacites/", guarded(capabilities_page.capabilities_page), name="capabilities"),
-    path("p/<slug:slug>/codes-de-cloture/", guarded(wrap_up_codes_page.wrap_up_codes_page), name="wrap_up_codes"),
     path("p/<slug:slug>/supervision/", guarded(supervision.supervision), name="supervision"),
     path("p/<slug:slug>/poste/routage/", guarded(live.desk_action), name="desk_action"),
     path("p/<slug:slug>/poste/flux/", live.desk_stream, name="desk_stream"),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plateau.web._dsfr import DsfrBaseForm
+from plateau.ui.forms import DsfrBaseForm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

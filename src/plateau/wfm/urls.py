@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plateau.web._errors import guarded
+from plateau.ui.errors import guarded
 
 from . import views
 

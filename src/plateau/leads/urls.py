@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import leads_views as views
-from . import privacy_views
-from ._errors import guarded
+from plateau.ui.errors import guarded
+
+from . import privacy_views, views
 
 app_name = "leads"
 

@@ -18,9 +18,8 @@ from plateau.domain.errors import DomainError
 from plateau.errors import PlateauError
 from plateau.tenants.access import access_programme_by_slug, has_role
 from plateau.tenants.models import SUPERVISING_ROLES, Role
-
-from ._dsfr import DsfrBaseForm
-from ._errors import add_error
+from plateau.ui.errors import add_error
+from plateau.ui.forms import DsfrBaseForm
 
 
 class NewCodeForm(DsfrBaseForm):
@@ -50,7 +49,7 @@ def wrap_up_codes_page(request: HttpRequest, slug: str) -> HttpResponse:
                     active="restore" in request.POST,
                 )
                 messages.success(request, _("Code de clôture mis à jour."))
-                return redirect(reverse("web:wrap_up_codes", args=[slug]))
+                return redirect(reverse("contacts:wrap_up_codes", args=[slug]))
             if form is not None and form.is_valid():
                 add_wrap_up_code(
                     programme,
@@ -61,14 +60,14 @@ def wrap_up_codes_page(request: HttpRequest, slug: str) -> HttpResponse:
                     excluded_from_kpis=form.cleaned_data["excluded_from_kpis"],
                 )
                 messages.success(request, _("Code de clôture ajouté."))
-                return redirect(reverse("web:wrap_up_codes", args=[slug]))
+                return redirect(reverse("contacts:wrap_up_codes", args=[slug]))
         except (PlateauError, DomainError) as exc:
             if form is None:
                 raise
             add_error(form, exc)
     return render(
         request,
-        "web/wrap_up_codes.html",
+        "contacts/wrap_up_codes.html",
         {
             "programme": programme,
             "codes": list(WrapUpCode.objects.for_programme(programme).order_by("position", "code")),

@@ -27,8 +27,7 @@ from plateau.ivr.preview import DAYS, TYPES, flow_tree, hours_views, unlinked, w
 from plateau.ivr.steps import KINDS, StepRefused, add_step
 from plateau.ivr.validation import BUILTIN_PROMPTS, call_queues, check_flow, parse_flow_json
 from plateau.tenants.models import Programme, User
-
-from ._dsfr import DsfrBaseForm
+from plateau.ui.forms import DsfrBaseForm
 
 log = logging.getLogger(__name__)
 STARTER = {"start": "menu", "nodes": {

@@ -21,7 +21,7 @@ def capabilities_page(request: HttpRequest, slug: str) -> HttpResponse:
     others = [c for c in capabilities.all_capabilities() if c.code not in enabled_codes]
     return render(
         request,
-        "web/capabilities.html",
+        "tenants/capabilities.html",
         {
             "programme": programme,
             "enabled": enabled,

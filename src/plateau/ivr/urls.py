@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import ivr_views as views
-from ._errors import guarded
+from plateau.ui.errors import guarded
+
+from . import views
 
 app_name = "ivr"
 

@@ -30,9 +30,8 @@ from plateau.leads.models import LeadProposal, ProviderApiToken, Survey, Webhook
 from plateau.routing import services as routing_services
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, AuditEntry, Programme, Role, User
-
-from ._dsfr import DsfrBaseForm
-from ._errors import add_error
+from plateau.ui.errors import add_error
+from plateau.ui.forms import DsfrBaseForm
 
 
 class ForwardForm(DsfrBaseForm):
@@ -113,7 +112,7 @@ def forward(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
             return redirect(reverse("web:contact", args=[slug, contact.pk]))
     return render(
         request,
-        "web/leads/forward.html",
+        "leads/forward.html",
         {
             "programme": programme,
             "contact": contact,
@@ -131,7 +130,7 @@ def portal(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access_programme_by_slug(request.user, slug, [Role.PROVIDER_USER])
     return render(
         request,
-        "web/leads/portal.html",
+        "leads/portal.html",
         {
             "programme": programme,
             "leads": leads_for_provider_user(request.user, programme)[:200],
@@ -170,7 +169,7 @@ def portal_lead(request: HttpRequest, slug: str, lead_id: int) -> HttpResponse:
             add_error(form, exc)
     return render(
         request,
-        "web/leads/portal_lead.html",
+        "leads/portal_lead.html",
         {"programme": programme, "lead": lead, "form": form, "title": _("Demande n° %(id)s") % {"id": lead.pk}},
     )
 
@@ -212,7 +211,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     absences = AbsencePeriod.objects.filter(provider=provider, end__gte=timezone.localdate()).order_by("start")
     return render(
         request,
-        "web/leads/availability.html",
+        "leads/availability.html",
         {
             "programme": programme,
             "provider": provider,
@@ -279,7 +278,7 @@ def integration(request: HttpRequest, slug: str) -> HttpResponse:
         add_error(hook_form if action == "webhook" else token_form, exc)
     return render(
         request,
-        "web/leads/integration.html",
+        "leads/integration.html",
         {
             "programme": programme,
             "provider": provider,
@@ -299,7 +298,7 @@ def supervision(request: HttpRequest, slug: str) -> HttpResponse:
     leads = leads_for_staff(request.user, programme).order_by("-created_at")[:200]
     return render(
         request,
-        "web/leads/supervision.html",
+        "leads/supervision.html",
         {
             "programme": programme,
             "leads": leads,
@@ -319,7 +318,7 @@ def lead_detail(request: HttpRequest, slug: str, lead_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "web/leads/lead_detail.html",
+        "leads/lead_detail.html",
         {"programme": programme, "lead": lead, "proposals": proposals, "history": history, "title": str(lead)},
     )
 
@@ -355,7 +354,7 @@ def work_item(request: HttpRequest, slug: str, lead_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "web/leads/work_item.html",
+        "leads/work_item.html",
         {
             "programme": programme,
             "lead": lead,
@@ -435,7 +434,7 @@ def coverage(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     return render(
         request,
-        "web/leads/coverage.html",
+        "leads/coverage.html",
         {
             "programme": programme,
             "rows": named,
@@ -477,5 +476,5 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         except (PlateauError, ValueError) as exc:
             error = str(getattr(exc, "message", exc))
     return render(
-        request, "web/leads/survey.html", {"survey": found, "done": done, "error": error, "title": _("Votre avis")}
+        request, "leads/survey.html", {"survey": found, "done": done, "error": error, "title": _("Votre avis")}
     )

@@ -22,8 +22,7 @@ from plateau.errors import PlateauError
 from plateau.leads import privacy
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import Role, User
-
-from ._dsfr import DsfrBaseForm
+from plateau.ui.forms import DsfrBaseForm
 
 
 class PersonForm(DsfrBaseForm):
@@ -82,7 +81,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
                 }
     return render(
         request,
-        "web/privacy.html",
+        "leads/privacy.html",
         {"programme": programme, "form": form, "found": found, "title": _("Données personnelles")},
     )
 
