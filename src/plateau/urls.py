@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("plateau.ivr.urls")),
     path("", include("plateau.wfm.urls")),
     path("", include("plateau.followup.urls")),
+    path("", include("plateau.knowledge.urls")),
     path("", include("plateau.orientation.urls")),
     path("", include("plateau.eligibility.urls")),
     path("", include("plateau.web.urls")),

@@ -22,14 +22,14 @@ def test_given_two_supervisors_when_writing_and_publishing_through_the_pages_the
     a_client, r_client = Client(), Client()
     a_client.force_login(author)
     r_client.force_login(reviewer)
-    new = reverse("web:knowledge_article_new", args=[programme.slug])
+    new = reverse("knowledge:article_new", args=[programme.slug])
     data = {"title": "Carte perdue : notre consigne", "body": "Orienter vers la **mairie équipée**.", "sheets": "f1344"}
     preview = a_client.post(new, {**data, "preview": "1"}).content.decode()
     assert "<strong>mairie équipée</strong>" in preview and not Article.objects.exists()
     response = a_client.post(new, data, follow=True)
     article = Article.objects.get()
     assert "Version enregistrée" in response.content.decode()
-    action = reverse("web:knowledge_article_action", args=[programme.slug, article.pk])
+    action = reverse("knowledge:article_action", args=[programme.slug, article.pk])
     a_client.post(action, {"action": "submit"})
     refused = a_client.post(action, {"action": "publish"}, follow=True).content.decode()
     assert "propre modification" in refused
@@ -48,11 +48,11 @@ def test_given_two_supervisors_when_writing_and_publishing_through_the_pages_the
     articles.flag_articles_to_recheck(article.review_on.replace(year=article.review_on.year + 1))
     flagged = desk.get(url, {"kq": "j'ai perdu ma carte d'identité"}).content.decode()
     assert "à revérifier" in flagged.split('id="knowledge-articles"')[1]
-    listing = r_client.get(reverse("web:knowledge_articles", args=[programme.slug])).content.decode()
+    listing = r_client.get(reverse("knowledge:articles", args=[programme.slug])).content.decode()
     assert 'data-status="to_recheck"' in listing
-    assert desk.get(reverse("web:knowledge_articles", args=[programme.slug])).status_code == 404  # advisors
+    assert desk.get(reverse("knowledge:articles", args=[programme.slug])).status_code == 404  # advisors
 
-    edit = reverse("web:knowledge_article", args=[programme.slug, article.pk])
+    edit = reverse("knowledge:article", args=[programme.slug, article.pk])
     r_client.post(edit, {**data, "body": "Orienter vers la **mairie équipée**.\n\nPrendre rendez-vous."})
     page = r_client.get(edit).content.decode()
     assert "+ Prendre rendez-vous." in page and "Version publiée (v1)" in page

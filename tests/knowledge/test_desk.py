@@ -35,7 +35,7 @@ def test_given_a_question_when_typed_then_results_with_verified_date_and_source(
     assert 'id="knowledge-hits"' in page and 'data-sheet="F1344"' in page
     assert "vérifié le" in page and "https://www.service-public.fr/particuliers/vosdroits/F1344" in page
     fragment = client.get(
-        reverse("web:knowledge_results", args=[programme.slug, contact.pk]),
+        reverse("knowledge:results", args=[programme.slug, contact.pk]),
         {"kq": "combien coûte un passeport"},
         HTTP_HX_REQUEST="true",
     ).content.decode()
@@ -52,7 +52,7 @@ def test_given_a_sheet_opened_when_reading_then_its_text_without_the_site_menu()
 
 def test_given_a_result_when_recording_the_answer_then_on_the_contact_once_and_audited() -> None:
     programme, advisor, client, contact = _desk()
-    url = reverse("web:knowledge_answer", args=[programme.slug, contact.pk])
+    url = reverse("knowledge:answer", args=[programme.slug, contact.pk])
     data = {"sheet": "F1344", "kq": "j'ai perdu ma carte d'identité", "rank": "1"}
     response = client.post(url, data, follow=True)
     assert "Réponse enregistrée sur le contact" in response.content.decode()
@@ -68,7 +68,7 @@ def test_given_a_result_when_recording_the_answer_then_on_the_contact_once_and_a
 
 def test_given_nothing_found_when_clicking_not_found_then_gap_listed_for_editors() -> None:
     programme, advisor, client, contact = _desk()
-    url = reverse("web:knowledge_gap", args=[programme.slug, contact.pk])
+    url = reverse("knowledge:gap", args=[programme.slug, contact.pk])
     response = client.post(url, {"kq": "prime vélo électrique de la commune"}, follow=True)
     assert "signalée aux rédacteurs" in response.content.decode()
     gap = KnowledgeGap.objects.get()
@@ -79,9 +79,9 @@ def test_given_nothing_found_when_clicking_not_found_then_gap_listed_for_editors
     supervisor = factories.supervisor(programme)
     editors = Client()
     editors.force_login(supervisor)
-    page = editors.get(reverse("web:knowledge_editors", args=[programme.slug])).content.decode()
+    page = editors.get(reverse("knowledge:editors", args=[programme.slug])).content.decode()
     assert "prime vélo électrique de la commune" in page and "Synonymes" in page
-    assert client.get(reverse("web:knowledge_editors", args=[programme.slug])).status_code == 404  # advisors: no page
+    assert client.get(reverse("knowledge:editors", args=[programme.slug])).status_code == 404  # advisors: no page
 
 
 def test_given_a_supervisor_when_editing_synonyms_then_saved_audited_and_restorable() -> None:
@@ -89,7 +89,7 @@ def test_given_a_supervisor_when_editing_synonyms_then_saved_audited_and_restora
     supervisor = factories.supervisor(programme)
     client = Client()
     client.force_login(supervisor)
-    url = reverse("web:knowledge_editors", args=[programme.slug])
+    url = reverse("knowledge:editors", args=[programme.slug])
     response = client.post(url, {"term": "Papy", "expansion": "personne âgée"}, follow=True)
     assert "Synonyme enregistré" in response.content.decode()
     assert Synonym.objects.for_programme(programme).get().term == "papy"
@@ -105,18 +105,18 @@ def test_given_a_programme_without_the_capability_when_using_the_panel_then_refu
     page = client.get(reverse("web:contact", args=[programme.slug, contact.pk])).content.decode()
     assert 'id="knowledge-search"' not in page and "Alt+K" not in page
     response = client.post(
-        reverse("web:knowledge_answer", args=[programme.slug, contact.pk]), {"sheet": "F1344"}, follow=True
+        reverse("knowledge:answer", args=[programme.slug, contact.pk]), {"sheet": "F1344"}, follow=True
     )
     assert "pas cette fonction du poste" in response.content.decode()
     assert not AnswerGiven.objects.exists()
-    results = reverse("web:knowledge_results", args=[programme.slug, contact.pk])
+    results = reverse("knowledge:results", args=[programme.slug, contact.pk])
     assert client.get(results, {"kq": "passeport"}).status_code == 404
 
 
 def test_given_another_programmes_contact_when_recording_then_not_found() -> None:
     _, _, _, contact = _desk()
     other, _, other_client, _ = _desk()
-    url = reverse("web:knowledge_answer", args=[other.slug, contact.pk])
+    url = reverse("knowledge:answer", args=[other.slug, contact.pk])
     assert other_client.post(url, {"sheet": "F1344"}).status_code == 404
     assert not AnswerGiven.objects.exists()
 
@@ -126,17 +126,17 @@ def test_given_a_theme_chosen_when_searching_then_only_its_sheets_and_most_used_
     url = reverse("web:contact", args=[programme.slug, contact.pk])
     page = client.get(url).content.decode()
     assert '<option value="Transports">' in page and '<option value="Papiers - Citoyenneté">' in page
-    fragment = reverse("web:knowledge_results", args=[programme.slug, contact.pk])
+    fragment = reverse("knowledge:results", args=[programme.slug, contact.pk])
     everything = client.get(fragment, {"kq": "perte"}).content.decode()
     assert 'data-sheet="F1344"' in everything
     transports = client.get(fragment, {"kq": "perte", "ktheme": "Transports"}).content.decode()
     assert 'data-sheet="F1344"' not in transports  # a sheet of « Papiers - Citoyenneté »
 
-    client.post(reverse("web:knowledge_answer", args=[programme.slug, contact.pk]), {"sheet": "F34752"})
+    client.post(reverse("knowledge:answer", args=[programme.slug, contact.pk]), {"sheet": "F34752"})
     supervisor = factories.supervisor(programme)
     editors = Client()
     editors.force_login(supervisor)
-    page = editors.get(reverse("web:knowledge_editors", args=[programme.slug])).content.decode()
+    page = editors.get(reverse("knowledge:editors", args=[programme.slug])).content.decode()
     assert 'id="most-used"' in page and "Combien coûte un passeport ?" in page.split('id="most-used"')[1]
 
 
@@ -144,9 +144,9 @@ def test_given_an_answer_when_emailing_it_then_only_with_consent_and_address_not
     from django.core import mail
 
     programme, advisor, client, contact = _desk()
-    client.post(reverse("web:knowledge_answer", args=[programme.slug, contact.pk]), {"sheet": "F34752"})
+    client.post(reverse("knowledge:answer", args=[programme.slug, contact.pk]), {"sheet": "F34752"})
     answer = AnswerGiven.objects.get()
-    url = reverse("web:knowledge_email", args=[programme.slug, contact.pk])
+    url = reverse("knowledge:email", args=[programme.slug, contact.pk])
     refused = client.post(url, {"answer": answer.pk, "address": "jeanne@example.org"}, follow=True).content.decode()
     assert "consentement" in refused and not mail.outbox
     bad = client.post(url, {"answer": answer.pk, "address": "pas-une-adresse", "consent": "on"}, follow=True)

@@ -56,11 +56,11 @@ def test_given_a_day_of_contacts_when_reporting_then_answer_time_figures() -> No
     supervisor = factories.supervisor(programme)
     client = Client()
     client.force_login(supervisor)
-    page = client.get(reverse("web:knowledge_report", args=[programme.slug])).content.decode()
+    page = client.get(reverse("knowledge:report", args=[programme.slug])).content.decode()
     assert "moins de 180 secondes" in page and "50 %" in page and "prime vélo (1)" in page
     advisor_client = Client()
     advisor_client.force_login(advisor)
-    assert advisor_client.get(reverse("web:knowledge_report", args=[programme.slug])).status_code == 404
+    assert advisor_client.get(reverse("knowledge:report", args=[programme.slug])).status_code == 404
 
 
 def test_given_a_target_when_opening_a_contact_then_timer_shown_and_first_answer_time_after() -> None:

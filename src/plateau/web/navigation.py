@@ -46,7 +46,7 @@ _PAGES: tuple[tuple[object, str, tuple[str, ...]], ...] = (
 # Pages of a capability: shown only for the programmes that enable it.
 _CAPABILITY_PAGES: tuple[tuple[object, str, tuple[str, ...], str], ...] = (
     (_("Échéances Solidarité Transport"), "eligibility:deadlines", SUPERVISING_ROLES, "eligibility"),
-    (_("Base de connaissances"), "web:knowledge_editors", SUPERVISING_ROLES, "knowledge"),
+    (_("Base de connaissances"), "knowledge:editors", SUPERVISING_ROLES, "knowledge"),
 )
 
 

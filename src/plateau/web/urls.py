@@ -3,7 +3,7 @@ from django.urls import path
 
 from plateau.ui.errors import guarded
 
-from . import desk, held_work, knowledge_articles, knowledge_views, live, supervision, two_factor, views
+from . import desk, held_work, live, supervision, two_factor, views
 
 app_name = "web"
 
@@ -15,44 +15,6 @@ urlpatterns = [
     path("p/<slug:slug>/poste/", guarded(desk.desk), name="desk"),
     path("p/<slug:slug>/contacts/<int:contact_id>/", guarded(desk.contact_page), name="contact"),
     path("p/<slug:slug>/contacts/<int:contact_id>/cloture/", guarded(desk.wrap_up), name="wrap_up"),
-    path(
-        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/",
-        guarded(knowledge_views.results),
-        name="knowledge_results",
-    ),
-    path(
-        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/reponse/",
-        guarded(knowledge_views.record_answer),
-        name="knowledge_answer",
-    ),
-    path(
-        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/courriel/",
-        guarded(knowledge_views.email_answer),
-        name="knowledge_email",
-    ),
-    path(
-        "p/<slug:slug>/contacts/<int:contact_id>/connaissances/pas-trouve/",
-        guarded(knowledge_views.report_gap),
-        name="knowledge_gap",
-    ),
-    path("p/<slug:slug>/connaissances/", guarded(knowledge_views.editors_page), name="knowledge_editors"),
-    path("p/<slug:slug>/connaissances/rapport/", guarded(knowledge_views.answer_report), name="knowledge_report"),
-    path("p/<slug:slug>/connaissances/articles/", guarded(knowledge_articles.article_list), name="knowledge_articles"),
-    path(
-        "p/<slug:slug>/connaissances/articles/nouveau/",
-        guarded(knowledge_articles.article_edit),
-        name="knowledge_article_new",
-    ),
-    path(
-        "p/<slug:slug>/connaissances/articles/<int:article_id>/",
-        guarded(knowledge_articles.article_edit),
-        name="knowledge_article",
-    ),
-    path(
-        "p/<slug:slug>/connaissances/articles/<int:article_id>/action/",
-        guarded(knowledge_articles.article_action),
-        name="knowledge_article_action",
-    ),
     path("p/<slug:slug>/supervision/", guarded(supervision.supervision), name="supervision"),
     path("p/<slug:slug>/poste/routage/", guarded(live.desk_action), name="desk_action"),
     path("p/<slug:slug>/poste/flux/", live.desk_stream, name="desk_stream"),

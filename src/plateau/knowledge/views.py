@@ -142,7 +142,7 @@ def editors_page(request: HttpRequest, slug: str) -> HttpResponse:
         if request.POST.get("action") == "delete":
             services.delete_synonym(programme, actor=request.user, term=request.POST.get("term", "")[:120])  # type: ignore[arg-type]
             messages.success(request, _("Synonyme du programme supprimé."))
-            return redirect(reverse("web:knowledge_editors", args=[slug]) + "#synonyms")
+            return redirect(reverse("knowledge:editors", args=[slug]) + "#synonyms")
         form = SynonymForm(request.POST)
         if form.is_valid():
             try:
@@ -156,7 +156,7 @@ def editors_page(request: HttpRequest, slug: str) -> HttpResponse:
                 add_error(form, exc)
             else:
                 messages.success(request, _("Synonyme enregistré : il s'applique dès la prochaine recherche."))
-                return redirect(reverse("web:knowledge_editors", args=[slug]) + "#synonyms")
+                return redirect(reverse("knowledge:editors", args=[slug]) + "#synonyms")
     return render(
         request,
         "knowledge/editors.html",

@@ -108,7 +108,7 @@ def article_edit(request: HttpRequest, slug: str, article_id: int | None = None)
                 add_error(form, exc)
             else:
                 messages.success(request, _("Version enregistrée (brouillon)."))
-                return redirect(reverse("web:knowledge_article", args=[slug, article.pk]))
+                return redirect(reverse("knowledge:article", args=[slug, article.pk]))
     versions = list(article.versions.select_related("author")) if article else []
     diffs = [(newer, diff_lines(older.body, newer.body)) for newer, older in itertools.pairwise(versions)]
     return render(
@@ -153,4 +153,4 @@ def article_action(request: HttpRequest, slug: str, article_id: int) -> HttpResp
             messages.error(request, str(exc.message))
         else:
             messages.success(request, str(action[1]))
-    return redirect(reverse("web:knowledge_article", args=[slug, article.pk]))
+    return redirect(reverse("knowledge:article", args=[slug, article.pk]))
