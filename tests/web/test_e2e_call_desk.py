@@ -95,4 +95,4 @@ def test_given_a_caller_queued_when_the_advisor_accepts_on_the_desk_then_the_pho
     page.goto(contact_page)
     record = page.locator(".call-record")
     expect(record).to_contain_text("sap-national.appels")
-    expect(record).to_contain_text("hangup (caller)")
+    expect(record).to_contain_text("raccroché par l'appelant")

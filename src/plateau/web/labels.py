@@ -33,6 +33,41 @@ LEAD_HISTORY: dict[str, object] = {
 }
 
 
+# Why a call ended, as the SIP gateway writes it on the call record (services/sip: ``_end(call, cause, by)``).
+CALL_END_CAUSES: dict[str, object] = {
+    "hangup": _("raccroché"),
+    "cancelled": _("abandon avant réponse"),
+    "rejected": _("appel refusé"),
+    "callback": _("rappel programmé"),
+    "voicemail": _("message vocal laissé"),
+    "transferred": _("transféré"),
+    "transfer_failed": _("échec du transfert"),
+    "no_ack": _("signalisation perdue (accusé de réception absent)"),
+    "session_expired": _("session expirée (non rafraîchie)"),
+    "shutdown": _("arrêt de la passerelle"),
+    "bad_sdp": _("négociation audio impossible"),
+    "caller_blocked": _("appelant bloqué (message court)"),
+}
+CALL_ENDED_BY: dict[str, object] = {
+    "caller": _("par l'appelant"),
+    "advisor": _("par le conseiller"),
+    "gateway": _("par la plateforme"),
+}
+
+
+def call_end_label(cause: str, ended_by: str = "") -> str:
+    """``hangup`` + ``caller`` → "raccroché par l'appelant"; the voice menu's own ends (``ivr_<reason>``) read as one
+    phrase, and a cause without words yet as a neutral one (never the code)."""
+    if cause in CALL_END_CAUSES:
+        words = str(CALL_END_CAUSES[cause])
+    elif cause.startswith("ivr_"):
+        words = str(_("fin dans le menu vocal"))
+    else:
+        words = str(_("fin d'appel"))
+    by = CALL_ENDED_BY.get(ended_by)
+    return f"{words} {by}" if by is not None else words
+
+
 def history_label(action: str) -> str:
     """The French words for an audit action; an action without words yet reads as a neutral sentence."""
     label = LEAD_HISTORY.get(action)

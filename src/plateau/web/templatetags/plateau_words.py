@@ -17,6 +17,11 @@ def history_label(action: str) -> str:
 
 
 @register.filter
+def call_end_label(cause: str, ended_by: str = "") -> str:
+    return labels.call_end_label(cause or "", ended_by or "")
+
+
+@register.filter
 def channel_label(channel: str) -> str:
     return labels.channel_label(channel)
 
