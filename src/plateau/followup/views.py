@@ -19,6 +19,7 @@ from plateau.domain.errors import DomainError
 from plateau.errors import NotFound, PlateauError
 from plateau.tenants.access import access_programme_by_slug
 from plateau.tenants.models import STAFF_ROLES
+from plateau.ui.errors import add_error
 
 from . import services
 from .errors import AlreadyAnswered, LinkExpired, LinkInvalid
@@ -32,11 +33,6 @@ def _contact(request: HttpRequest, slug: str, contact_id: int) -> Contact:
         return access_contact_for_change(request.user, contact_id, programme=programme)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
-
-
-def _add_error(form: ConsentForm | AnswerForm, exc: PlateauError | DomainError) -> None:
-    field = str(exc.details.get("field", ""))
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _contact_url(contact: Contact) -> str:
@@ -59,7 +55,7 @@ def consent(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
                 address=form.cleaned_data["address"],
             )
         except (PlateauError, DomainError) as exc:
-            _add_error(form, exc)
+            add_error(form, exc)
         else:
             messages.success(
                 request,
@@ -129,7 +125,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         except (LinkInvalid, LinkExpired, AlreadyAnswered) as exc:
             return _closed(request, exc)
         except (PlateauError, DomainError) as exc:
-            _add_error(form, exc)
+            add_error(form, exc)
         else:
             return render(request, "followup/survey_thanks.html", {"title": _("Merci")})
     return render(

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plateau.domain.orientation.hours import DAY_NAMES_FR, WEEKDAYS
+from plateau.ui.forms import DsfrBaseForm
 
 from .models import Destination, Theme
-
-if TYPE_CHECKING:
-    from django.forms import Form as DsfrBaseForm
-else:
-    from dsfr.forms import DsfrBaseForm
 
 _RANGE = re.compile(r"^\s*(\d{1,2})[:h](\d{2})\s*[-\u2013à]+\s*(\d{1,2})[:h](\d{2})\s*$")
 

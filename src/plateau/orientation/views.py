@@ -3,15 +3,11 @@ them), and the desk's orientation post (transfer the live call, or record the nu
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +22,7 @@ from plateau.services.sip.events import TRANSFER_REQUESTED
 from plateau.tenants.access import access_programme_by_slug, has_role
 from plateau.tenants.errors import CapabilityNotEnabled
 from plateau.tenants.models import STAFF_ROLES, SUPERVISING_ROLES, Programme, Role
+from plateau.ui.errors import add_error
 
 from . import services
 from .access import destinations_of, state_of, themes_of
@@ -33,26 +30,6 @@ from .capability import ORIENTATION
 from .desk import _when
 from .forms import DestinationForm, ThemeForm
 from .models import Destination, OrientationMode
-
-
-def mapped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Another tenant's object is a plain 404, a refused change a 403 (the app's views own this mapping)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(str(exc.message)) from exc
-
-    return wrapper
-
-
-def _form_error(form: Any, exc: PlateauError | DomainError) -> None:
-    field = str(exc.details.get("field", ""))
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _programme(request: HttpRequest, slug: str) -> tuple[Programme, bool]:
@@ -73,7 +50,6 @@ def _input(form: DestinationForm) -> services.DestinationInput:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@mapped
 def destinations_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's themes and destinations; the manager adds a theme or a destination here."""
     programme, manager = _programme(request, slug)
@@ -88,7 +64,7 @@ def destinations_page(request: HttpRequest, slug: str) -> HttpResponse:
                 services.add_theme(programme, actor=request.user, code=theme_form.cleaned_data["code"],  # type: ignore[arg-type]
                                    label=theme_form.cleaned_data["label"])  # fmt: skip
             except (PlateauError, DomainError) as exc:
-                _form_error(theme_form, exc)
+                add_error(theme_form, exc)
             else:
                 messages.success(request, _("Thème ajouté."))
                 return redirect(reverse("orientation:destinations", args=[slug]))
@@ -96,7 +72,7 @@ def destinations_page(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.save_destination(programme, _input(form), actor=request.user)  # type: ignore[arg-type]
             except (PlateauError, DomainError) as exc:
-                _form_error(form, exc)
+                add_error(form, exc)
             else:
                 messages.success(request, _("Destination ajoutée."))
                 return redirect(reverse("orientation:destinations", args=[slug]))
@@ -122,7 +98,6 @@ def destinations_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@mapped
 def destination_page(request: HttpRequest, slug: str, destination_id: int) -> HttpResponse:
     """Change one destination (the manager); the change is audited with what changed."""
     programme, manager = _programme(request, slug)
@@ -137,7 +112,7 @@ def destination_page(request: HttpRequest, slug: str, destination_id: int) -> Ht
         try:
             services.save_destination(programme, _input(form), actor=request.user, destination=destination)  # type: ignore[arg-type]
         except (PlateauError, DomainError) as exc:
-            _form_error(form, exc)
+            add_error(form, exc)
         else:
             messages.success(request, _("Destination « %(name)s » enregistrée.") % {"name": form.cleaned_data["name"]})
             return redirect(reverse("orientation:destinations", args=[slug]))
@@ -150,7 +125,6 @@ def destination_page(request: HttpRequest, slug: str, destination_id: int) -> Ht
 
 @login_required
 @require_POST
-@mapped
 def orient(request: HttpRequest, slug: str, contact_id: int) -> HttpResponse:
     """Record the orientation; for a transfer, then ask the SIP gateway to REFER the caller (blind transfer)."""
     programme = access_programme_by_slug(request.user, slug, STAFF_ROLES)

@@ -23,6 +23,7 @@ import pytest
 
 from plateau.domain.routing import AdvisorProfile, Overflow, QueueConfig, RoutingConfig, SkillRequirement, Target
 from plateau.domain.routing import events as ev
+from plateau.domain.routing.codec import ADDED_LATER  # fields added after the digests were recorded
 from plateau.domain.wfm.simulation import (
     Distribution,
     SimulationSpec,
@@ -54,10 +55,6 @@ def _digest(tally: Tally, journal: list[ev.RoutingEvent]) -> str:
     for event in journal:
         h.update(_recorded_repr(event).encode())
     return h.hexdigest()[:24]
-
-
-# Event fields added after the digests were recorded (e.g. ``hold_s``, which a simulation leaves at 0).
-ADDED_LATER = frozenset({"hold_s"})
 
 
 def _recorded_repr(event: ev.RoutingEvent) -> str:

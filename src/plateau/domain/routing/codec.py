@@ -26,7 +26,7 @@ from plateau.domain.routing.errors import RoutingError
 FORMAT_VERSION = 1
 # Optional fields added to version 1 later: written only when they differ from their default, so journals and
 # decision logs without them keep their exact form; read back as their default when absent.
-_ADDED_LATER = frozenset({"hold_s"})
+ADDED_LATER = frozenset({"hold_s"})
 _TYPES: dict[str, type] = {t.__name__: t for t in (*ev.INPUT_TYPES, *ev.OUTPUT_TYPES)}
 
 
@@ -106,7 +106,7 @@ def event_to_dict(event: ev.RoutingEvent | ev.Decision) -> dict[str, Any]:
     d: dict[str, Any] = {"v": FORMAT_VERSION, "type": type(event).__name__}
     for f in dataclasses.fields(event):
         value = getattr(event, f.name)
-        if f.name in _ADDED_LATER and value == f.default:
+        if f.name in ADDED_LATER and value == f.default:
             continue
         d[f.name] = config_to_dict(value) if isinstance(value, RoutingConfig) else _lists(value)
     return d
@@ -121,7 +121,7 @@ def event_from_dict(data: dict[str, Any]) -> ev.RoutingEvent:
         raise UnreadableEvent(f"Type d'événement inconnu : {data.get('type')!r}.")
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
-        if f.name in _ADDED_LATER and f.name not in data:
+        if f.name in ADDED_LATER and f.name not in data:
             continue  # left at its default
         value = data[f.name]
         kwargs[f.name] = config_from_dict(value) if f.name == "config" else _tuples(value)
